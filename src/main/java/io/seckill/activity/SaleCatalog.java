@@ -1,0 +1,78 @@
+package io.seckill.activity;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.seckill.platform.redis.RedisKeys;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Published sale rules, cached on this node. Loaded from Redis (never the database) on first use and
+ * refreshed every second; unknown ids are cached as absent too, so a bot guessing ids costs one Redis
+ * read per id per second at most.
+ */
+@Component
+public class SaleCatalog {
+
+	private static final List<Object> RULE_FIELDS = List.of("start", "end", "minLevel", "items");
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final RedisKeys keys;
+
+	private final AsyncLoadingCache<Long, Optional<SaleRules>> rules;
+
+	SaleCatalog(ReactiveStringRedisTemplate redis, RedisKeys keys) {
+		this.redis = redis;
+		this.keys = keys;
+		this.rules = Caffeine.newBuilder()
+			.maximumSize(10_000)
+			.refreshAfterWrite(Duration.ofSeconds(1))
+			.expireAfterWrite(Duration.ofSeconds(30))
+			.buildAsync((id, executor) -> load(id).toFuture());
+	}
+
+	/** The rules of a published activity, empty when there is none with this id. */
+	public Mono<Optional<SaleRules>> find(long activityId) {
+		CompletableFuture<Optional<SaleRules>> cached = this.rules.get(activityId);
+		Optional<SaleRules> ready = cached.getNow(null);
+		return (ready != null) ? Mono.just(ready) : Mono.fromFuture(cached, true);
+	}
+
+	@EventListener
+	void onChange(ActivityChanged change) {
+		this.rules.synchronous().invalidate(change.activityId());
+	}
+
+	private Mono<Optional<SaleRules>> load(long activityId) {
+		String id = Long.toString(activityId);
+		Mono<List<Object>> meta = this.redis.opsForHash().multiGet(this.keys.meta(activityId), RULE_FIELDS);
+		Mono<Map<Object, Object>> limits = this.redis.opsForHash()
+			.entries(this.keys.limits(activityId))
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
+		return Mono.zip(meta, limits).map((both) -> {
+			List<Object> values = both.getT1();
+			if (values.get(0) == null) {
+				return Optional.<SaleRules>empty();
+			}
+			Map<Long, Integer> itemLimits = new HashMap<>();
+			both.getT2()
+				.forEach((item, limit) -> itemLimits.put(Long.parseLong((String) item),
+						Integer.parseInt((String) limit)));
+			return Optional.of(new SaleRules(Long.parseLong(id), Long.parseLong((String) values.get(0)),
+					Long.parseLong((String) values.get(1)), Integer.parseInt((String) values.get(2)),
+					Map.copyOf(itemLimits)));
+		});
+	}
+
+}

@@ -1,0 +1,152 @@
+package io.seckill.activity.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.seckill.activity.ActivityChanged;
+import io.seckill.order.OrderStatistics;
+import io.seckill.platform.web.ApiException;
+import io.seckill.platform.web.ErrorCode;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Admin set-up of activities, publishing, listing and stats. Blocking (JDBC and Redis). */
+@Service
+public class ActivityService {
+
+	private final JdbcActivities activities;
+
+	private final RedisStockLedger ledger;
+
+	private final OrderStatistics orders;
+
+	private final TransactionTemplate transaction;
+
+	private final ApplicationEventPublisher events;
+
+	private final Clock clock;
+
+	ActivityService(JdbcActivities activities, RedisStockLedger ledger, OrderStatistics orders,
+			TransactionTemplate transaction, ApplicationEventPublisher events, Clock clock) {
+		this.activities = activities;
+		this.ledger = ledger;
+		this.orders = orders;
+		this.transaction = transaction;
+		this.events = events;
+		this.clock = clock;
+	}
+
+	Activity create(ActivityDraft draft) {
+		checkWindow(draft);
+		long id = this.transaction.execute((status) -> this.activities.insert(draft));
+		return this.activities.find(id).orElseThrow();
+	}
+
+	/** Changes an activity before its start; a published one is republished at once. */
+	Activity update(long id, ActivityDraft draft) {
+		checkWindow(draft);
+		Activity updated = this.transaction.execute((status) -> {
+			Activity current = this.activities.findForUpdate(id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+			if (current.startedAt(this.clock.instant())) {
+				throw new ApiException(ErrorCode.ALREADY_STARTED);
+			}
+			Set<Long> own = new HashSet<>();
+			current.items().forEach((item) -> own.add(item.id()));
+			for (ActivityDraft.ItemDraft item : draft.items()) {
+				if (item.id() != null && !own.contains(item.id())) {
+					throw new ApiException(ErrorCode.BAD_REQUEST, "Item " + item.id() + " is not part of activity " + id);
+				}
+			}
+			this.activities.update(id, draft);
+			return this.activities.find(id).orElseThrow();
+		});
+		if (updated.published()) {
+			announce(updated);
+		}
+		return updated;
+	}
+
+	/**
+	 * Preloads rules and stock into Redis. Allowed before the start, or later for an activity never
+	 * published (nothing can have been sold); republishing a running sale would overwrite live stock.
+	 */
+	Activity publish(long id) {
+		Activity published = this.transaction.execute((status) -> {
+			Activity current = this.activities.findForUpdate(id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+			if (current.published() && current.startedAt(this.clock.instant())) {
+				throw new ApiException(ErrorCode.ALREADY_STARTED);
+			}
+			if (!current.endsAt().isAfter(this.clock.instant())) {
+				throw new ApiException(ErrorCode.ENDED);
+			}
+			this.activities.markPublished(id);
+			return this.activities.find(id).orElseThrow();
+		});
+		announce(published);
+		return published;
+	}
+
+	private void announce(Activity activity) {
+		this.ledger.publish(activity);
+		this.events.publishEvent(new ActivityChanged(activity.id()));
+	}
+
+	Activity find(long id, boolean publishedOnly) {
+		return this.activities.find(id)
+			.filter((activity) -> activity.published() || !publishedOnly)
+			.orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+	}
+
+	List<Activity> list(boolean publishedOnly) {
+		return this.activities.findAll(publishedOnly);
+	}
+
+	Map<Long, Long> redisRemaining(long activityId) {
+		return this.ledger.remaining(activityId);
+	}
+
+	ActivityStats stats(long id) {
+		Activity activity = find(id, false);
+		Map<Long, Long> redis = activity.published() ? this.ledger.remaining(id) : Map.of();
+		Map<Long, Long> live = this.orders.liveOrdersByItem(id);
+		List<ActivityStats.ItemStats> items = activity.items()
+			.stream()
+			.map((item) -> new ActivityStats.ItemStats(item.id(), item.name(), item.stock(), redis.get(item.id()),
+					item.remaining(), live.getOrDefault(item.id(), 0L)))
+			.toList();
+		long queue = activity.published() ? this.ledger.queueLength(id) : 0;
+		return new ActivityStats(id, this.clock.instant(), queue, items);
+	}
+
+	long count() {
+		return this.activities.countActivities();
+	}
+
+	private static void checkWindow(ActivityDraft draft) {
+		if (!draft.endsAt().isAfter(draft.startsAt())) {
+			throw new ApiException(ErrorCode.BAD_REQUEST, "endsAt must be after startsAt");
+		}
+		Set<String> names = new HashSet<>();
+		for (ActivityDraft.ItemDraft item : draft.items()) {
+			if (!names.add(item.name())) {
+				throw new ApiException(ErrorCode.BAD_REQUEST, "Item names must be unique: " + item.name());
+			}
+		}
+	}
+
+	/** Stock figures of one activity: set stock, Redis and database remaining, live orders, queue. */
+	record ActivityStats(long activityId, Instant at, long queueLength, List<ItemStats> items) {
+
+		record ItemStats(long itemId, String name, int stock, Long redisRemaining, int databaseRemaining,
+				long liveOrders) {
+		}
+
+	}
+
+}

@@ -1,0 +1,79 @@
+package io.seckill.activity.internal;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import io.seckill.user.Callers;
+import jakarta.validation.Valid;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Admin set-up of activities: create, change before the start, publish (preload), stats. */
+@RestController
+class AdminActivityController {
+
+	private final ActivityService activities;
+
+	private final Callers callers;
+
+	private final Clock clock;
+
+	AdminActivityController(ActivityService activities, Callers callers, Clock clock) {
+		this.activities = activities;
+		this.callers = callers;
+		this.clock = clock;
+	}
+
+	@PostMapping("/api/v1/admin/activities")
+	@ResponseStatus(HttpStatus.CREATED)
+	Mono<ActivityView> create(ServerHttpRequest request, @Valid @RequestBody ActivityDraft draft) {
+		this.callers.requireAdmin(request);
+		return blocking(() -> view(this.activities.create(draft)));
+	}
+
+	@GetMapping("/api/v1/admin/activities")
+	Mono<List<ActivityView>> list(ServerHttpRequest request) {
+		this.callers.requireAdmin(request);
+		return blocking(() -> this.activities.list(false).stream().map(this::view).toList());
+	}
+
+	@PutMapping("/api/v1/admin/activities/{id}")
+	Mono<ActivityView> update(ServerHttpRequest request, @PathVariable long id,
+			@Valid @RequestBody ActivityDraft draft) {
+		this.callers.requireAdmin(request);
+		return blocking(() -> view(this.activities.update(id, draft)));
+	}
+
+	@PostMapping("/api/v1/admin/activities/{id}/publish")
+	Mono<ActivityView> publish(ServerHttpRequest request, @PathVariable long id) {
+		this.callers.requireAdmin(request);
+		return blocking(() -> view(this.activities.publish(id)));
+	}
+
+	@GetMapping("/api/v1/admin/activities/{id}/stats")
+	Mono<ActivityService.ActivityStats> stats(ServerHttpRequest request, @PathVariable long id) {
+		this.callers.requireAdmin(request);
+		return blocking(() -> this.activities.stats(id));
+	}
+
+	private ActivityView view(Activity activity) {
+		Map<Long, Long> remaining = activity.published() ? this.activities.redisRemaining(activity.id()) : Map.of();
+		return ActivityView.of(activity, remaining, this.clock.instant());
+	}
+
+	private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> work) {
+		return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+	}
+
+}

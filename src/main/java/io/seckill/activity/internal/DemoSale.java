@@ -1,0 +1,71 @@
+package io.seckill.activity.internal;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.seckill.platform.Roles;
+import io.seckill.user.Accounts;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Seeds a demo sale into an empty database (seckill.demo.enabled): shoppers alice, bob (level 1) and
+ * mallory (blacklisted), all with password "password123", and one published activity that starts a
+ * minute after launch with two items.
+ */
+@Component
+@Order(10)
+class DemoSale implements ApplicationRunner {
+
+	private static final Log log = LogFactory.getLog(DemoSale.class);
+
+	static final String PASSWORD = "password123";
+
+	private final ActivityService activities;
+
+	private final Accounts accounts;
+
+	private final Roles roles;
+
+	private final Clock clock;
+
+	private final boolean enabled;
+
+	DemoSale(ActivityService activities, Accounts accounts, Roles roles, Clock clock,
+			@Value("${seckill.demo.enabled:false}") boolean enabled) {
+		this.activities = activities;
+		this.accounts = accounts;
+		this.roles = roles;
+		this.clock = clock;
+		this.enabled = enabled;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		if (!this.enabled || !this.roles.admin() || this.activities.count() > 0) {
+			return;
+		}
+		this.accounts.ensureShopper("alice", PASSWORD, 0);
+		this.accounts.ensureShopper("bob", PASSWORD, 1);
+		this.accounts.ensureShopper("mallory", PASSWORD, 0);
+		this.accounts.blacklist("mallory");
+		Instant start = this.clock.instant().plus(Duration.ofMinutes(1));
+		ActivityDraft draft = new ActivityDraft("Demo flash sale 秒杀演示", start, start.plus(Duration.ofHours(2)), 0,
+				List.of(new ActivityDraft.ItemDraft(null, "Phone 手机", new BigDecimal("999.00"), 10, 1),
+						new ActivityDraft.ItemDraft(null, "Headphones 耳机", new BigDecimal("99.00"), 50, 2)));
+		Activity created = this.activities.create(draft);
+		this.activities.publish(created.id());
+		log.info("Demo sale " + created.id() + " seeded; it starts at " + start
+				+ ". Shoppers alice, bob, mallory (blacklisted) have password '" + PASSWORD + "'.");
+	}
+
+}

@@ -1,0 +1,149 @@
+package io.seckill.activity.internal;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Repository;
+
+/** Activities and items in the database. Blocking. */
+@Repository
+class JdbcActivities {
+
+	private final JdbcClient jdbc;
+
+	JdbcActivities(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	long insert(ActivityDraft draft) {
+		KeyHolder keys = new GeneratedKeyHolder();
+		this.jdbc
+			.sql("INSERT INTO activities (name, starts_at, ends_at, min_level) VALUES (:name, :starts, :ends, :level)")
+			.param("name", draft.name())
+			.param("starts", Timestamp.from(draft.startsAt()))
+			.param("ends", Timestamp.from(draft.endsAt()))
+			.param("level", draft.minLevelOrDefault())
+			.update(keys, "id");
+		long id = keys.getKey().longValue();
+		draft.items().forEach((item) -> insertItem(id, item));
+		return id;
+	}
+
+	void update(long id, ActivityDraft draft) {
+		this.jdbc
+			.sql("UPDATE activities SET name = :name, starts_at = :starts, ends_at = :ends, min_level = :level, "
+					+ "updated_at = now() WHERE id = :id")
+			.param("name", draft.name())
+			.param("starts", Timestamp.from(draft.startsAt()))
+			.param("ends", Timestamp.from(draft.endsAt()))
+			.param("level", draft.minLevelOrDefault())
+			.param("id", id)
+			.update();
+		List<Long> kept = new ArrayList<>();
+		for (ActivityDraft.ItemDraft item : draft.items()) {
+			if (item.id() == null) {
+				kept.add(insertItem(id, item));
+			}
+			else {
+				this.jdbc
+					.sql("UPDATE items SET name = :name, price = :price, stock = :stock, remaining = :stock, "
+							+ "purchase_limit = :limit WHERE id = :item AND activity_id = :activity")
+					.param("name", item.name())
+					.param("price", item.price())
+					.param("stock", item.stock())
+					.param("limit", item.limitOrDefault())
+					.param("item", item.id())
+					.param("activity", id)
+					.update();
+				kept.add(item.id());
+			}
+		}
+		this.jdbc.sql("DELETE FROM items WHERE activity_id = :activity AND id NOT IN (:kept)")
+			.param("activity", id)
+			.param("kept", kept)
+			.update();
+	}
+
+	private long insertItem(long activityId, ActivityDraft.ItemDraft item) {
+		KeyHolder keys = new GeneratedKeyHolder();
+		this.jdbc
+			.sql("INSERT INTO items (activity_id, name, price, stock, remaining, purchase_limit) "
+					+ "VALUES (:activity, :name, :price, :stock, :stock, :limit)")
+			.param("activity", activityId)
+			.param("name", item.name())
+			.param("price", item.price())
+			.param("stock", item.stock())
+			.param("limit", item.limitOrDefault())
+			.update(keys, "id");
+		return keys.getKey().longValue();
+	}
+
+	void markPublished(long id) {
+		this.jdbc.sql("UPDATE activities SET published = TRUE, updated_at = now() WHERE id = :id")
+			.param("id", id)
+			.update();
+	}
+
+	/** Locks the activity row so concurrent admin changes of one activity run one after the other. */
+	Optional<Activity> findForUpdate(long id) {
+		return this.jdbc.sql("SELECT id FROM activities WHERE id = :id FOR UPDATE")
+			.param("id", id)
+			.query(Long.class)
+			.optional()
+			.flatMap(this::find);
+	}
+
+	Optional<Activity> find(long id) {
+		return findWhere("a.id = :id", Map.of("id", id)).stream().findFirst();
+	}
+
+	List<Activity> findAll(boolean publishedOnly) {
+		return findWhere(publishedOnly ? "a.published" : "TRUE", Map.of());
+	}
+
+	long countActivities() {
+		return this.jdbc.sql("SELECT count(*) FROM activities").query(Long.class).single();
+	}
+
+	private List<Activity> findWhere(String condition, Map<String, ?> params) {
+		Map<Long, Activity> byId = new LinkedHashMap<>();
+		Map<Long, List<Activity.Item>> items = new LinkedHashMap<>();
+		this.jdbc
+			.sql("SELECT a.id, a.name, a.starts_at, a.ends_at, a.min_level, a.published, i.id AS item_id, "
+					+ "i.name AS item_name, i.price, i.stock, i.remaining, i.purchase_limit "
+					+ "FROM activities a LEFT JOIN items i ON i.activity_id = a.id WHERE " + condition
+					+ " ORDER BY a.starts_at DESC, a.id DESC, i.id")
+			.params(params)
+			.query((rs) -> {
+				long id = rs.getLong("id");
+				byId.computeIfAbsent(id, (key) -> {
+					try {
+						return new Activity(id, rs.getString("name"), rs.getTimestamp("starts_at").toInstant(),
+								rs.getTimestamp("ends_at").toInstant(), rs.getInt("min_level"),
+								rs.getBoolean("published"), List.of());
+					}
+					catch (java.sql.SQLException ex) {
+						throw new IllegalStateException(ex);
+					}
+				});
+				List<Activity.Item> list = items.computeIfAbsent(id, (key) -> new ArrayList<>());
+				long itemId = rs.getLong("item_id");
+				if (!rs.wasNull()) {
+					list.add(new Activity.Item(itemId, rs.getString("item_name"), rs.getBigDecimal("price"),
+							rs.getInt("stock"), rs.getInt("remaining"), rs.getInt("purchase_limit")));
+				}
+			});
+		List<Activity> result = new ArrayList<>(byId.size());
+		byId.forEach((id, activity) -> result.add(new Activity(id, activity.name(), activity.startsAt(),
+				activity.endsAt(), activity.minLevel(), activity.published(), List.copyOf(items.get(id)))));
+		return result;
+	}
+
+}

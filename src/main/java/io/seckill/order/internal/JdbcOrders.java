@@ -1,0 +1,115 @@
+package io.seckill.order.internal;
+
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import io.seckill.platform.redis.OrderStreamRecord;
+
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The order writer's SQL. Blocking; called inside the writer's transaction. */
+@Repository
+class JdbcOrders {
+
+	private final JdbcClient jdbc;
+
+	private final JdbcTemplate template;
+
+	JdbcOrders(JdbcClient jdbc, JdbcTemplate template) {
+		this.jdbc = jdbc;
+		this.template = template;
+	}
+
+	record ItemRow(long id, long activityId, int remaining, int purchaseLimit, BigDecimal price) {
+	}
+
+	/** Locks the rows of the given items, in id order so concurrent writers never deadlock. */
+	Map<Long, ItemRow> lockItems(Collection<Long> itemIds) {
+		Map<Long, ItemRow> rows = new HashMap<>();
+		if (itemIds.isEmpty()) {
+			return rows;
+		}
+		this.jdbc
+			.sql("SELECT id, activity_id, remaining, purchase_limit, price FROM items WHERE id IN (:ids) "
+					+ "ORDER BY id FOR UPDATE")
+			.param("ids", new TreeSet<>(itemIds))
+			.query((rs) -> {
+				rows.put(rs.getLong("id"), new ItemRow(rs.getLong("id"), rs.getLong("activity_id"),
+						rs.getInt("remaining"), rs.getInt("purchase_limit"), rs.getBigDecimal("price")));
+			});
+		return rows;
+	}
+
+	Map<String, Long> findOrderIds(List<String> tickets) {
+		Map<String, Long> ids = new HashMap<>();
+		if (tickets.isEmpty()) {
+			return ids;
+		}
+		this.jdbc.sql("SELECT ticket, id FROM orders WHERE ticket IN (:tickets)")
+			.param("tickets", tickets)
+			.query((rs) -> {
+				ids.put(rs.getString("ticket"), rs.getLong("id"));
+			});
+		return ids;
+	}
+
+	/**
+	 * Inserts the orders as one JDBC batch; a row whose ticket or user slot exists is skipped.
+	 * Returns per row 1 (inserted) or 0 (skipped).
+	 */
+	int[] insertIgnoringDuplicates(List<OrderStreamRecord> requests, Map<Long, ItemRow> items) {
+		if (requests.isEmpty()) {
+			return new int[0];
+		}
+		return this.template.batchUpdate(
+				"INSERT INTO orders (ticket, activity_id, item_id, user_id, slot, price) VALUES (?, ?, ?, ?, ?, ?) "
+						+ "ON CONFLICT DO NOTHING",
+				new BatchPreparedStatementSetter() {
+					@Override
+					public void setValues(PreparedStatement statement, int i) throws SQLException {
+						OrderStreamRecord request = requests.get(i);
+						statement.setString(1, request.ticket());
+						statement.setLong(2, request.activityId());
+						statement.setLong(3, request.itemId());
+						statement.setLong(4, request.userId());
+						statement.setInt(5, request.slot());
+						statement.setBigDecimal(6, items.get(request.itemId()).price());
+					}
+
+					@Override
+					public int getBatchSize() {
+						return requests.size();
+					}
+				});
+	}
+
+	/** The merged stock update for an item: never below zero, whatever the caller believed. */
+	boolean takeStock(long itemId, int units) {
+		return this.jdbc.sql("UPDATE items SET remaining = remaining - :units WHERE id = :id AND remaining >= :units")
+			.param("units", units)
+			.param("id", itemId)
+			.update() == 1;
+	}
+
+	List<OrderView> findByUser(long userId, int limit) {
+		return this.jdbc
+			.sql("SELECT o.id, o.ticket, o.activity_id, o.item_id, o.price, o.status, o.created_at FROM orders o "
+					+ "WHERE o.user_id = :user ORDER BY o.id DESC LIMIT :limit")
+			.param("user", userId)
+			.param("limit", limit)
+			.query((rs, row) -> new OrderView(rs.getLong("id"), rs.getString("ticket"), rs.getLong("activity_id"),
+					rs.getLong("item_id"), rs.getBigDecimal("price"), rs.getString("status"),
+					rs.getTimestamp("created_at").toInstant()))
+			.list();
+	}
+
+}

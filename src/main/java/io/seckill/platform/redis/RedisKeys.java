@@ -1,0 +1,78 @@
+package io.seckill.platform.redis;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The Redis key layout. Keys of one activity share the hash tag {@code {activityId}} so that the
+ * admission script's keys sit in one Redis Cluster slot. {@code prefix} separates deployments (and
+ * test runs) that share one Redis.
+ */
+@ConfigurationProperties("seckill.redis")
+public record RedisKeys(@DefaultValue("") String keyPrefix) {
+
+	private String activity(long activityId) {
+		return this.keyPrefix + "sk:{" + activityId + "}:";
+	}
+
+	/** Hash: start, end (epoch ms), minLevel, items (comma separated ids). */
+	public String meta(long activityId) {
+		return activity(activityId) + "meta";
+	}
+
+	/** Hash: item id to remaining units. */
+	public String stock(long activityId) {
+		return activity(activityId) + "stock";
+	}
+
+	/** Hash: item id to per-user limit. */
+	public String limits(long activityId) {
+		return activity(activityId) + "limits";
+	}
+
+	/** Hash: user id to units admitted for one item. */
+	public String buyers(long activityId, long itemId) {
+		return activity(activityId) + "buyers:" + itemId;
+	}
+
+	/** String: the ticket first issued for a user's idempotency key. */
+	public String requestKey(long activityId, long userId, String idempotencyKey) {
+		return activity(activityId) + "req:" + userId + ":" + idempotencyKey;
+	}
+
+	/** String: a ticket's state, see {@link TicketState}. */
+	public String ticket(long activityId, String ticket) {
+		return activity(activityId) + "ticket:" + ticket;
+	}
+
+	/** Counter for the per-user rate limit window. */
+	public String rate(long activityId, long userId) {
+		return activity(activityId) + "rate:" + userId;
+	}
+
+	/** Stream of admitted purchases waiting to be written as orders. */
+	public String orders(long activityId) {
+		return activity(activityId) + "orders";
+	}
+
+	/** Set of the order streams that workers must read. */
+	public String orderStreams() {
+		return this.keyPrefix + "sk:order-streams";
+	}
+
+	/** Hash: user id to "level|blacklisted" for users an admin changed. */
+	public String userRules() {
+		return this.keyPrefix + "sk:user-rules";
+	}
+
+	/** Counter bumped on every change of {@link #userRules()}, polled by API nodes. */
+	public String userRulesVersion() {
+		return this.keyPrefix + "sk:user-rules:version";
+	}
+
+	/** Pub/sub channel: an activity's rules or stock changed (payload: activity id). */
+	public String activityChangedChannel() {
+		return this.keyPrefix + "sk:events:activity-changed";
+	}
+
+}

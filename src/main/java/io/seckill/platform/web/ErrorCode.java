@@ -1,0 +1,54 @@
+package io.seckill.platform.web;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every answer other than success, with the HTTP status it maps to and a message in English and
+ * Chinese. The enum name is the stable machine-readable code that clients switch on.
+ */
+public enum ErrorCode {
+
+	BAD_REQUEST(HttpStatus.BAD_REQUEST, "The request is malformed or has invalid values.", "请求格式错误或参数无效。"),
+	UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "Log in first: a valid access token is required.", "请先登录：需要有效的访问令牌。"),
+	INVALID_CREDENTIALS(HttpStatus.UNAUTHORIZED, "Wrong username or password.", "用户名或密码错误。"),
+	FORBIDDEN(HttpStatus.FORBIDDEN, "Your account may not do this.", "您的账户无权执行此操作。"),
+	NOT_ELIGIBLE(HttpStatus.FORBIDDEN, "You are not eligible for this sale.", "您不具备本次秒杀的资格。"),
+	NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource.", "资源不存在。"),
+	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "This method is not allowed here.", "不支持该请求方法。"),
+	USERNAME_TAKEN(HttpStatus.CONFLICT, "This username is already taken.", "该用户名已被占用。"),
+	NOT_STARTED(HttpStatus.CONFLICT, "The sale has not started yet.", "秒杀尚未开始。"),
+	ALREADY_STARTED(HttpStatus.CONFLICT, "The sale has already started; it can no longer be changed.", "秒杀已开始，无法再修改。"),
+	ENDED(HttpStatus.GONE, "The sale has ended.", "秒杀已结束。"),
+	SOLD_OUT(HttpStatus.CONFLICT, "Sold out.", "已售罄。"),
+	LIMIT_REACHED(HttpStatus.CONFLICT, "You have reached the purchase limit for this item.", "您已达到该商品的限购数量。"),
+	PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The request body is too large.", "请求体过大。"),
+	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.", "请求体须为 application/json。"),
+	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests; slow down and retry shortly.", "请求过于频繁，请稍后重试。"),
+	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; retry shortly.", "服务暂时不可用，请稍后重试。"),
+	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred.", "发生了意外错误。");
+
+	private final HttpStatus status;
+
+	private final String message;
+
+	private final String messageZh;
+
+	ErrorCode(HttpStatus status, String message, String messageZh) {
+		this.status = status;
+		this.message = message;
+		this.messageZh = messageZh;
+	}
+
+	public HttpStatus status() {
+		return this.status;
+	}
+
+	public String message() {
+		return this.message;
+	}
+
+	public String messageZh() {
+		return this.messageZh;
+	}
+
+}

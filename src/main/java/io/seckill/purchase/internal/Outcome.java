@@ -1,0 +1,41 @@
+package io.seckill.purchase.internal;
+
+import io.seckill.platform.web.ErrorCode;
+
+/** What the admission script decided for one request. */
+sealed interface Outcome {
+
+	/** Admitted and queued for the order writer; or a replay of an earlier admitted request. */
+	record Queued(String ticket) implements Outcome {
+	}
+
+	/** Not admitted, for the given reason. */
+	record Rejected(ErrorCode code) implements Outcome {
+	}
+
+	static Outcome parse(String code, String ticket) {
+		return switch (code) {
+			case "QUEUED", "DUPLICATE" -> new Queued(ticket);
+			case "SOLD_OUT" -> SOLD_OUT;
+			case "LIMIT_REACHED" -> LIMIT_REACHED;
+			case "RATE_LIMITED" -> RATE_LIMITED;
+			case "NOT_STARTED" -> NOT_STARTED;
+			case "ENDED" -> ENDED;
+			case "NOT_FOUND" -> NOT_FOUND;
+			default -> throw new IllegalStateException("Unknown admission code " + code);
+		};
+	}
+
+	Rejected SOLD_OUT = new Rejected(ErrorCode.SOLD_OUT);
+
+	Rejected LIMIT_REACHED = new Rejected(ErrorCode.LIMIT_REACHED);
+
+	Rejected RATE_LIMITED = new Rejected(ErrorCode.RATE_LIMITED);
+
+	Rejected NOT_STARTED = new Rejected(ErrorCode.NOT_STARTED);
+
+	Rejected ENDED = new Rejected(ErrorCode.ENDED);
+
+	Rejected NOT_FOUND = new Rejected(ErrorCode.NOT_FOUND);
+
+}

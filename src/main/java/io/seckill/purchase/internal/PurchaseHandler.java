@@ -1,0 +1,227 @@
+package io.seckill.purchase.internal;
+
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.seckill.activity.SaleCatalog;
+import io.seckill.activity.SaleRules;
+import io.seckill.platform.redis.RedisKeys;
+import io.seckill.platform.redis.TicketState;
+import io.seckill.platform.web.ApiException;
+import io.seckill.platform.web.ErrorCode;
+import io.seckill.user.Callers;
+import io.seckill.user.Eligibility;
+import io.seckill.user.Shopper;
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * The purchase hot path. Everything that can be rejected without Redis is rejected here, in memory:
+ * the token, the ids, the idempotency key, unknown activities and items, eligibility, the sale window
+ * and sold-out items. What remains costs one Lua call.
+ */
+@Component
+class PurchaseHandler {
+
+	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+	private final Callers callers;
+
+	private final SaleCatalog catalog;
+
+	private final Eligibility eligibility;
+
+	private final SoldOutFlags soldOut;
+
+	private final RedisAdmission admission;
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final RedisKeys keys;
+
+	private final Clock clock;
+
+	/** The rejections a purchase can meet; each gets its own admissions counter. */
+	private static final ErrorCode[] PURCHASE_REJECTIONS = { ErrorCode.UNAUTHENTICATED, ErrorCode.BAD_REQUEST,
+			ErrorCode.NOT_FOUND, ErrorCode.NOT_ELIGIBLE, ErrorCode.NOT_STARTED, ErrorCode.ENDED, ErrorCode.SOLD_OUT,
+			ErrorCode.LIMIT_REACHED, ErrorCode.RATE_LIMITED, ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL_ERROR };
+
+	private final Map<ErrorCode, Counter> rejections = new EnumMap<>(ErrorCode.class);
+
+	private final Counter queued;
+
+	PurchaseHandler(Callers callers, SaleCatalog catalog, Eligibility eligibility, SoldOutFlags soldOut,
+			RedisAdmission admission, ReactiveStringRedisTemplate redis, RedisKeys keys, Clock clock,
+			MeterRegistry meters) {
+		this.callers = callers;
+		this.catalog = catalog;
+		this.eligibility = eligibility;
+		this.soldOut = soldOut;
+		this.admission = admission;
+		this.redis = redis;
+		this.keys = keys;
+		this.clock = clock;
+		this.queued = admissions(meters, "QUEUED");
+		for (ErrorCode code : PURCHASE_REJECTIONS) {
+			this.rejections.put(code, admissions(meters, code.name()));
+		}
+	}
+
+	private static Counter admissions(MeterRegistry meters, String outcome) {
+		return Counter.builder("seckill.admissions")
+			.description("Purchase requests by outcome")
+			.tag("outcome", outcome)
+			.register(meters);
+	}
+
+	Mono<ServerResponse> purchase(ServerRequest request) {
+		try {
+			Shopper shopper = this.callers.authenticate(request.exchange().getRequest());
+			long activityId = id(request.pathVariable("id"));
+			long itemId = id(request.pathVariable("itemId"));
+			String key = idempotencyKey(request.headers().firstHeader(IDEMPOTENCY_KEY));
+			return this.catalog.find(activityId)
+				.flatMap((rules) -> decide(shopper, activityId, itemId, key, rules))
+				.flatMap(this::respond)
+				.onErrorResume(ApiException.class, this::reject);
+		}
+		catch (ApiException ex) {
+			return reject(ex);
+		}
+	}
+
+	private Mono<Outcome> decide(Shopper shopper, long activityId, long itemId, String key,
+			Optional<SaleRules> found) {
+		if (found.isEmpty() || !found.get().hasItem(itemId)) {
+			return Mono.just(Outcome.NOT_FOUND);
+		}
+		SaleRules rules = found.get();
+		long now = this.clock.millis();
+		Outcome.Rejected local = null;
+		if (!this.eligibility.allows(shopper, rules.minLevel())) {
+			local = new Outcome.Rejected(ErrorCode.NOT_ELIGIBLE);
+		}
+		else if (now < rules.startsAtMillis()) {
+			local = Outcome.NOT_STARTED;
+		}
+		else if (now >= rules.endsAtMillis()) {
+			local = Outcome.ENDED;
+		}
+		else if (this.soldOut.isSoldOut(itemId)) {
+			local = Outcome.SOLD_OUT;
+		}
+		if (local != null) {
+			// A retry of a request that was admitted earlier must get its first answer, not this one.
+			if (key == null || local == Outcome.NOT_STARTED) {
+				return Mono.just(local);
+			}
+			Outcome rejected = local;
+			return this.admission.ticketFor(activityId, shopper.id(), key)
+				.<Outcome>map(Outcome.Queued::new)
+				.defaultIfEmpty(rejected);
+		}
+		return this.admission.admit(activityId, itemId, shopper.id(), key, Tickets.newTicket(activityId))
+			.doOnNext((outcome) -> {
+				if (outcome == Outcome.SOLD_OUT) {
+					this.soldOut.markSoldOut(activityId, itemId);
+				}
+			});
+	}
+
+	private Mono<ServerResponse> respond(Outcome outcome) {
+		if (outcome instanceof Outcome.Queued queued) {
+			this.queued.increment();
+			return ServerResponse.status(HttpStatus.ACCEPTED)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(new PurchaseView("QUEUED", queued.ticket(), null, null));
+		}
+		return Mono.error(new ApiException(((Outcome.Rejected) outcome).code()));
+	}
+
+	private Mono<ServerResponse> reject(ApiException rejection) {
+		Counter counter = this.rejections.get(rejection.code());
+		if (counter != null) {
+			counter.increment();
+		}
+		return Mono.error(rejection);
+	}
+
+	/** GET /api/v1/purchases/{ticket}: QUEUED, SUCCESS with the order id, or FAILED with the reason. */
+	Mono<ServerResponse> ticket(ServerRequest request) {
+		Shopper shopper = this.callers.authenticate(request.exchange().getRequest());
+		String ticket = request.pathVariable("ticket");
+		long activityId = Tickets.activityOf(ticket);
+		if (activityId < 0) {
+			return Mono.error(new ApiException(ErrorCode.NOT_FOUND));
+		}
+		return this.redis.opsForValue()
+			.get(this.keys.ticket(activityId, ticket))
+			.map(TicketState::parse)
+			.filter((state) -> state.userId() == shopper.id())
+			.switchIfEmpty(Mono.error(() -> new ApiException(ErrorCode.NOT_FOUND)))
+			.flatMap((state) -> ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(PurchaseView.of(ticket, state)));
+	}
+
+	private static long id(String text) {
+		if (text.isEmpty() || text.length() > 18) {
+			throw new ApiException(ErrorCode.BAD_REQUEST, "Ids are positive integers");
+		}
+		long value = 0;
+		for (int i = 0; i < text.length(); i++) {
+			int digit = text.charAt(i) - '0';
+			if (digit < 0 || digit > 9) {
+				throw new ApiException(ErrorCode.BAD_REQUEST, "Ids are positive integers");
+			}
+			value = value * 10 + digit;
+		}
+		if (value == 0) {
+			throw new ApiException(ErrorCode.BAD_REQUEST, "Ids are positive integers");
+		}
+		return value;
+	}
+
+	private static String idempotencyKey(String header) {
+		if (header == null) {
+			return null;
+		}
+		if (header.isEmpty() || header.length() > 64) {
+			throw new ApiException(ErrorCode.BAD_REQUEST, "Idempotency-Key must be 1 to 64 characters");
+		}
+		for (int i = 0; i < header.length(); i++) {
+			char c = header.charAt(i);
+			boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '_' || c == '.' || c == ':';
+			if (!allowed) {
+				throw new ApiException(ErrorCode.BAD_REQUEST,
+						"Idempotency-Key may hold letters, digits and - _ . : only");
+			}
+		}
+		return header;
+	}
+
+	/** A purchase's state as the client sees it. */
+	record PurchaseView(String status, String ticket, Long orderId, String reason) {
+
+		static PurchaseView of(String ticket, TicketState state) {
+			return switch (state.state()) {
+				case TicketState.SUCCESS -> new PurchaseView("SUCCESS", ticket, Long.parseLong(state.detail()), null);
+				case TicketState.FAILED -> new PurchaseView("FAILED", ticket, null, state.detail());
+				default -> new PurchaseView("QUEUED", ticket, null, null);
+			};
+		}
+
+	}
+
+}

@@ -1,0 +1,48 @@
+package io.seckill.user.internal;
+
+import java.util.Locale;
+
+import io.seckill.platform.web.ApiException;
+import io.seckill.platform.web.ErrorCode;
+import io.seckill.user.Callers;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Admins set a user's level and blacklist flag; every API node applies it within a second. */
+@RestController
+class AdminUserController {
+
+	private final AccountService accounts;
+
+	private final Callers callers;
+
+	AdminUserController(AccountService accounts, Callers callers) {
+		this.accounts = accounts;
+		this.callers = callers;
+	}
+
+	@PatchMapping("/api/v1/admin/users/{username}")
+	Mono<UserView> change(ServerHttpRequest request, @PathVariable String username,
+			@Valid @RequestBody RulesChange change) {
+		this.callers.requireAdmin(request);
+		if (change.level() == null && change.blacklisted() == null) {
+			return Mono.error(new ApiException(ErrorCode.BAD_REQUEST, "Give level and/or blacklisted"));
+		}
+		return Mono.fromCallable(() -> UserView.of(this.accounts
+			.changeRules(username.toLowerCase(Locale.ROOT), change.level(), change.blacklisted())))
+			.subscribeOn(Schedulers.boundedElastic());
+	}
+
+	record RulesChange(@Min(0) @Max(100) Integer level, Boolean blacklisted) {
+	}
+
+}

@@ -1,0 +1,96 @@
+package io.seckill.user.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import io.seckill.platform.redis.RedisKeys;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * This node's copy of the users an admin changed (level, blacklist). Admin changes go to a Redis hash
+ * and bump a version counter; every node polls the counter once a second and reloads the hash when it
+ * moved, so a blacklisting takes effect everywhere within about a second with one cheap GET per node
+ * per second and no call on the hot path.
+ */
+@Component
+public class UserRulesDirectory {
+
+	private static final Log log = LogFactory.getLog(UserRulesDirectory.class);
+
+	private final StringRedisTemplate redis;
+
+	private final RedisKeys keys;
+
+	private volatile Map<Long, UserRules> rules = Map.of();
+
+	private volatile String loadedVersion;
+
+	UserRulesDirectory(StringRedisTemplate redis, RedisKeys keys) {
+		this.redis = redis;
+		this.keys = keys;
+	}
+
+	/** The admin-set rules for a user, or {@code null} when none were set since the node started. */
+	public UserRules find(long userId) {
+		return this.rules.get(userId);
+	}
+
+	/** Publishes a change to every node (and applies it here at once). */
+	void publish(long userId, UserRules changed) {
+		this.redis.opsForHash().put(this.keys.userRules(), Long.toString(userId), changed.encode());
+		this.redis.opsForValue().increment(this.keys.userRulesVersion());
+		refresh();
+	}
+
+	/** Writes many users' rules at once (used at start to restore a Redis that lost them). */
+	void publishAll(Map<Long, UserRules> all) {
+		if (all.isEmpty()) {
+			return;
+		}
+		Map<String, String> encoded = new HashMap<>();
+		all.forEach((id, rule) -> encoded.put(Long.toString(id), rule.encode()));
+		this.redis.opsForHash().putAll(this.keys.userRules(), encoded);
+		this.redis.opsForValue().increment(this.keys.userRulesVersion());
+		refresh();
+	}
+
+	@Scheduled(fixedDelayString = "${seckill.security.rules-poll-interval:1s}")
+	void refresh() {
+		try {
+			String version = this.redis.opsForValue().get(this.keys.userRulesVersion());
+			if (Objects.equals(version, this.loadedVersion) && version != null) {
+				return;
+			}
+			Map<Object, Object> raw = this.redis.opsForHash().entries(this.keys.userRules());
+			Map<Long, UserRules> loaded = new HashMap<>(raw.size() * 2);
+			raw.forEach((id, value) -> loaded.put(Long.parseLong((String) id), UserRules.decode((String) value)));
+			this.rules = Map.copyOf(loaded);
+			this.loadedVersion = version;
+		}
+		catch (RuntimeException ex) {
+			// Keep the last known rules; Redis may be failing over. The next poll retries.
+			log.warn("Could not refresh user rules from Redis: " + ex.getMessage());
+		}
+	}
+
+	/** A user's level and blacklist flag as set by an admin. */
+	public record UserRules(int level, boolean blacklisted) {
+
+		String encode() {
+			return this.level + "|" + (this.blacklisted ? 1 : 0);
+		}
+
+		static UserRules decode(String value) {
+			int bar = value.indexOf('|');
+			return new UserRules(Integer.parseInt(value.substring(0, bar)), value.endsWith("1"));
+		}
+
+	}
+
+}
