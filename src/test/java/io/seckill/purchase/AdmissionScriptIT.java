@@ -1,0 +1,170 @@
+package io.seckill.purchase;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.seckill.platform.redis.RedisKeys;
+import io.seckill.support.TestServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.util.StreamUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Lua scripts alone, against a real Redis: each admission rule and its return code. */
+class AdmissionScriptIT {
+
+	private static final long ACTIVITY = 7;
+
+	private static final long ITEM = 70;
+
+	private static RedisClient client;
+
+	private static StatefulRedisConnection<String, String> connection;
+
+	private static String admission;
+
+	private static String preload;
+
+	private RedisCommands<String, String> redis;
+
+	private RedisKeys keys;
+
+	private int ticketCounter;
+
+	@BeforeAll
+	static void connect() throws Exception {
+		client = RedisClient.create(TestServers.redisUrl());
+		connection = client.connect();
+		admission = StreamUtils.copyToString(new ClassPathResource("lua/admission.lua").getInputStream(), StandardCharsets.UTF_8);
+		preload = StreamUtils.copyToString(new ClassPathResource("lua/preload.lua").getInputStream(), StandardCharsets.UTF_8);
+	}
+
+	@AfterAll
+	static void disconnect() {
+		connection.close();
+		client.shutdown();
+	}
+
+	@BeforeEach
+	void freshKeys() {
+		this.redis = connection.sync();
+		this.keys = new RedisKeys(TestServers.newKeyPrefix());
+	}
+
+	private void publish(long startOffsetMillis, long endOffsetMillis, int stock, int limit) {
+		long now = System.currentTimeMillis();
+		this.redis.eval(preload, ScriptOutputType.INTEGER,
+				new String[] { this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY), this.keys.limits(ACTIVITY) },
+				Long.toString(now + startOffsetMillis), Long.toString(now + endOffsetMillis), "0", Long.toString(ITEM),
+				Long.toString(ITEM), Integer.toString(stock), Integer.toString(limit));
+	}
+
+	private List<Object> admit(long user, String idempotencyKey, int rateLimit) {
+		String ticket = ACTIVITY + "-ticket" + (++this.ticketCounter);
+		boolean keyed = idempotencyKey != null;
+		String[] scriptKeys = { this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY), this.keys.limits(ACTIVITY),
+				this.keys.buyers(ACTIVITY, ITEM),
+				keyed ? this.keys.requestKey(ACTIVITY, user, idempotencyKey) : this.keys.meta(ACTIVITY),
+				this.keys.ticket(ACTIVITY, ticket), this.keys.orders(ACTIVITY), this.keys.rate(ACTIVITY, user) };
+		return this.redis.eval(admission, ScriptOutputType.MULTI, scriptKeys, Long.toString(user), Long.toString(ITEM),
+				ticket, Long.toString(ACTIVITY), keyed ? "1" : "0", Integer.toString(rateLimit), "1000", "60000",
+				"60000");
+	}
+
+	@Test
+	void admitsDecrementsRecordsTheBuyerAndEnqueuesTheOrderInOneStep() {
+		publish(-1000, 60_000, 2, 1);
+
+		List<Object> reply = admit(42, null, 0);
+
+		assertThat(reply).containsExactly("QUEUED", ACTIVITY + "-ticket1", 1L);
+		assertThat(this.redis.hget(this.keys.stock(ACTIVITY), Long.toString(ITEM))).isEqualTo("1");
+		assertThat(this.redis.hget(this.keys.buyers(ACTIVITY, ITEM), "42")).isEqualTo("1");
+		assertThat(this.redis.get(this.keys.ticket(ACTIVITY, ACTIVITY + "-ticket1"))).isEqualTo("Q|42");
+		List<StreamMessage<String, String>> entries = this.redis.xrange(this.keys.orders(ACTIVITY),
+				io.lettuce.core.Range.create("-", "+"));
+		assertThat(entries).hasSize(1);
+		assertThat(entries.get(0).getBody())
+			.isEqualTo(Map.of("t", ACTIVITY + "-ticket1", "a", "7", "i", "70", "u", "42", "s", "1"));
+	}
+
+	@Test
+	void answersAKnownIdempotencyKeyWithItsFirstTicketAndTakesNothing() {
+		publish(-1000, 60_000, 5, 3);
+		admit(42, "k", 0);
+
+		List<Object> replay = admit(42, "k", 0);
+
+		assertThat(replay).containsExactly("DUPLICATE", ACTIVITY + "-ticket1", -1L);
+		assertThat(this.redis.hget(this.keys.stock(ACTIVITY), Long.toString(ITEM))).isEqualTo("4");
+		assertThat(this.redis.xlen(this.keys.orders(ACTIVITY))).isOne();
+	}
+
+	@Test
+	void refusesAUserAtTheLimit() {
+		publish(-1000, 60_000, 5, 2);
+		admit(42, null, 0);
+		admit(42, null, 0);
+
+		assertThat(admit(42, null, 0).get(0)).isEqualTo("LIMIT_REACHED");
+		assertThat(this.redis.hget(this.keys.stock(ACTIVITY), Long.toString(ITEM))).isEqualTo("3");
+	}
+
+	@Test
+	void refusesWhenNoStockIsLeftAndEnqueuesNothing() {
+		publish(-1000, 60_000, 1, 1);
+		admit(1, null, 0);
+
+		assertThat(admit(2, null, 0).get(0)).isEqualTo("SOLD_OUT");
+		assertThat(this.redis.xlen(this.keys.orders(ACTIVITY))).isOne();
+		assertThat(this.redis.hget(this.keys.buyers(ACTIVITY, ITEM), "2")).isNull();
+	}
+
+	@Test
+	void refusesBeforeTheStartAndAfterTheEndByRedisTime() {
+		publish(60_000, 120_000, 5, 1);
+		assertThat(admit(1, null, 0).get(0)).isEqualTo("NOT_STARTED");
+
+		publish(-120_000, -60_000, 5, 1);
+		assertThat(admit(1, null, 0).get(0)).isEqualTo("ENDED");
+		assertThat(this.redis.xlen(this.keys.orders(ACTIVITY))).isZero();
+	}
+
+	@Test
+	void refusesAnUnpublishedActivityOrUnknownItem() {
+		assertThat(admit(1, null, 0).get(0)).isEqualTo("NOT_FOUND");
+		publish(-1000, 60_000, 5, 1);
+		this.redis.hdel(this.keys.limits(ACTIVITY), Long.toString(ITEM));
+		assertThat(admit(1, null, 0).get(0)).isEqualTo("NOT_FOUND");
+	}
+
+	@Test
+	void limitsRequestsPerUserPerWindow() {
+		publish(-1000, 60_000, 100, 1);
+		assertThat(admit(5, null, 2).get(0)).isEqualTo("QUEUED");
+		assertThat(admit(5, null, 2).get(0)).isEqualTo("LIMIT_REACHED");
+		assertThat(admit(5, null, 2).get(0)).isEqualTo("RATE_LIMITED");
+		assertThat(admit(6, null, 2).get(0)).isEqualTo("QUEUED");
+	}
+
+	@Test
+	void preloadReplacesStockAndLimits() {
+		publish(-1000, 60_000, 5, 1);
+		publish(-1000, 60_000, 9, 3);
+		assertThat(this.redis.hget(this.keys.stock(ACTIVITY), Long.toString(ITEM))).isEqualTo("9");
+		assertThat(this.redis.hget(this.keys.limits(ACTIVITY), Long.toString(ITEM))).isEqualTo("3");
+		assertThat(this.redis.hget(this.keys.meta(ACTIVITY), "items")).isEqualTo("70");
+	}
+
+}

@@ -1,0 +1,62 @@
+package io.seckill.purchase;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.seckill.support.Api;
+import io.seckill.support.Api.Activity;
+import io.seckill.support.Api.Reply;
+import io.seckill.support.IntegrationTest;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Invariants 2 and 5: one shopper hammering the button gets one order. */
+class SameShopperIT extends IntegrationTest {
+
+	@Test
+	void fiftyConcurrentRequestsOfOneShopperMakeOneOrder() {
+		String token = this.api.newShopper();
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 10);
+
+		// Half reuse one idempotency key (a retrying client), half use a fresh key each (a frantic one).
+		List<Reply> replies = Api.runAll(50, 50,
+				(i) -> this.api.purchaseAsync(sale, sale.item(), token, (i % 2 == 0) ? "same-key" : "key-" + i));
+
+		Set<String> tickets = new HashSet<>();
+		for (Reply reply : replies) {
+			if (reply.status() == 202) {
+				tickets.add(reply.text("ticket"));
+			}
+			else {
+				assertThat(reply.code()).isEqualTo("LIMIT_REACHED");
+			}
+		}
+		assertThat(tickets).hasSize(1);
+		String ticket = tickets.iterator().next();
+		assertThat(this.api.awaitTicket(ticket, token, Duration.ofSeconds(30)).text("status")).isEqualTo("SUCCESS");
+		assertThat(this.jdbc.queryForObject("SELECT count(*) FROM orders WHERE item_id = ?", Long.class, sale.item()))
+			.isOne();
+		assertThat(this.jdbc.queryForObject("SELECT remaining FROM items WHERE id = ?", Integer.class, sale.item()))
+			.isEqualTo(9);
+	}
+
+	@Test
+	void aRetryWithTheSameKeyGetsTheFirstAnswerEvenAfterTheSellOut() {
+		String first = this.api.newShopper();
+		String second = this.api.newShopper();
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 1);
+
+		Reply bought = this.api.purchaseAsync(sale, sale.item(), first, "retry-me").join();
+		Reply soldOut = this.api.purchaseAsync(sale, sale.item(), second, null).join();
+		Reply retried = this.api.purchaseAsync(sale, sale.item(), first, "retry-me").join();
+
+		assertThat(bought.status()).isEqualTo(202);
+		assertThat(soldOut.code()).isEqualTo("SOLD_OUT");
+		assertThat(retried.status()).isEqualTo(202);
+		assertThat(retried.text("ticket")).isEqualTo(bought.text("ticket"));
+	}
+
+}

@@ -1,0 +1,56 @@
+package io.seckill.support;
+
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.seckill.platform.redis.RedisKeys;
+
+/**
+ * Base of the integration tests: the whole application on a random port, against real Redis and
+ * PostgreSQL (see {@link TestServers}), with a database and key prefix of its own per test class.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "seckill.embedded=never", "seckill.demo.enabled=false", "seckill.security.password-strength=4",
+				"seckill.security.bootstrap-admin.username=root-admin",
+				"seckill.security.bootstrap-admin.password=root-admin-password",
+				"seckill.security.token-secret=integration-tests-secret-at-least-32-bytes",
+				"seckill.purchase.rate-limit=1000", "seckill.worker.claim-after=2s",
+				"seckill.worker.claim-interval=500ms", "spring.datasource.hikari.maximum-pool-size=10" })
+public abstract class IntegrationTest {
+
+	@LocalServerPort
+	protected int port;
+
+	@Autowired
+	protected JdbcTemplate jdbc;
+
+	@Autowired
+	protected StringRedisTemplate redis;
+
+	@Autowired
+	protected RedisKeys keys;
+
+	protected Api api;
+
+	@DynamicPropertySource
+	static void servers(DynamicPropertyRegistry registry) {
+		String database = TestServers.newDatabase();
+		String prefix = TestServers.newKeyPrefix();
+		registry.add("spring.datasource.url", () -> database);
+		registry.add("spring.data.redis.url", TestServers::redisUrl);
+		registry.add("seckill.redis.key-prefix", () -> prefix);
+	}
+
+	@BeforeEach
+	void connectClient() {
+		this.api = new Api("http://127.0.0.1:" + this.port);
+	}
+
+}

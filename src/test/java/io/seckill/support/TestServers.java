@@ -1,0 +1,113 @@
+package io.seckill.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.seckill.platform.embedded.EmbeddedServers;
+
+/**
+ * The servers integration tests run against: the machine's own when {@code SECKILL_TEST_REDIS_URL} /
+ * {@code SECKILL_TEST_JDBC_URL} name them (CI sets both when they are reachable), else the embedded
+ * ones. Each test class gets its own database and Redis key prefix, removed when the JVM exits, because
+ * the machine's servers are shared.
+ */
+public final class TestServers {
+
+	private static final List<String> databases = new ArrayList<>();
+
+	private static final List<String> prefixes = new ArrayList<>();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(TestServers::cleanUp, "test-servers-cleanup"));
+	}
+
+	private TestServers() {
+	}
+
+	public static String redisUrl() {
+		String configured = System.getenv("SECKILL_TEST_REDIS_URL");
+		return (configured != null && !configured.isBlank()) ? configured : EmbeddedServers.redisUrl();
+	}
+
+	/** The admin JDBC URL (a database that always exists, e.g. postgres). */
+	public static String adminJdbcUrl() {
+		String configured = System.getenv("SECKILL_TEST_JDBC_URL");
+		return (configured != null && !configured.isBlank()) ? configured : EmbeddedServers.postgresAdminUrl();
+	}
+
+	/** Creates a fresh database and returns its JDBC URL. */
+	public static synchronized String newDatabase() {
+		String name = "seckill_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		execute(adminJdbcUrl(), "CREATE DATABASE " + name);
+		databases.add(name);
+		return withDatabase(adminJdbcUrl(), name);
+	}
+
+	/** A fresh Redis key prefix. */
+	public static synchronized String newKeyPrefix() {
+		String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+		prefixes.add(prefix);
+		return prefix;
+	}
+
+	static String withDatabase(String adminUrl, String database) {
+		int query = adminUrl.indexOf('?');
+		String base = (query < 0) ? adminUrl : adminUrl.substring(0, query);
+		String params = (query < 0) ? "" : adminUrl.substring(query);
+		return base.substring(0, base.lastIndexOf('/') + 1) + database + params;
+	}
+
+	private static void execute(String url, String sql) {
+		try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not run " + sql, ex);
+		}
+	}
+
+	private static synchronized void cleanUp() {
+		for (String database : databases) {
+			try {
+				execute(adminJdbcUrl(), "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+			}
+			catch (RuntimeException ex) {
+				System.err.println("Could not drop test database " + database + ": " + ex.getMessage());
+			}
+		}
+		if (prefixes.isEmpty()) {
+			return;
+		}
+		RedisClient client = RedisClient.create(redisUrl());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			for (String prefix : prefixes) {
+				ScanCursor cursor = ScanCursor.INITIAL;
+				do {
+					KeyScanCursor<String> page = connection.sync().scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
+					if (!page.getKeys().isEmpty()) {
+						connection.sync().unlink(page.getKeys().toArray(String[]::new));
+					}
+					cursor = page;
+				}
+				while (!cursor.isFinished());
+			}
+		}
+		catch (RuntimeException ex) {
+			System.err.println("Could not remove test keys from Redis: " + ex.getMessage());
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+}
