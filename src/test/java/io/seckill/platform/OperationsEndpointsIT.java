@@ -1,0 +1,61 @@
+package io.seckill.platform;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.seckill.support.Api.Activity;
+import io.seckill.support.Api.Reply;
+import io.seckill.support.IntegrationTest;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What operators and API users read: health groups, Prometheus metrics, the OpenAPI document. */
+class OperationsEndpointsIT extends IntegrationTest {
+
+	@Test
+	void livenessAndReadinessGroupsAreUp() {
+		assertThat(this.api.get("/actuator/health/liveness", null).text("status")).isEqualTo("UP");
+		assertThat(this.api.get("/actuator/health/readiness", null).text("status")).isEqualTo("UP");
+	}
+
+	@Test
+	void prometheusExposesAdmissionsQueueAndWriterMetrics() throws Exception {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 2);
+		String token = this.api.newShopper();
+		Reply bought = this.api.purchase(sale, sale.item(), token);
+		this.api.awaitTicket(bought.text("ticket"), token, Duration.ofSeconds(20));
+
+		String metrics = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+
+		assertThat(metrics).containsPattern("seckill_admissions_total\\{[^}]*outcome=\"QUEUED\"[^}]*\\} [1-9]")
+			.contains("seckill_queue_length")
+			.contains("seckill_writer_batch_size_count")
+			.contains("seckill_writer_batch_latency_seconds_bucket");
+	}
+
+	@Test
+	void theOpenApiDocumentDescribesTheHotPathAndTheAdminApi() {
+		Reply docs = this.api.get("/v3/api-docs", null);
+		assertThat(docs.status()).isEqualTo(200);
+		assertThat(docs.body().path("paths").has("/api/v1/activities/{id}/items/{itemId}/purchases")).isTrue();
+		assertThat(docs.body().path("paths").has("/api/v1/purchases/{ticket}")).isTrue();
+		assertThat(docs.body().path("paths").has("/api/v1/admin/activities/{id}/publish")).isTrue();
+		assertThat(docs.body().path("paths").has("/api/v1/sessions")).isTrue();
+	}
+
+	@Test
+	void theServerTimeIsEpochMillisForCountdowns() {
+		long before = System.currentTimeMillis();
+		long now = this.api.get("/api/v1/time", null).body().path("now").asLong();
+		assertThat(now).isBetween(before - 1000, System.currentTimeMillis() + 1000);
+		assertThat(this.api.get("/api/v1/ping", null).text("status")).isEqualTo("ok");
+	}
+
+}
