@@ -5,7 +5,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** The flash-sale service: one artifact whose roles (api, worker, admin) are chosen by configuration. */
+/**
+ * The flash-sale service: one artifact whose roles (api, worker, admin) are chosen by
+ * configuration.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling

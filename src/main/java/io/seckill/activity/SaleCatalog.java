@@ -17,9 +17,9 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Published sale rules, cached on this node. Loaded from Redis (never the database) on first use and
- * refreshed every second; unknown ids are cached as absent too, so a bot guessing ids costs one Redis
- * read per id per second at most.
+ * Published sale rules, cached on this node. Loaded from Redis (never the database) on
+ * first use and refreshed every second; unknown ids are cached as absent too, so a bot
+ * guessing ids costs one Redis read per id per second at most.
  */
 @Component
 public class SaleCatalog {

@@ -3,8 +3,8 @@ package io.seckill.activity;
 import java.util.Map;
 
 /**
- * What the hot path needs to judge a purchase without a database: the window, the minimum level and
- * each item's per-user limit, as published to Redis.
+ * What the hot path needs to judge a purchase without a database: the window, the minimum
+ * level and each item's per-user limit, as published to Redis.
  */
 public record SaleRules(long activityId, long startsAtMillis, long endsAtMillis, int minLevel,
 		Map<Long, Integer> itemLimits) {

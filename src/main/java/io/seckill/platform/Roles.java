@@ -6,12 +6,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * What this node does: {@code api} (shopper endpoints and the hot path), {@code worker} (writes
- * orders from the stream), {@code admin} (admin endpoints, bootstrap admin, demo seed). One jar, the
- * roles chosen per process; all three by default.
+ * What this node does: {@code api} (shopper endpoints and the hot path), {@code worker}
+ * (writes orders from the stream), {@code admin} (admin endpoints, bootstrap admin, demo
+ * seed). One jar, the roles chosen per process; all three by default.
  */
 @ConfigurationProperties("seckill")
-public record Roles(@DefaultValue({ "api", "worker", "admin" }) List<String> roles) {
+public record Roles(@DefaultValue("api,worker,admin") List<String> roles) {
 
 	public boolean api() {
 		return this.roles.contains("api");

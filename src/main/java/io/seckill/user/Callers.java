@@ -8,7 +8,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 
-/** Tells who sent a request, from its {@code Authorization: Bearer} token, without a database call. */
+/**
+ * Tells who sent a request, from its {@code Authorization: Bearer} token, without a
+ * database call.
+ */
 @Component
 public class Callers {
 
@@ -20,7 +23,9 @@ public class Callers {
 		this.tokens = tokens;
 	}
 
-	/** The caller; throws UNAUTHENTICATED when the token is missing, forged or expired. */
+	/**
+	 * The caller; throws UNAUTHENTICATED when the token is missing, forged or expired.
+	 */
 	public Shopper authenticate(ServerHttpRequest request) {
 		String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
 		if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {

@@ -6,8 +6,8 @@ import io.seckill.user.internal.UserRulesDirectory.UserRules;
 import org.springframework.stereotype.Component;
 
 /**
- * The per-user half of 秒杀资格: blacklist and minimum level. Answered from memory: the token's level,
- * overridden by admin changes that every node picks up within a second.
+ * The per-user half of 秒杀资格: blacklist and minimum level. Answered from memory: the
+ * token's level, overridden by admin changes that every node picks up within a second.
  */
 @Component
 public class Eligibility {

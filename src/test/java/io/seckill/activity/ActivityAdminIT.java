@@ -13,7 +13,9 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Admin set-up: stock changes before the start, publishing (preload), listing and stats. */
+/**
+ * Admin set-up: stock changes before the start, publishing (preload), listing and stats.
+ */
 class ActivityAdminIT extends IntegrationTest {
 
 	@Test
@@ -24,7 +26,8 @@ class ActivityAdminIT extends IntegrationTest {
 
 		Reply changed = this.api.send("PUT", "/api/v1/admin/activities/" + sale.id(), admin,
 				"{\"name\":\"changed\",\"startsAt\":\"" + start + "\",\"endsAt\":\"" + start.plus(Duration.ofHours(1))
-						+ "\",\"items\":[{\"id\":" + sale.item() + ",\"name\":\"more\",\"price\":5,\"stock\":50,\"limit\":2},"
+						+ "\",\"items\":[{\"id\":" + sale.item()
+						+ ",\"name\":\"more\",\"price\":5,\"stock\":50,\"limit\":2},"
 						+ "{\"name\":\"new\",\"price\":1,\"stock\":7}]}",
 				Map.of());
 
@@ -59,7 +62,8 @@ class ActivityAdminIT extends IntegrationTest {
 		Reply listing = this.api.get("/api/v1/activities", null);
 
 		assertThat(listing.status()).isEqualTo(200);
-		assertThat(Instant.parse(listing.text("now"))).isCloseTo(Instant.now(), org.assertj.core.api.Assertions.within(5, java.time.temporal.ChronoUnit.SECONDS));
+		assertThat(Instant.parse(listing.text("now"))).isCloseTo(Instant.now(),
+				org.assertj.core.api.Assertions.within(5, java.time.temporal.ChronoUnit.SECONDS));
 		JsonNode shown = null;
 		for (JsonNode activity : listing.body().path("activities")) {
 			if (activity.path("id").asLong() == sale.id()) {
@@ -113,9 +117,9 @@ class ActivityAdminIT extends IntegrationTest {
 	void publishingAnEndedSaleIsRefused() {
 		String admin = this.api.adminToken();
 		Instant start = Instant.now().minus(Duration.ofHours(2));
-		Reply created = this.api.post("/api/v1/admin/activities", admin, "{\"name\":\"" + Api.uniqueName("old")
-				+ "\",\"startsAt\":\"" + start + "\",\"endsAt\":\"" + start.plus(Duration.ofHours(1))
-				+ "\",\"items\":[{\"name\":\"x\",\"price\":1,\"stock\":5}]}");
+		Reply created = this.api.post("/api/v1/admin/activities", admin,
+				"{\"name\":\"" + Api.uniqueName("old") + "\",\"startsAt\":\"" + start + "\",\"endsAt\":\""
+						+ start.plus(Duration.ofHours(1)) + "\",\"items\":[{\"name\":\"x\",\"price\":1,\"stock\":5}]}");
 		Reply published = this.api.post("/api/v1/admin/activities/" + created.body().path("id").asLong() + "/publish",
 				admin, null);
 		assertThat(published.status()).isEqualTo(410);

@@ -21,7 +21,8 @@ class RedisAheadOfDatabaseIT extends IntegrationTest {
 		int shoppers = 30;
 		List<String> tokens = this.api.newShoppers(shoppers, 16);
 		Activity sale = this.api.newSale(Duration.ofSeconds(-1), stock);
-		// Simulate lost writes: Redis believes there are three times as many units as the database.
+		// Simulate lost writes: Redis believes there are three times as many units as the
+		// database.
 		this.redis.opsForHash().put(this.keys.stock(sale.id()), Long.toString(sale.item()), Integer.toString(shoppers));
 
 		Map<String, String> tokenByTicket = new HashMap<>();
@@ -34,10 +35,13 @@ class RedisAheadOfDatabaseIT extends IntegrationTest {
 		Map<String, Integer> outcomes = new HashMap<>();
 		tokenByTicket.forEach((ticket, token) -> {
 			Reply result = this.api.awaitTicket(ticket, token, Duration.ofSeconds(30));
-			String outcome = result.text("status") + ("FAILED".equals(result.text("status")) ? ":" + result.text("reason") : "");
+			String outcome = result.text("status")
+					+ ("FAILED".equals(result.text("status")) ? ":" + result.text("reason") : "");
 			outcomes.merge(outcome, 1, Integer::sum);
 		});
-		assertThat(outcomes).containsEntry("SUCCESS", stock).containsEntry("FAILED:SOLD_OUT", shoppers - stock).hasSize(2);
+		assertThat(outcomes).containsEntry("SUCCESS", stock)
+			.containsEntry("FAILED:SOLD_OUT", shoppers - stock)
+			.hasSize(2);
 		assertThat(this.jdbc.queryForObject("SELECT count(*) FROM orders WHERE item_id = ?", Long.class, sale.item()))
 			.isEqualTo(stock);
 		assertThat(this.jdbc.queryForObject("SELECT remaining FROM items WHERE id = ?", Integer.class, sale.item()))

@@ -12,7 +12,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A table of bad inputs: each gets its status and code, and none changes any state (invariant 6). */
+/**
+ * A table of bad inputs: each gets its status and code, and none changes any state
+ * (invariant 6).
+ */
 class MalformedInputIT extends IntegrationTest {
 
 	private static final String LATER = "2030-01-01T10:00:00Z";
@@ -21,31 +24,52 @@ class MalformedInputIT extends IntegrationTest {
 
 	static Stream<Arguments> badRequests() {
 		String item = "{\"name\":\"x\",\"price\":1,\"stock\":5}";
-		return Stream.of(
-				bad("malformed JSON", "POST", "/api/v1/users", false, "{\"username\":", 400, "BAD_REQUEST"),
-				bad("wrong type", "POST", "/api/v1/users", false, "{\"username\":[\"a\"],\"password\":\"password123\"}", 400, "BAD_REQUEST"),
-				bad("short password", "POST", "/api/v1/users", false, "{\"username\":\"someone\",\"password\":\"short\"}", 400, "BAD_REQUEST"),
-				bad("username with spaces", "POST", "/api/v1/users", false, "{\"username\":\"a b c\",\"password\":\"password123\"}", 400, "BAD_REQUEST"),
+		return Stream.of(bad("malformed JSON", "POST", "/api/v1/users", false, "{\"username\":", 400, "BAD_REQUEST"),
+				bad("wrong type", "POST", "/api/v1/users", false, "{\"username\":[\"a\"],\"password\":\"password123\"}",
+						400, "BAD_REQUEST"),
+				bad("short password", "POST", "/api/v1/users", false,
+						"{\"username\":\"someone\",\"password\":\"short\"}", 400, "BAD_REQUEST"),
+				bad("username with spaces", "POST", "/api/v1/users", false,
+						"{\"username\":\"a b c\",\"password\":\"password123\"}", 400, "BAD_REQUEST"),
 				bad("missing body", "POST", "/api/v1/users", false, null, 400, "BAD_REQUEST"),
-				bad("oversize body", "POST", "/api/v1/users", false, "{\"username\":\"" + "a".repeat(20_000) + "\",\"password\":\"password123\"}", 413, "PAYLOAD_TOO_LARGE"),
-				bad("login without password", "POST", "/api/v1/sessions", false, "{\"username\":\"someone\"}", 400, "BAD_REQUEST"),
-				bad("negative stock", "POST", "/api/v1/admin/activities", true, activity(LATER, LATER_STILL, "{\"name\":\"x\",\"price\":1,\"stock\":-1}"), 400, "BAD_REQUEST"),
-				bad("huge stock", "POST", "/api/v1/admin/activities", true, activity(LATER, LATER_STILL, "{\"name\":\"x\",\"price\":1,\"stock\":99999999999}"), 400, "BAD_REQUEST"),
-				bad("negative price", "POST", "/api/v1/admin/activities", true, activity(LATER, LATER_STILL, "{\"name\":\"x\",\"price\":-1,\"stock\":1}"), 400, "BAD_REQUEST"),
-				bad("zero limit", "POST", "/api/v1/admin/activities", true, activity(LATER, LATER_STILL, "{\"name\":\"x\",\"price\":1,\"stock\":1,\"limit\":0}"), 400, "BAD_REQUEST"),
-				bad("end before start", "POST", "/api/v1/admin/activities", true, activity(LATER_STILL, LATER, item), 400, "BAD_REQUEST"),
-				bad("no items", "POST", "/api/v1/admin/activities", true, activity(LATER, LATER_STILL, ""), 400, "BAD_REQUEST"),
-				bad("unreadable date", "POST", "/api/v1/admin/activities", true, activity("tomorrow", LATER_STILL, item), 400, "BAD_REQUEST"),
-				bad("duplicate item names", "POST", "/api/v1/admin/activities", true, activity(LATER, LATER_STILL, item + "," + item), 400, "BAD_REQUEST"),
-				bad("change of unknown activity", "PUT", "/api/v1/admin/activities/987654321", true, activity(LATER, LATER_STILL, item), 404, "NOT_FOUND"),
-				bad("publish of unknown activity", "POST", "/api/v1/admin/activities/987654321/publish", true, null, 404, "NOT_FOUND"),
-				bad("level out of range", "PATCH", "/api/v1/admin/users/root-admin", true, "{\"level\":1000}", 400, "BAD_REQUEST"),
-				bad("unknown user", "PATCH", "/api/v1/admin/users/nobody-here", true, "{\"level\":1}", 404, "NOT_FOUND"),
+				bad("oversize body", "POST", "/api/v1/users", false,
+						"{\"username\":\"" + "a".repeat(20_000) + "\",\"password\":\"password123\"}", 413,
+						"PAYLOAD_TOO_LARGE"),
+				bad("login without password", "POST", "/api/v1/sessions", false, "{\"username\":\"someone\"}", 400,
+						"BAD_REQUEST"),
+				bad("negative stock", "POST", "/api/v1/admin/activities", true,
+						activity(LATER, LATER_STILL, "{\"name\":\"x\",\"price\":1,\"stock\":-1}"), 400, "BAD_REQUEST"),
+				bad("huge stock", "POST", "/api/v1/admin/activities", true,
+						activity(LATER, LATER_STILL, "{\"name\":\"x\",\"price\":1,\"stock\":99999999999}"), 400,
+						"BAD_REQUEST"),
+				bad("negative price", "POST", "/api/v1/admin/activities", true,
+						activity(LATER, LATER_STILL, "{\"name\":\"x\",\"price\":-1,\"stock\":1}"), 400, "BAD_REQUEST"),
+				bad("zero limit", "POST", "/api/v1/admin/activities", true,
+						activity(LATER, LATER_STILL, "{\"name\":\"x\",\"price\":1,\"stock\":1,\"limit\":0}"), 400,
+						"BAD_REQUEST"),
+				bad("end before start", "POST", "/api/v1/admin/activities", true, activity(LATER_STILL, LATER, item),
+						400, "BAD_REQUEST"),
+				bad("no items", "POST", "/api/v1/admin/activities", true, activity(LATER, LATER_STILL, ""), 400,
+						"BAD_REQUEST"),
+				bad("unreadable date", "POST", "/api/v1/admin/activities", true,
+						activity("tomorrow", LATER_STILL, item), 400, "BAD_REQUEST"),
+				bad("duplicate item names", "POST", "/api/v1/admin/activities", true,
+						activity(LATER, LATER_STILL, item + "," + item), 400, "BAD_REQUEST"),
+				bad("change of unknown activity", "PUT", "/api/v1/admin/activities/987654321", true,
+						activity(LATER, LATER_STILL, item), 404, "NOT_FOUND"),
+				bad("publish of unknown activity", "POST", "/api/v1/admin/activities/987654321/publish", true, null,
+						404, "NOT_FOUND"),
+				bad("level out of range", "PATCH", "/api/v1/admin/users/root-admin", true, "{\"level\":1000}", 400,
+						"BAD_REQUEST"),
+				bad("unknown user", "PATCH", "/api/v1/admin/users/nobody-here", true, "{\"level\":1}", 404,
+						"NOT_FOUND"),
 				bad("empty change", "PATCH", "/api/v1/admin/users/root-admin", true, "{}", 400, "BAD_REQUEST"),
 				bad("non-numeric activity id", "GET", "/api/v1/activities/abc", false, null, 400, "BAD_REQUEST"),
 				bad("unknown activity", "GET", "/api/v1/activities/987654321", false, null, 404, "NOT_FOUND"),
-				bad("negative id in purchase", "POST", "/api/v1/activities/-1/items/1/purchases", true, null, 400, "BAD_REQUEST"),
-				bad("huge id in purchase", "POST", "/api/v1/activities/99999999999999999999/items/1/purchases", true, null, 400, "BAD_REQUEST"),
+				bad("negative id in purchase", "POST", "/api/v1/activities/-1/items/1/purchases", true, null, 400,
+						"BAD_REQUEST"),
+				bad("huge id in purchase", "POST", "/api/v1/activities/99999999999999999999/items/1/purchases", true,
+						null, 400, "BAD_REQUEST"),
 				bad("garbage ticket", "GET", "/api/v1/purchases/garbage", true, null, 404, "NOT_FOUND"),
 				bad("unknown path", "GET", "/api/v1/nothing-here", false, null, 404, "NOT_FOUND"),
 				bad("wrong method", "DELETE", "/api/v1/users", false, null, 405, "METHOD_NOT_ALLOWED"));

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What operators and API users read: health groups, Prometheus metrics, the OpenAPI document. */
+/**
+ * What operators and API users read: health groups, Prometheus metrics, the OpenAPI
+ * document.
+ */
 class OperationsEndpointsIT extends IntegrationTest {
 
 	@Test

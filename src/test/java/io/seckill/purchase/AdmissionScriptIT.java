@@ -21,7 +21,9 @@ import org.springframework.util.StreamUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Lua scripts alone, against a real Redis: each admission rule and its return code. */
+/**
+ * The Lua scripts alone, against a real Redis: each admission rule and its return code.
+ */
 class AdmissionScriptIT {
 
 	private static final long ACTIVITY = 7;
@@ -46,8 +48,10 @@ class AdmissionScriptIT {
 	static void connect() throws Exception {
 		client = RedisClient.create(TestServers.redisUrl());
 		connection = client.connect();
-		admission = StreamUtils.copyToString(new ClassPathResource("lua/admission.lua").getInputStream(), StandardCharsets.UTF_8);
-		preload = StreamUtils.copyToString(new ClassPathResource("lua/preload.lua").getInputStream(), StandardCharsets.UTF_8);
+		admission = StreamUtils.copyToString(new ClassPathResource("lua/admission.lua").getInputStream(),
+				StandardCharsets.UTF_8);
+		preload = StreamUtils.copyToString(new ClassPathResource("lua/preload.lua").getInputStream(),
+				StandardCharsets.UTF_8);
 	}
 
 	@AfterAll

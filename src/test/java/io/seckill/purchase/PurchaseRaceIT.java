@@ -69,9 +69,11 @@ class PurchaseRaceIT extends IntegrationTest {
 			.map(MemoryPoolMXBean::getPeakUsage)
 			.mapToLong(java.lang.management.MemoryUsage::getUsed)
 			.sum();
-		System.out.printf("[race] %d shoppers, %d units: admissions took %d ms, all tickets resolved after %d ms; "
-				+ "heap used %d MiB (sum of pool peaks %d MiB, test JVM includes client and server)%n", shoppers, stock,
-				(admittedAt - started) / 1_000_000, (resolvedAt - started) / 1_000_000, heapUsed >> 20, peak >> 20);
+		System.out.printf(
+				"[race] %d shoppers, %d units: admissions took %d ms, all tickets resolved after %d ms; "
+						+ "heap used %d MiB (sum of pool peaks %d MiB, test JVM includes client and server)%n",
+				shoppers, stock, (admittedAt - started) / 1_000_000, (resolvedAt - started) / 1_000_000, heapUsed >> 20,
+				peak >> 20);
 	}
 
 }

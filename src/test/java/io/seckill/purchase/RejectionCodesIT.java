@@ -14,7 +14,10 @@ import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every rejection a shopper or admin can meet, each with its own status and code (invariant 6). */
+/**
+ * Every rejection a shopper or admin can meet, each with its own status and code
+ * (invariant 6).
+ */
 @TestPropertySource(properties = "seckill.purchase.rate-limit=3")
 class RejectionCodesIT extends IntegrationTest {
 
@@ -36,13 +39,15 @@ class RejectionCodesIT extends IntegrationTest {
 	void unknownActivitiesItemsAndUnpublishedSalesAreNotFound() {
 		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 5);
 		String token = this.api.newShopper();
-		assertRejected(this.api.purchase(new Activity(987_654_321L, sale.itemIds()), sale.item(), token), 404, "NOT_FOUND");
+		assertRejected(this.api.purchase(new Activity(987_654_321L, sale.itemIds()), sale.item(), token), 404,
+				"NOT_FOUND");
 		assertRejected(this.api.purchase(sale, 987_654_321L, token), 404, "NOT_FOUND");
 		String admin = this.api.adminToken();
-		Reply draft = this.api.post("/api/v1/admin/activities", admin, "{\"name\":\"draft\",\"startsAt\":\""
-				+ Instant.now().minusSeconds(1) + "\",\"endsAt\":\"" + Instant.now().plusSeconds(3600)
-				+ "\",\"items\":[{\"name\":\"x\",\"price\":1,\"stock\":5}]}");
-		Activity unpublished = new Activity(draft.body().path("id").asLong(), java.util.List.of(draft.body().path("items").get(0).path("id").asLong()));
+		Reply draft = this.api.post("/api/v1/admin/activities", admin,
+				"{\"name\":\"draft\",\"startsAt\":\"" + Instant.now().minusSeconds(1) + "\",\"endsAt\":\""
+						+ Instant.now().plusSeconds(3600) + "\",\"items\":[{\"name\":\"x\",\"price\":1,\"stock\":5}]}");
+		Activity unpublished = new Activity(draft.body().path("id").asLong(),
+				java.util.List.of(draft.body().path("items").get(0).path("id").asLong()));
 		assertRejected(this.api.purchase(unpublished, unpublished.item(), token), 404, "NOT_FOUND");
 	}
 
@@ -119,8 +124,9 @@ class RejectionCodesIT extends IntegrationTest {
 	void aWrongPasswordIsInvalidCredentials() {
 		String name = Api.uniqueName("wrong");
 		this.api.register(name, "password123");
-		assertRejected(this.api.post("/api/v1/sessions", null,
-				"{\"username\":\"" + name + "\",\"password\":\"password124\"}"), 401, "INVALID_CREDENTIALS");
+		assertRejected(
+				this.api.post("/api/v1/sessions", null, "{\"username\":\"" + name + "\",\"password\":\"password124\"}"),
+				401, "INVALID_CREDENTIALS");
 	}
 
 	@Test

@@ -21,7 +21,8 @@ class SameShopperIT extends IntegrationTest {
 		String token = this.api.newShopper();
 		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 10);
 
-		// Half reuse one idempotency key (a retrying client), half use a fresh key each (a frantic one).
+		// Half reuse one idempotency key (a retrying client), half use a fresh key each
+		// (a frantic one).
 		List<Reply> replies = Api.runAll(50, 50,
 				(i) -> this.api.purchaseAsync(sale, sale.item(), token, (i % 2 == 0) ? "same-key" : "key-" + i));
 

@@ -62,8 +62,8 @@ public final class Api {
 			Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path))
 			.timeout(Duration.ofSeconds(30))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-					: HttpRequest.BodyPublishers.noBody());
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (body != null && !headers.containsKey("Content-Type")) {
 			request.header("Content-Type", "application/json");
 		}
@@ -72,8 +72,8 @@ public final class Api {
 		}
 		headers.forEach(request::header);
 		return this.http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
-			.thenApply((response) -> new Reply(response.statusCode(), parse(response.body()),
-					response.headers().map()));
+			.thenApply(
+					(response) -> new Reply(response.statusCode(), parse(response.body()), response.headers().map()));
 	}
 
 	private static JsonNode parse(String body) {
@@ -145,7 +145,10 @@ public final class Api {
 		});
 	}
 
-	/** Runs {@code count} calls with at most {@code parallelism} in flight; results in call order. */
+	/**
+	 * Runs {@code count} calls with at most {@code parallelism} in flight; results in
+	 * call order.
+	 */
 	public static <T> List<T> runAll(int count, int parallelism, Function<Integer, CompletableFuture<T>> call) {
 		Semaphore inFlight = new Semaphore(parallelism);
 		List<CompletableFuture<T>> futures = new ArrayList<>(count);
@@ -163,8 +166,9 @@ public final class Api {
 	}
 
 	/**
-	 * Creates and publishes an activity with one item per entry of {@code stocks} (limit 1 each); the
-	 * sale opens {@code startsIn} from now (negative: already open) and lasts an hour.
+	 * Creates and publishes an activity with one item per entry of {@code stocks} (limit
+	 * 1 each); the sale opens {@code startsIn} from now (negative: already open) and
+	 * lasts an hour.
 	 */
 	public Activity newSale(Duration startsIn, int... stocks) {
 		return newSale(startsIn, Duration.ofHours(1), 0, 1, stocks);
@@ -176,8 +180,13 @@ public final class Api {
 		StringBuilder items = new StringBuilder();
 		for (int i = 0; i < stocks.length; i++) {
 			items.append((i == 0) ? "" : ",")
-				.append("{\"name\":\"item ").append(i).append("\",\"price\":9.99,\"stock\":").append(stocks[i])
-				.append(",\"limit\":").append(limit).append('}');
+				.append("{\"name\":\"item ")
+				.append(i)
+				.append("\",\"price\":9.99,\"stock\":")
+				.append(stocks[i])
+				.append(",\"limit\":")
+				.append(limit)
+				.append('}');
 		}
 		Reply created = post("/api/v1/admin/activities", admin,
 				"{\"name\":\"" + uniqueName("sale") + "\",\"startsAt\":\"" + start + "\",\"endsAt\":\""
@@ -217,7 +226,10 @@ public final class Api {
 		return purchaseAsync(sale, itemId, token, null).join();
 	}
 
-	/** Polls a ticket until it is no longer QUEUED (or the timeout passes); returns the last reply. */
+	/**
+	 * Polls a ticket until it is no longer QUEUED (or the timeout passes); returns the
+	 * last reply.
+	 */
 	public Reply awaitTicket(String ticket, String token, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		Reply reply;

@@ -13,8 +13,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.seckill.platform.redis.RedisKeys;
 
 /**
- * Base of the integration tests: the whole application on a random port, against real Redis and
- * PostgreSQL (see {@link TestServers}), with a database and key prefix of its own per test class.
+ * Base of the integration tests: the whole application on a random port, against real
+ * Redis and PostgreSQL (see {@link TestServers}), with a database and key prefix of its
+ * own per test class.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "seckill.embedded=never", "seckill.demo.enabled=false", "seckill.security.password-strength=4",

@@ -16,10 +16,11 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.seckill.platform.embedded.EmbeddedServers;
 
 /**
- * The servers integration tests run against: the machine's own when {@code SECKILL_TEST_REDIS_URL} /
- * {@code SECKILL_TEST_JDBC_URL} name them (CI sets both when they are reachable), else the embedded
- * ones. Each test class gets its own database and Redis key prefix, removed when the JVM exits, because
- * the machine's servers are shared.
+ * The servers integration tests run against: the machine's own when
+ * {@code SECKILL_TEST_REDIS_URL} / {@code SECKILL_TEST_JDBC_URL} name them (CI sets both
+ * when they are reachable), else the embedded ones. Each test class gets its own database
+ * and Redis key prefix, removed when the JVM exits, because the machine's servers are
+ * shared.
  */
 public final class TestServers {
 
@@ -68,7 +69,8 @@ public final class TestServers {
 	}
 
 	private static void execute(String url, String sql) {
-		try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+		try (Connection connection = DriverManager.getConnection(url);
+				Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
 		catch (SQLException ex) {
@@ -93,7 +95,8 @@ public final class TestServers {
 			for (String prefix : prefixes) {
 				ScanCursor cursor = ScanCursor.INITIAL;
 				do {
-					KeyScanCursor<String> page = connection.sync().scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
+					KeyScanCursor<String> page = connection.sync()
+						.scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
 					if (!page.getKeys().isEmpty()) {
 						connection.sync().unlink(page.getKeys().toArray(String[]::new));
 					}

@@ -16,9 +16,10 @@ import org.springframework.stereotype.Component;
 import reactor.util.retry.Retry;
 
 /**
- * Relays the Redis pub/sub "activity changed" messages into local {@link ActivityChanged} events, so
- * every node drops its cached rules and sold-out flags when an admin publishes or changes stock.
- * Resubscribes after a lost connection; caches also expire on their own as a safety net.
+ * Relays the Redis pub/sub "activity changed" messages into local {@link ActivityChanged}
+ * events, so every node drops its cached rules and sold-out flags when an admin publishes
+ * or changes stock. Resubscribes after a lost connection; caches also expire on their own
+ * as a safety net.
  */
 @Component
 class ActivityChangeRelay implements SmartLifecycle, DisposableBean {

@@ -15,8 +15,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * What shoppers see: published activities with remaining stock and the server time for countdowns.
- * The listing is cached for a second so a crowd refreshing the page costs one query per second.
+ * What shoppers see: published activities with remaining stock and the server time for
+ * countdowns. The listing is cached for a second so a crowd refreshing the page costs one
+ * query per second.
  */
 @RestController
 class ActivityController {

@@ -23,9 +23,13 @@ record ActivityDraft(@NotBlank @Size(max = 100) String name, @NotNull Instant st
 		return (this.minLevel != null) ? this.minLevel : 0;
 	}
 
-	/** An item; {@code id} names an existing item to change (on update), absent for a new one. */
+	/**
+	 * An item; {@code id} names an existing item to change (on update), absent for a new
+	 * one.
+	 */
 	record ItemDraft(@Min(1) Long id, @NotBlank @Size(max = 100) String name,
-			@NotNull @DecimalMin("0.00") @DecimalMax("100000000.00") @Digits(integer = 9, fraction = 2) BigDecimal price,
+			@NotNull @DecimalMin("0.00") @DecimalMax("100000000.00") @Digits(integer = 9,
+					fraction = 2) BigDecimal price,
 			@NotNull @Min(0) @Max(10_000_000) Integer stock, @Min(1) @Max(100) Integer limit) {
 
 		int limitOrDefault() {

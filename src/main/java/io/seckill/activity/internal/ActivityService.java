@@ -16,7 +16,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Admin set-up of activities, publishing, listing and stats. Blocking (JDBC and Redis). */
+/**
+ * Admin set-up of activities, publishing, listing and stats. Blocking (JDBC and Redis).
+ */
 @Service
 public class ActivityService {
 
@@ -52,7 +54,8 @@ public class ActivityService {
 	Activity update(long id, ActivityDraft draft) {
 		checkWindow(draft);
 		Activity updated = this.transaction.execute((status) -> {
-			Activity current = this.activities.findForUpdate(id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+			Activity current = this.activities.findForUpdate(id)
+				.orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
 			if (current.startedAt(this.clock.instant())) {
 				throw new ApiException(ErrorCode.ALREADY_STARTED);
 			}
@@ -60,7 +63,8 @@ public class ActivityService {
 			current.items().forEach((item) -> own.add(item.id()));
 			for (ActivityDraft.ItemDraft item : draft.items()) {
 				if (item.id() != null && !own.contains(item.id())) {
-					throw new ApiException(ErrorCode.BAD_REQUEST, "Item " + item.id() + " is not part of activity " + id);
+					throw new ApiException(ErrorCode.BAD_REQUEST,
+							"Item " + item.id() + " is not part of activity " + id);
 				}
 			}
 			this.activities.update(id, draft);
@@ -73,12 +77,14 @@ public class ActivityService {
 	}
 
 	/**
-	 * Preloads rules and stock into Redis. Allowed before the start, or later for an activity never
-	 * published (nothing can have been sold); republishing a running sale would overwrite live stock.
+	 * Preloads rules and stock into Redis. Allowed before the start, or later for an
+	 * activity never published (nothing can have been sold); republishing a running sale
+	 * would overwrite live stock.
 	 */
 	Activity publish(long id) {
 		Activity published = this.transaction.execute((status) -> {
-			Activity current = this.activities.findForUpdate(id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+			Activity current = this.activities.findForUpdate(id)
+				.orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
 			if (current.published() && current.startedAt(this.clock.instant())) {
 				throw new ApiException(ErrorCode.ALREADY_STARTED);
 			}
@@ -140,7 +146,10 @@ public class ActivityService {
 		}
 	}
 
-	/** Stock figures of one activity: set stock, Redis and database remaining, live orders, queue. */
+	/**
+	 * Stock figures of one activity: set stock, Redis and database remaining, live
+	 * orders, queue.
+	 */
 	record ActivityStats(long activityId, Instant at, long queueLength, List<ItemStats> items) {
 
 		record ItemStats(long itemId, String name, int stock, Long redisRemaining, int databaseRemaining,

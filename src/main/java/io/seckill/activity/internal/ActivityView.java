@@ -12,15 +12,17 @@ record ActivityView(long id, String name, Instant startsAt, Instant endsAt, int 
 	record ItemView(long id, String name, BigDecimal price, int stock, long remaining, int limit) {
 	}
 
-	/** {@code remaining} per item from Redis once published (the live figure), else the database's. */
+	/**
+	 * {@code remaining} per item from Redis once published (the live figure), else the
+	 * database's.
+	 */
 	static ActivityView of(Activity activity, Map<Long, Long> redisRemaining, Instant now) {
 		String state = now.isBefore(activity.startsAt()) ? "UPCOMING"
 				: now.isBefore(activity.endsAt()) ? "ACTIVE" : "ENDED";
 		List<ItemView> items = activity.items()
 			.stream()
 			.map((item) -> new ItemView(item.id(), item.name(), item.price(), item.stock(),
-					Math.max(0, redisRemaining.getOrDefault(item.id(), (long) item.remaining())),
-					item.purchaseLimit()))
+					Math.max(0, redisRemaining.getOrDefault(item.id(), (long) item.remaining())), item.purchaseLimit()))
 			.toList();
 		return new ActivityView(activity.id(), activity.name(), activity.startsAt(), activity.endsAt(),
 				activity.minLevel(), activity.published(), state, items);

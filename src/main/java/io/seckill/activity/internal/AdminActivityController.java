@@ -19,7 +19,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Admin set-up of activities: create, change before the start, publish (preload), stats. */
+/**
+ * Admin set-up of activities: create, change before the start, publish (preload), stats.
+ */
 @RestController
 class AdminActivityController {
 

@@ -18,9 +18,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Seeds a demo sale into an empty database (seckill.demo.enabled): shoppers alice, bob (level 1) and
- * mallory (blacklisted), all with password "password123", and one published activity that starts a
- * minute after launch with two items.
+ * Seeds a demo sale into an empty database (seckill.demo.enabled): shoppers alice, bob
+ * (level 1) and mallory (blacklisted), all with password "password123", and one published
+ * activity that starts a minute after launch with two items.
  */
 @Component
 @Order(10)

@@ -91,7 +91,10 @@ class JdbcActivities {
 			.update();
 	}
 
-	/** Locks the activity row so concurrent admin changes of one activity run one after the other. */
+	/**
+	 * Locks the activity row so concurrent admin changes of one activity run one after
+	 * the other.
+	 */
 	Optional<Activity> findForUpdate(long id) {
 		return this.jdbc.sql("SELECT id FROM activities WHERE id = :id FOR UPDATE")
 			.param("id", id)

@@ -15,7 +15,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
-/** The activity's side of Redis: preloading rules and stock, reading remaining stock, announcing changes. */
+/**
+ * The activity's side of Redis: preloading rules and stock, reading remaining stock,
+ * announcing changes.
+ */
 @Component
 class RedisStockLedger {
 
@@ -33,7 +36,10 @@ class RedisStockLedger {
 		this.preload = RedisScript.of(new ClassPathResource("lua/preload.lua"), Long.class);
 	}
 
-	/** Writes rules and stock (the database's remaining) to Redis and announces the change to every node. */
+	/**
+	 * Writes rules and stock (the database's remaining) to Redis and announces the change
+	 * to every node.
+	 */
 	void publish(Activity activity) {
 		long id = activity.id();
 		List<String> args = new ArrayList<>();
@@ -58,8 +64,8 @@ class RedisStockLedger {
 		try {
 			this.redis.execute((org.springframework.data.redis.core.RedisCallback<Object>) (connection) -> connection
 				.streamCommands()
-				.xGroupCreate(stream, WRITER_GROUP, org.springframework.data.redis.connection.stream.ReadOffset.from("0"),
-						true));
+				.xGroupCreate(stream, WRITER_GROUP,
+						org.springframework.data.redis.connection.stream.ReadOffset.from("0"), true));
 		}
 		catch (RedisSystemException ex) {
 			if (ex.getMessage() == null || !ex.getMessage().contains("BUSYGROUP")) {
@@ -79,7 +85,10 @@ class RedisStockLedger {
 		return result;
 	}
 
-	/** Admitted purchases not yet written to the database (the writer deletes entries once written). */
+	/**
+	 * Admitted purchases not yet written to the database (the writer deletes entries once
+	 * written).
+	 */
 	long queueLength(long activityId) {
 		Long length = this.redis.opsForStream().size(this.keys.orders(activityId));
 		return (length != null) ? length : 0;

@@ -32,7 +32,10 @@ class JdbcOrders {
 	record ItemRow(long id, long activityId, int remaining, int purchaseLimit, BigDecimal price) {
 	}
 
-	/** Locks the rows of the given items, in id order so concurrent writers never deadlock. */
+	/**
+	 * Locks the rows of the given items, in id order so concurrent writers never
+	 * deadlock.
+	 */
 	Map<Long, ItemRow> lockItems(Collection<Long> itemIds) {
 		Map<Long, ItemRow> rows = new HashMap<>();
 		if (itemIds.isEmpty()) {
@@ -63,8 +66,8 @@ class JdbcOrders {
 	}
 
 	/**
-	 * Inserts the orders as one JDBC batch; a row whose ticket or user slot exists is skipped.
-	 * Returns per row 1 (inserted) or 0 (skipped).
+	 * Inserts the orders as one JDBC batch; a row whose ticket or user slot exists is
+	 * skipped. Returns per row 1 (inserted) or 0 (skipped).
 	 */
 	int[] insertIgnoringDuplicates(List<OrderStreamRecord> requests, Map<Long, ItemRow> items) {
 		if (requests.isEmpty()) {
@@ -92,7 +95,10 @@ class JdbcOrders {
 				});
 	}
 
-	/** The merged stock update for an item: never below zero, whatever the caller believed. */
+	/**
+	 * The merged stock update for an item: never below zero, whatever the caller
+	 * believed.
+	 */
 	boolean takeStock(long itemId, int units) {
 		return this.jdbc.sql("UPDATE items SET remaining = remaining - :units WHERE id = :id AND remaining >= :units")
 			.param("units", units)

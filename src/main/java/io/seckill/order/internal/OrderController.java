@@ -27,7 +27,8 @@ class OrderController {
 	@GetMapping("/api/v1/orders")
 	Mono<List<OrderView>> mine(ServerHttpRequest request) {
 		Shopper caller = this.callers.authenticate(request);
-		return Mono.fromCallable(() -> this.orders.findByUser(caller.id(), 200)).subscribeOn(Schedulers.boundedElastic());
+		return Mono.fromCallable(() -> this.orders.findByUser(caller.id(), 200))
+			.subscribeOn(Schedulers.boundedElastic());
 	}
 
 }

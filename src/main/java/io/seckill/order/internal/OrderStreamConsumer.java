@@ -39,12 +39,12 @@ import org.springframework.data.redis.core.types.Expiration;
 import org.springframework.stereotype.Component;
 
 /**
- * The worker: consumers in the group {@value OrderStreams#GROUP} read admitted purchases in batches,
- * hand each batch to the {@link OrderWriter}, then publish the ticket results and XACK (and XDEL, so
- * the stream's length is the backlog). A crash before XACK leaves the entries pending; the same
- * consumer rereads them on restart, and any other consumer claims them once they sit idle longer
- * than {@code claim-after}. Writing is idempotent (ticket is unique), so a redelivery never makes a
- * second order.
+ * The worker: consumers in the group {@value OrderStreams#GROUP} read admitted purchases
+ * in batches, hand each batch to the {@link OrderWriter}, then publish the ticket results
+ * and XACK (and XDEL, so the stream's length is the backlog). A crash before XACK leaves
+ * the entries pending; the same consumer rereads them on restart, and any other consumer
+ * claims them once they sit idle longer than {@code claim-after}. Writing is idempotent
+ * (ticket is unique), so a redelivery never makes a second order.
  */
 @Component
 class OrderStreamConsumer implements SmartLifecycle {
@@ -137,7 +137,9 @@ class OrderStreamConsumer implements SmartLifecycle {
 		return this.running;
 	}
 
-	/** Stops consuming abruptly, as a killed process would: reads in flight stay pending. */
+	/**
+	 * Stops consuming abruptly, as a killed process would: reads in flight stay pending.
+	 */
 	void halt() {
 		this.running = false;
 		this.threads.forEach(Thread::interrupt);
@@ -207,7 +209,9 @@ class OrderStreamConsumer implements SmartLifecycle {
 		return (records != null) ? records : List.of();
 	}
 
-	/** Takes over entries another consumer read but did not acknowledge in time (it died). */
+	/**
+	 * Takes over entries another consumer read but did not acknowledge in time (it died).
+	 */
 	private void claimAbandoned(List<String> current, String consumer) {
 		Duration idle = this.settings.claimAfter();
 		for (String stream : current) {
@@ -243,7 +247,8 @@ class OrderStreamConsumer implements SmartLifecycle {
 				requests.add(OrderStreamRecord.from(fields));
 			}
 			catch (IllegalArgumentException ex) {
-				// Only the admission script writes these streams; a malformed entry cannot become an order.
+				// Only the admission script writes these streams; a malformed entry
+				// cannot become an order.
 				log.error("Dropping malformed stream entry " + record.getId() + ": " + ex.getMessage());
 			}
 		}

@@ -14,8 +14,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The order streams workers read: one per published activity (each shares its activity's hash tag,
- * so the admission script can XADD atomically). Refreshed at most once a second.
+ * The order streams workers read: one per published activity (each shares its activity's
+ * hash tag, so the admission script can XADD atomically). Refreshed at most once a
+ * second.
  */
 @Component
 class OrderStreams {
@@ -41,7 +42,8 @@ class OrderStreams {
 			Set<String> members = this.redis.opsForSet().members(this.keys.orderStreams());
 			List<String> streams = new ArrayList<>((members != null) ? members : Set.of());
 			streams.sort(null);
-			// Recreate the group when Redis lost it (restart, failover to an empty replica).
+			// Recreate the group when Redis lost it (restart, failover to an empty
+			// replica).
 			streams.forEach(this::ensureGroup);
 			this.known = List.copyOf(streams);
 			this.refreshedAt = now;

@@ -12,11 +12,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writes one batch of admitted purchases in ONE transaction: locks the batch's item rows, accepts
- * purchases in stream order while the database's own stock and per-user limit allow, inserts the
- * orders (a duplicate ticket or user slot is ignored, not an error), and applies ONE merged conditional
- * stock update per item. The database is the final truth: even if Redis admitted too many (lost writes
- * after a failover), no item goes below zero and no user above the limit; the excess ends FAILED.
+ * Writes one batch of admitted purchases in ONE transaction: locks the batch's item rows,
+ * accepts purchases in stream order while the database's own stock and per-user limit
+ * allow, inserts the orders (a duplicate ticket or user slot is ignored, not an error),
+ * and applies ONE merged conditional stock update per item. The database is the final
+ * truth: even if Redis admitted too many (lost writes after a failover), no item goes
+ * below zero and no user above the limit; the excess ends FAILED.
  */
 @Component
 class OrderWriter {
@@ -41,9 +42,11 @@ class OrderWriter {
 	}
 
 	private List<WriteResult> writeInTransaction(List<OrderStreamRecord> batch) {
-		Map<Long, JdbcOrders.ItemRow> items = this.orders.lockItems(batch.stream().map(OrderStreamRecord::itemId).toList());
+		Map<Long, JdbcOrders.ItemRow> items = this.orders
+			.lockItems(batch.stream().map(OrderStreamRecord::itemId).toList());
 		List<String> tickets = batch.stream().map(OrderStreamRecord::ticket).toList();
-		// A redelivered entry (the writer died after commit, before XACK) already has its order.
+		// A redelivered entry (the writer died after commit, before XACK) already has its
+		// order.
 		Map<String, Long> existing = this.orders.findOrderIds(tickets);
 
 		Map<String, WriteResult> results = new HashMap<>();
@@ -85,7 +88,8 @@ class OrderWriter {
 				insertedTickets.add(request.ticket());
 			}
 			else {
-				// The user already holds this slot: Redis forgot a purchase (e.g. after a failover).
+				// The user already holds this slot: Redis forgot a purchase (e.g. after a
+				// failover).
 				results.put(request.ticket(), WriteResult.refused(request, LIMIT_REACHED, false));
 			}
 		}
@@ -104,8 +108,8 @@ class OrderWriter {
 		List<WriteResult> ordered = new ArrayList<>(batch.size());
 		for (OrderStreamRecord request : batch) {
 			WriteResult result = results.get(request.ticket());
-			ordered.add((result.request() == request) ? result : new WriteResult(request, result.orderId(),
-					result.failure(), false));
+			ordered.add((result.request() == request) ? result
+					: new WriteResult(request, result.orderId(), result.failure(), false));
 		}
 		return ordered;
 	}

@@ -3,8 +3,9 @@ package io.seckill.order.internal;
 import io.seckill.platform.redis.OrderStreamRecord;
 
 /**
- * What the database made of one admitted purchase: an order id, or the code of the refusal.
- * {@code returnSlot} says whether Redis should give the buyer's slot back (the unit never existed).
+ * What the database made of one admitted purchase: an order id, or the code of the
+ * refusal. {@code returnSlot} says whether Redis should give the buyer's slot back (the
+ * unit never existed).
  */
 record WriteResult(OrderStreamRecord request, long orderId, String failure, boolean returnSlot) {
 

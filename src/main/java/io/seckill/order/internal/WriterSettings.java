@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param batchSize most stream entries written in one database transaction
  * @param block how long one read waits for new entries
- * @param claimAfter how long an entry may sit unacknowledged with another consumer before this one
- * takes it over (that consumer is presumed dead)
+ * @param claimAfter how long an entry may sit unacknowledged with another consumer before
+ * this one takes it over (that consumer is presumed dead)
  * @param claimInterval how often to look for such entries
  * @param consumers writer threads in this process, each its own consumer in the group
  * @param ticketTtl how long a ticket's result stays readable

@@ -14,9 +14,9 @@ import redis.embedded.RedisServer;
 import org.springframework.boot.SpringApplication;
 
 /**
- * One embedded Redis and one embedded PostgreSQL per JVM, started on first use on free ports and
- * stopped when the JVM exits. Several Spring contexts in one JVM (tests) share them; each context keeps
- * its own database and Redis key prefix.
+ * One embedded Redis and one embedded PostgreSQL per JVM, started on first use on free
+ * ports and stopped when the JVM exits. Several Spring contexts in one JVM (tests) share
+ * them; each context keeps its own database and Redis key prefix.
  */
 public final class EmbeddedServers {
 
@@ -55,12 +55,18 @@ public final class EmbeddedServers {
 		return "redis://127.0.0.1:" + redisPort;
 	}
 
-	/** The JDBC URL of the embedded PostgreSQL's {@code postgres} database, started if needed. */
+	/**
+	 * The JDBC URL of the embedded PostgreSQL's {@code postgres} database, started if
+	 * needed.
+	 */
 	public static synchronized String postgresAdminUrl() {
 		return startPostgres().getJdbcUrl("postgres", "postgres");
 	}
 
-	/** A JDBC URL for database {@code name} on the embedded PostgreSQL (created by the caller). */
+	/**
+	 * A JDBC URL for database {@code name} on the embedded PostgreSQL (created by the
+	 * caller).
+	 */
 	public static synchronized String postgresUrl(String name) {
 		return startPostgres().getJdbcUrl("postgres", name);
 	}
@@ -69,7 +75,8 @@ public final class EmbeddedServers {
 		if (postgres == null) {
 			try {
 				Map<String, String> config = new HashMap<>();
-				// Orders are written in batches; fsync per commit is kept (durability is the point).
+				// Orders are written in batches; fsync per commit is kept (durability is
+				// the point).
 				config.put("max_connections", "200");
 				EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
 				config.forEach(builder::setServerConfig);
@@ -86,8 +93,8 @@ public final class EmbeddedServers {
 	}
 
 	/**
-	 * Spring Boot runs its shutdown handlers after it closed the application contexts, so the servers
-	 * outlive the connection pools that use them and shutdown stays quiet.
+	 * Spring Boot runs its shutdown handlers after it closed the application contexts, so
+	 * the servers outlive the connection pools that use them and shutdown stays quiet.
 	 */
 	private static void stopAtExit(Runnable stop) {
 		SpringApplication.getShutdownHandlers().add(stop);

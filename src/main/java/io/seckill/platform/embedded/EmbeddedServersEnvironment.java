@@ -9,10 +9,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Points the application at embedded servers when no real ones are configured, so that the demo and
- * the test suite run on a machine with nothing installed. {@code seckill.embedded=never} turns it off;
- * setting {@code SPRING_DATA_REDIS_URL} / {@code SPRING_DATASOURCE_URL} (or host properties) replaces
- * the matching embedded server.
+ * Points the application at embedded servers when no real ones are configured, so that
+ * the demo and the test suite run on a machine with nothing installed.
+ * {@code seckill.embedded=never} turns it off; setting {@code SPRING_DATA_REDIS_URL} /
+ * {@code SPRING_DATASOURCE_URL} (or host properties) replaces the matching embedded
+ * server.
  */
 public class EmbeddedServersEnvironment implements EnvironmentPostProcessor {
 

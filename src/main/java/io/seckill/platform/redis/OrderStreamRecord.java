@@ -3,9 +3,10 @@ package io.seckill.platform.redis;
 import java.util.Map;
 
 /**
- * The stream entry format, the only contract between the purchase hot path (which XADDs it inside the
- * admission script) and the order writer (which reads it). Field names are one letter to keep the
- * stream small: t ticket, a activity, i item, u user, s the user's slot (1..limit) for this item.
+ * The stream entry format, the only contract between the purchase hot path (which XADDs
+ * it inside the admission script) and the order writer (which reads it). Field names are
+ * one letter to keep the stream small: t ticket, a activity, i item, u user, s the user's
+ * slot (1..limit) for this item.
  */
 public record OrderStreamRecord(String ticket, long activityId, long itemId, long userId, int slot) {
 
@@ -26,9 +27,8 @@ public record OrderStreamRecord(String ticket, long activityId, long itemId, lon
 			throw new IllegalArgumentException("stream entry without ticket: " + fields);
 		}
 		try {
-			return new OrderStreamRecord(ticket, Long.parseLong(fields.get(ACTIVITY)),
-					Long.parseLong(fields.get(ITEM)), Long.parseLong(fields.get(USER)),
-					Integer.parseInt(fields.get(SLOT)));
+			return new OrderStreamRecord(ticket, Long.parseLong(fields.get(ACTIVITY)), Long.parseLong(fields.get(ITEM)),
+					Long.parseLong(fields.get(USER)), Integer.parseInt(fields.get(SLOT)));
 		}
 		catch (NumberFormatException | NullPointerException ex) {
 			throw new IllegalArgumentException("malformed stream entry: " + fields, ex);

@@ -4,9 +4,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The Redis key layout. Keys of one activity share the hash tag {@code {activityId}} so that the
- * admission script's keys sit in one Redis Cluster slot. {@code prefix} separates deployments (and
- * test runs) that share one Redis.
+ * The Redis key layout. Keys of one activity share the hash tag {@code {activityId}} so
+ * that the admission script's keys sit in one Redis Cluster slot. {@code prefix}
+ * separates deployments (and test runs) that share one Redis.
  */
 @ConfigurationProperties("seckill.redis")
 public record RedisKeys(@DefaultValue("") String keyPrefix) {

@@ -1,9 +1,9 @@
 package io.seckill.platform.redis;
 
 /**
- * The value stored under a ticket key: {@code Q|user} while queued, {@code S|user|orderId} once the
- * order is written, {@code F|user|CODE} when the database refused it. The admission script writes the
- * first form, the order writer the other two.
+ * The value stored under a ticket key: {@code Q|user} while queued,
+ * {@code S|user|orderId} once the order is written, {@code F|user|CODE} when the database
+ * refused it. The admission script writes the first form, the order writer the other two.
  */
 public record TicketState(char state, long userId, String detail) {
 

@@ -1,3 +1,6 @@
-/** Redis key layout, ticket states and the order stream format shared by purchase and order. */
+/**
+ * Redis key layout, ticket states and the order stream format shared by purchase and
+ * order.
+ */
 @org.springframework.modulith.NamedInterface("redis")
 package io.seckill.platform.redis;

@@ -18,9 +18,9 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 /**
- * Turns every failure, from controllers, functional routes, codecs or the framework (unknown path,
- * wrong method, oversize body), into the JSON error body. Runs before Spring Boot's default handler
- * so no stack trace or HTML page ever reaches a client.
+ * Turns every failure, from controllers, functional routes, codecs or the framework
+ * (unknown path, wrong method, oversize body), into the JSON error body. Runs before
+ * Spring Boot's default handler so no stack trace or HTML page ever reaches a client.
  */
 @Component
 @Order(-2)
@@ -42,13 +42,15 @@ public class ApiErrorHandler implements WebExceptionHandler {
 		}
 		ApiException rejection = ErrorTranslation.toApiException(failure);
 		if (rejection.code() == ErrorCode.INTERNAL_ERROR || rejection.code() == ErrorCode.UNAVAILABLE) {
-			log.error("Request " + exchange.getRequest().getId() + " " + exchange.getRequest().getPath()
-					+ " failed", failure);
+			log.error("Request " + exchange.getRequest().getId() + " " + exchange.getRequest().getPath() + " failed",
+					failure);
 		}
 		return write(exchange, rejection);
 	}
 
-	/** Writes {@code rejection} as the response; used by the functional routes as well. */
+	/**
+	 * Writes {@code rejection} as the response; used by the functional routes as well.
+	 */
 	public Mono<Void> write(ServerWebExchange exchange, ApiException rejection) {
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(rejection.code().status());

@@ -1,8 +1,8 @@
 package io.seckill.platform.web;
 
 /**
- * A rejection on its way to the client. Stackless: rejections are expected and frequent (a sold-out
- * storm produces millions), so they must cost no more than an allocation.
+ * A rejection on its way to the client. Stackless: rejections are expected and frequent
+ * (a sold-out storm produces millions), so they must cost no more than an allocation.
  */
 public final class ApiException extends RuntimeException {
 
@@ -14,7 +14,9 @@ public final class ApiException extends RuntimeException {
 		this(code, null);
 	}
 
-	/** {@code detail} replaces the generic English message, e.g. naming the invalid field. */
+	/**
+	 * {@code detail} replaces the generic English message, e.g. naming the invalid field.
+	 */
 	public ApiException(ErrorCode code, String detail) {
 		super(code.name(), null, false, false);
 		this.code = code;

@@ -11,8 +11,9 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * {@code GET /api/v1/time} (the server clock that sale-page countdowns follow) and {@code GET /api/v1/ping}
- * (the cheapest request the API serves: the baseline the benchmarks compare against).
+ * {@code GET /api/v1/time} (the server clock that sale-page countdowns follow) and
+ * {@code GET /api/v1/ping} (the cheapest request the API serves: the baseline the
+ * benchmarks compare against).
  */
 @Configuration(proxyBeanMethods = false)
 class ClockRoutes {
@@ -21,12 +22,14 @@ class ClockRoutes {
 
 	@Bean
 	RouterFunction<ServerResponse> clockRouter(Clock clock) {
-		return RouterFunctions.route()
-			.GET("/api/v1/time", (request) -> {
-				Instant now = clock.instant();
-				return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(new ServerTime(now.toEpochMilli(), now));
-			})
-			.GET("/api/v1/ping", (request) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(PONG))
+		return RouterFunctions.route().GET("/api/v1/time", (request) -> {
+			Instant now = clock.instant();
+			return ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(new ServerTime(now.toEpochMilli(), now));
+		})
+			.GET("/api/v1/ping",
+					(request) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(PONG))
 			.build();
 	}
 

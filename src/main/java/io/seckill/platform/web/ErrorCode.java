@@ -3,8 +3,9 @@ package io.seckill.platform.web;
 import org.springframework.http.HttpStatus;
 
 /**
- * Every answer other than success, with the HTTP status it maps to and a message in English and
- * Chinese. The enum name is the stable machine-readable code that clients switch on.
+ * Every answer other than success, with the HTTP status it maps to and a message in
+ * English and Chinese. The enum name is the stable machine-readable code that clients
+ * switch on.
  */
 public enum ErrorCode {
 
@@ -18,13 +19,14 @@ public enum ErrorCode {
 	USERNAME_TAKEN(HttpStatus.CONFLICT, "This username is already taken.", "该用户名已被占用。"),
 	NOT_STARTED(HttpStatus.CONFLICT, "The sale has not started yet.", "秒杀尚未开始。"),
 	ALREADY_STARTED(HttpStatus.CONFLICT, "The sale has already started; it can no longer be changed.", "秒杀已开始，无法再修改。"),
-	ENDED(HttpStatus.GONE, "The sale has ended.", "秒杀已结束。"),
-	SOLD_OUT(HttpStatus.CONFLICT, "Sold out.", "已售罄。"),
+	ENDED(HttpStatus.GONE, "The sale has ended.", "秒杀已结束。"), SOLD_OUT(HttpStatus.CONFLICT, "Sold out.", "已售罄。"),
 	LIMIT_REACHED(HttpStatus.CONFLICT, "You have reached the purchase limit for this item.", "您已达到该商品的限购数量。"),
 	PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The request body is too large.", "请求体过大。"),
-	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.", "请求体须为 application/json。"),
+	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.",
+			"请求体须为 application/json。"),
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests; slow down and retry shortly.", "请求过于频繁，请稍后重试。"),
-	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; retry shortly.", "服务暂时不可用，请稍后重试。"),
+	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; retry shortly.",
+			"服务暂时不可用，请稍后重试。"),
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred.", "发生了意外错误。");
 
 	private final HttpStatus status;

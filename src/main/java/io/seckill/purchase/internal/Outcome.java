@@ -5,7 +5,10 @@ import io.seckill.platform.web.ErrorCode;
 /** What the admission script decided for one request. */
 sealed interface Outcome {
 
-	/** Admitted and queued for the order writer; or a replay of an earlier admitted request. */
+	/**
+	 * Admitted and queued for the order writer; or a replay of an earlier admitted
+	 * request.
+	 */
 	record Queued(String ticket) implements Outcome {
 	}
 

@@ -26,9 +26,9 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The purchase hot path. Everything that can be rejected without Redis is rejected here, in memory:
- * the token, the ids, the idempotency key, unknown activities and items, eligibility, the sale window
- * and sold-out items. What remains costs one Lua call.
+ * The purchase hot path. Everything that can be rejected without Redis is rejected here,
+ * in memory: the token, the ids, the idempotency key, unknown activities and items,
+ * eligibility, the sale window and sold-out items. What remains costs one Lua call.
  */
 @Component
 class PurchaseHandler {
@@ -100,8 +100,7 @@ class PurchaseHandler {
 		}
 	}
 
-	private Mono<Outcome> decide(Shopper shopper, long activityId, long itemId, String key,
-			Optional<SaleRules> found) {
+	private Mono<Outcome> decide(Shopper shopper, long activityId, long itemId, String key, Optional<SaleRules> found) {
 		if (found.isEmpty() || !found.get().hasItem(itemId)) {
 			return Mono.just(Outcome.NOT_FOUND);
 		}
@@ -121,7 +120,8 @@ class PurchaseHandler {
 			local = Outcome.SOLD_OUT;
 		}
 		if (local != null) {
-			// A retry of a request that was admitted earlier must get its first answer, not this one.
+			// A retry of a request that was admitted earlier must get its first answer,
+			// not this one.
 			if (key == null || local == Outcome.NOT_STARTED) {
 				return Mono.just(local);
 			}
@@ -156,7 +156,10 @@ class PurchaseHandler {
 		return Mono.error(rejection);
 	}
 
-	/** GET /api/v1/purchases/{ticket}: QUEUED, SUCCESS with the order id, or FAILED with the reason. */
+	/**
+	 * GET /api/v1/purchases/{ticket}: QUEUED, SUCCESS with the order id, or FAILED with
+	 * the reason.
+	 */
 	Mono<ServerResponse> ticket(ServerRequest request) {
 		Shopper shopper = this.callers.authenticate(request.exchange().getRequest());
 		String ticket = request.pathVariable("ticket");

@@ -16,26 +16,27 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The hot path's routes, as functional endpoints: measurably leaner than annotated controllers
- * (docs/benchmarks.md) on the one path that must scale. Only on nodes with the api role.
+ * The hot path's routes, as functional endpoints: measurably leaner than annotated
+ * controllers (docs/benchmarks.md) on the one path that must scale. Only on nodes with
+ * the api role.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${seckill.roles:api,worker,admin}'.contains('api')")
 class PurchaseRoutes {
 
 	@Bean
-	@RouterOperations({
-			@RouterOperation(path = "/api/v1/activities/{id}/items/{itemId}/purchases", method = RequestMethod.POST,
-					beanClass = PurchaseHandler.class, beanMethod = "purchase",
-					operation = @Operation(operationId = "purchase", summary = "Buy one unit (202 QUEUED with a ticket)",
-							parameters = { @Parameter(name = "id", in = ParameterIn.PATH, required = true),
-									@Parameter(name = "itemId", in = ParameterIn.PATH, required = true),
-									@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER,
-											description = "1-64 of [A-Za-z0-9-_.:]; a retry with the same key gets the first answer") },
-							security = @SecurityRequirement(name = "bearer"))),
+	@RouterOperations({ @RouterOperation(path = "/api/v1/activities/{id}/items/{itemId}/purchases",
+			method = RequestMethod.POST, beanClass = PurchaseHandler.class, beanMethod = "purchase",
+			operation = @Operation(operationId = "purchase", summary = "Buy one unit (202 QUEUED with a ticket)",
+					parameters = { @Parameter(name = "id", in = ParameterIn.PATH, required = true),
+							@Parameter(name = "itemId", in = ParameterIn.PATH, required = true),
+							@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER,
+									description = "1-64 of [A-Za-z0-9-_.:]; a retry with the same key gets the first answer") },
+					security = @SecurityRequirement(name = "bearer"))),
 			@RouterOperation(path = "/api/v1/purchases/{ticket}", method = RequestMethod.GET,
 					beanClass = PurchaseHandler.class, beanMethod = "ticket",
-					operation = @Operation(operationId = "ticket", summary = "A purchase's state: QUEUED, SUCCESS (orderId) or FAILED (reason)",
+					operation = @Operation(operationId = "ticket",
+							summary = "A purchase's state: QUEUED, SUCCESS (orderId) or FAILED (reason)",
 							parameters = @Parameter(name = "ticket", in = ParameterIn.PATH, required = true),
 							security = @SecurityRequirement(name = "bearer"))) })
 	RouterFunction<ServerResponse> purchaseRouter(PurchaseHandler handler) {

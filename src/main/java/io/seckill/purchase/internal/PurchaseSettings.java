@@ -6,13 +6,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param rateLimit purchase requests a shopper may send per {@code rateWindow} and activity, counted in
- * Redis inside the admission script so every node enforces one limit (0 turns it off)
+ * @param rateLimit purchase requests a shopper may send per {@code rateWindow} and
+ * activity, counted in Redis inside the admission script so every node enforces one limit
+ * (0 turns it off)
  * @param rateWindow the rate limit's window
  * @param idempotencyTtl how long an Idempotency-Key is remembered
  * @param ticketTtl how long a ticket stays readable
- * @param soldOutRecheck how long this node answers SOLD_OUT from its local flag before asking Redis again
- * (the flag is also dropped at once when an admin raises stock)
+ * @param soldOutRecheck how long this node answers SOLD_OUT from its local flag before
+ * asking Redis again (the flag is also dropped at once when an admin raises stock)
  */
 @ConfigurationProperties("seckill.purchase")
 record PurchaseSettings(@DefaultValue("10") int rateLimit, @DefaultValue("1s") Duration rateWindow,

@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StreamUtils;
 
 /**
- * Runs {@code lua/admission.lua}: one Redis round trip per purchase. The script text is read once and
- * called by SHA (EVALSHA); after a Redis restart or failover forgot it, the first NOSCRIPT reloads it.
+ * Runs {@code lua/admission.lua}: one Redis round trip per purchase. The script text is
+ * read once and called by SHA (EVALSHA); after a Redis restart or failover forgot it, the
+ * first NOSCRIPT reloads it.
  */
 @Component
 class RedisAdmission {
@@ -60,30 +61,32 @@ class RedisAdmission {
 	}
 
 	/**
-	 * Admits one unit of {@code itemId} for {@code userId}, or says why not. {@code idempotencyKey} is the
-	 * client's key, or {@code null}.
+	 * Admits one unit of {@code itemId} for {@code userId}, or says why not.
+	 * {@code idempotencyKey} is the client's key, or {@code null}.
 	 */
 	Mono<Outcome> admit(long activityId, long itemId, long userId, String idempotencyKey, String newTicket) {
 		boolean keyed = idempotencyKey != null;
-		ByteBuffer[] keysAndArgs = {
-				key(this.keys.meta(activityId)), key(this.keys.stock(activityId)), key(this.keys.limits(activityId)),
-				key(this.keys.buyers(activityId, itemId)),
+		ByteBuffer[] keysAndArgs = { key(this.keys.meta(activityId)), key(this.keys.stock(activityId)),
+				key(this.keys.limits(activityId)), key(this.keys.buyers(activityId, itemId)),
 				key(keyed ? this.keys.requestKey(activityId, userId, idempotencyKey) : this.keys.meta(activityId)),
 				key(this.keys.ticket(activityId, newTicket)), key(this.keys.orders(activityId)),
-				key(this.keys.rate(activityId, userId)),
-				key(Long.toString(userId)), key(Long.toString(itemId)), key(newTicket), key(Long.toString(activityId)),
-				ByteBuffer.wrap(keyed ? ONE : ZERO), ByteBuffer.wrap(this.rateLimit), ByteBuffer.wrap(this.rateWindow),
-				ByteBuffer.wrap(this.idempotencyTtl), ByteBuffer.wrap(this.ticketTtl) };
+				key(this.keys.rate(activityId, userId)), key(Long.toString(userId)), key(Long.toString(itemId)),
+				key(newTicket), key(Long.toString(activityId)), ByteBuffer.wrap(keyed ? ONE : ZERO),
+				ByteBuffer.wrap(this.rateLimit), ByteBuffer.wrap(this.rateWindow), ByteBuffer.wrap(this.idempotencyTtl),
+				ByteBuffer.wrap(this.ticketTtl) };
 		return this.redis
-			.execute((connection) -> connection.scriptingCommands()
-				.<Object>evalSha(this.sha, ReturnType.MULTI, KEY_COUNT, duplicates(keysAndArgs))
-				.onErrorResume(RedisAdmission::isNoScript, (ex) -> connection.scriptingCommands()
-					.eval(ByteBuffer.wrap(this.script), ReturnType.MULTI, KEY_COUNT, duplicates(keysAndArgs))))
+			.execute(
+					(connection) -> connection.scriptingCommands()
+						.<Object>evalSha(this.sha, ReturnType.MULTI, KEY_COUNT, duplicates(keysAndArgs))
+						.onErrorResume(RedisAdmission::isNoScript, (ex) -> connection.scriptingCommands()
+							.eval(ByteBuffer.wrap(this.script), ReturnType.MULTI, KEY_COUNT, duplicates(keysAndArgs))))
 			.collectList()
 			.map(RedisAdmission::toOutcome);
 	}
 
-	/** The ticket a client's key was first answered with, if the key is known (a replay). */
+	/**
+	 * The ticket a client's key was first answered with, if the key is known (a replay).
+	 */
 	Mono<String> ticketFor(long activityId, long userId, String idempotencyKey) {
 		return this.redis.opsForValue().get(this.keys.requestKey(activityId, userId, idempotencyKey));
 	}
@@ -112,7 +115,8 @@ class RedisAdmission {
 		return false;
 	}
 
-	// Buffers are consumed when written; a NOSCRIPT retry needs fresh views of the same bytes.
+	// Buffers are consumed when written; a NOSCRIPT retry needs fresh views of the same
+	// bytes.
 	private static ByteBuffer[] duplicates(ByteBuffer[] buffers) {
 		ByteBuffer[] copy = new ByteBuffer[buffers.length];
 		for (int i = 0; i < buffers.length; i++) {

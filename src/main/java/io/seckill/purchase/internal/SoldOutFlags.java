@@ -8,9 +8,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * This node's memory of sold-out items, so that once an item is gone the storm of late requests is
- * answered without Redis. A flag lives for {@code sold-out-recheck} (then one request asks Redis
- * again) and is dropped at once when the activity's stock changes on any node (pub/sub).
+ * This node's memory of sold-out items, so that once an item is gone the storm of late
+ * requests is answered without Redis. A flag lives for {@code sold-out-recheck} (then one
+ * request asks Redis again) and is dropped at once when the activity's stock changes on
+ * any node (pub/sub).
  */
 @Component
 class SoldOutFlags {

@@ -3,9 +3,9 @@ package io.seckill.purchase.internal;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Ticket ids: {@code <activityId>-<32 hex digits>}. The activity id routes a lookup to the right keys;
- * the random part needs no secrecy (a ticket is only shown to its owner) but must not collide, as it
- * is also the order's unique request key in the database.
+ * Ticket ids: {@code <activityId>-<32 hex digits>}. The activity id routes a lookup to
+ * the right keys; the random part needs no secrecy (a ticket is only shown to its owner)
+ * but must not collide, as it is also the order's unique request key in the database.
  */
 final class Tickets {
 

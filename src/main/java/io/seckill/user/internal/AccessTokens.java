@@ -25,9 +25,9 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Signed short-lived access tokens (JWT, HS256, via Nimbus JOSE+JWT). Verification is pure CPU; a
- * small cache of already-verified tokens spares the HMAC and JSON parsing for a shopper's repeated
- * requests during a sale.
+ * Signed short-lived access tokens (JWT, HS256, via Nimbus JOSE+JWT). Verification is
+ * pure CPU; a small cache of already-verified tokens spares the HMAC and JSON parsing for
+ * a shopper's repeated requests during a sale.
  */
 @Component
 public class AccessTokens {
@@ -88,7 +88,10 @@ public class AccessTokens {
 		return new IssuedToken(jwt.serialize(), expiresAt);
 	}
 
-	/** The shopper a valid token names, or {@code null} for a forged, malformed or expired one. */
+	/**
+	 * The shopper a valid token names, or {@code null} for a forged, malformed or expired
+	 * one.
+	 */
 	public Shopper verify(String token) {
 		long now = this.clock.millis();
 		VerifiedToken known = this.verified.getIfPresent(token);

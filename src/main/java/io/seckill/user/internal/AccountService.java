@@ -50,7 +50,10 @@ public class AccountService {
 		return changed;
 	}
 
-	/** Creates an account with the given role when the name is free; used for the admin and the demo. */
+	/**
+	 * Creates an account with the given role when the name is free; used for the admin
+	 * and the demo.
+	 */
 	public void ensureAccount(String username, String password, boolean admin, int level) {
 		if (this.users.findByUsername(username).isPresent()) {
 			return;

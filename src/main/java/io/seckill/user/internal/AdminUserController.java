@@ -17,7 +17,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Admins set a user's level and blacklist flag; every API node applies it within a second. */
+/**
+ * Admins set a user's level and blacklist flag; every API node applies it within a
+ * second.
+ */
 @RestController
 class AdminUserController {
 
@@ -37,8 +40,9 @@ class AdminUserController {
 		if (change.level() == null && change.blacklisted() == null) {
 			return Mono.error(new ApiException(ErrorCode.BAD_REQUEST, "Give level and/or blacklisted"));
 		}
-		return Mono.fromCallable(() -> UserView.of(this.accounts
-			.changeRules(username.toLowerCase(Locale.ROOT), change.level(), change.blacklisted())))
+		return Mono
+			.fromCallable(() -> UserView
+				.of(this.accounts.changeRules(username.toLowerCase(Locale.ROOT), change.level(), change.blacklisted())))
 			.subscribeOn(Schedulers.boundedElastic());
 	}
 

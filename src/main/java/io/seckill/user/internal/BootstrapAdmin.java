@@ -11,8 +11,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * On an admin node: creates the configured admin account when missing, and restores the admin-set
- * user rules into Redis (a restarted Redis has forgotten them; the database has not).
+ * On an admin node: creates the configured admin account when missing, and restores the
+ * admin-set user rules into Redis (a restarted Redis has forgotten them; the database has
+ * not).
  */
 @Component
 @Order(0)

@@ -12,7 +12,9 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
-/** Accounts in the database. Blocking: call from a worker thread, never the event loop. */
+/**
+ * Accounts in the database. Blocking: call from a worker thread, never the event loop.
+ */
 @Repository
 class JdbcUsers {
 

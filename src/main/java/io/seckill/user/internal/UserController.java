@@ -30,8 +30,9 @@ class UserController {
 	@PostMapping("/api/v1/users")
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<UserView> register(@Valid @RequestBody Credentials credentials) {
-		return Mono.fromCallable(() -> UserView.of(this.accounts.register(credentials.normalizedUsername(),
-				credentials.password())))
+		return Mono
+			.fromCallable(
+					() -> UserView.of(this.accounts.register(credentials.normalizedUsername(), credentials.password())))
 			.subscribeOn(Schedulers.boundedElastic());
 	}
 

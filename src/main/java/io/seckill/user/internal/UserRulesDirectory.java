@@ -13,10 +13,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * This node's copy of the users an admin changed (level, blacklist). Admin changes go to a Redis hash
- * and bump a version counter; every node polls the counter once a second and reloads the hash when it
- * moved, so a blacklisting takes effect everywhere within about a second with one cheap GET per node
- * per second and no call on the hot path.
+ * This node's copy of the users an admin changed (level, blacklist). Admin changes go to
+ * a Redis hash and bump a version counter; every node polls the counter once a second and
+ * reloads the hash when it moved, so a blacklisting takes effect everywhere within about
+ * a second with one cheap GET per node per second and no call on the hot path.
  */
 @Component
 public class UserRulesDirectory {
@@ -36,7 +36,10 @@ public class UserRulesDirectory {
 		this.keys = keys;
 	}
 
-	/** The admin-set rules for a user, or {@code null} when none were set since the node started. */
+	/**
+	 * The admin-set rules for a user, or {@code null} when none were set since the node
+	 * started.
+	 */
 	public UserRules find(long userId) {
 		return this.rules.get(userId);
 	}
@@ -48,7 +51,9 @@ public class UserRulesDirectory {
 		refresh();
 	}
 
-	/** Writes many users' rules at once (used at start to restore a Redis that lost them). */
+	/**
+	 * Writes many users' rules at once (used at start to restore a Redis that lost them).
+	 */
 	void publishAll(Map<Long, UserRules> all) {
 		if (all.isEmpty()) {
 			return;
@@ -74,7 +79,8 @@ public class UserRulesDirectory {
 			this.loadedVersion = version;
 		}
 		catch (RuntimeException ex) {
-			// Keep the last known rules; Redis may be failing over. The next poll retries.
+			// Keep the last known rules; Redis may be failing over. The next poll
+			// retries.
 			log.warn("Could not refresh user rules from Redis: " + ex.getMessage());
 		}
 	}

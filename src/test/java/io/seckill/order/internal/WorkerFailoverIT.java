@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Invariant 3 when a worker dies mid-batch: its read-but-unacknowledged entries are claimed by another
- * worker, and the order count stays exact whether the dead worker committed or not.
+ * Invariant 3 when a worker dies mid-batch: its read-but-unacknowledged entries are
+ * claimed by another worker, and the order count stays exact whether the dead worker
+ * committed or not.
  */
 @TestPropertySource(properties = "seckill.roles=api,admin")
 class WorkerFailoverIT extends IntegrationTest {
@@ -90,7 +91,10 @@ class WorkerFailoverIT extends IntegrationTest {
 		return new Purchases(sale, tokenByTicket);
 	}
 
-	/** A worker that reads a batch and dies like kill -9: after (or before) its commit, before XACK. */
+	/**
+	 * A worker that reads a batch and dies like kill -9: after (or before) its commit,
+	 * before XACK.
+	 */
 	private void startDyingWorker(boolean commitFirst) {
 		AtomicReference<OrderStreamConsumer> self = new AtomicReference<>();
 		OrderWriter dying = new OrderWriter(this.orders, this.transaction) {
@@ -140,7 +144,9 @@ class WorkerFailoverIT extends IntegrationTest {
 	}
 
 	private long pendingEntries(Activity sale) {
-		return this.redis.opsForStream().pending(this.keys.orders(sale.id()), OrderStreams.GROUP).getTotalPendingMessages();
+		return this.redis.opsForStream()
+			.pending(this.keys.orders(sale.id()), OrderStreams.GROUP)
+			.getTotalPendingMessages();
 	}
 
 }

@@ -10,7 +10,8 @@ class TicketStateTest {
 	void readsEachStateTheScriptAndWriterStore() {
 		assertThat(TicketState.parse("Q|42")).isEqualTo(new TicketState('Q', 42, ""));
 		assertThat(TicketState.parse(TicketState.success(42, 7))).isEqualTo(new TicketState('S', 42, "7"));
-		assertThat(TicketState.parse(TicketState.failed(42, "SOLD_OUT"))).isEqualTo(new TicketState('F', 42, "SOLD_OUT"));
+		assertThat(TicketState.parse(TicketState.failed(42, "SOLD_OUT")))
+			.isEqualTo(new TicketState('F', 42, "SOLD_OUT"));
 	}
 
 	@Test
@@ -22,8 +23,7 @@ class TicketStateTest {
 
 	@Test
 	void aStreamEntryWithAMissingFieldIsRefused() {
-		org.assertj.core.api.Assertions
-			.assertThatIllegalArgumentException()
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
 			.isThrownBy(() -> OrderStreamRecord.from(java.util.Map.of("t", "1-x", "a", "1", "i", "2", "u", "3")));
 	}
 

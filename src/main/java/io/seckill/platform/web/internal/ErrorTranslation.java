@@ -65,7 +65,10 @@ public final class ErrorTranslation {
 	private static String describe(WebExchangeBindException bind) {
 		StringBuilder text = new StringBuilder("Invalid input:");
 		bind.getFieldErrors()
-			.forEach((error) -> text.append(' ').append(error.getField()).append(' ').append(error.getDefaultMessage())
+			.forEach((error) -> text.append(' ')
+				.append(error.getField())
+				.append(' ')
+				.append(error.getDefaultMessage())
 				.append(';'));
 		return text.toString();
 	}
