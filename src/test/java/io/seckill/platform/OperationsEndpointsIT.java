@@ -39,6 +39,7 @@ class OperationsEndpointsIT extends IntegrationTest {
 
 		assertThat(metrics).containsPattern("seckill_admissions_total\\{[^}]*outcome=\"QUEUED\"[^}]*\\} [1-9]")
 			.contains("seckill_queue_length")
+			.contains("seckill_queue_lag_seconds")
 			.contains("seckill_writer_batch_size_count")
 			.contains("seckill_writer_batch_latency_seconds_bucket");
 	}

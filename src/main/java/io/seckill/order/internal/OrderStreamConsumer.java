@@ -22,6 +22,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.RedisStreamCommands.XClaimOptions;
 import org.springframework.data.redis.connection.DefaultStringRedisConnection;
 import org.springframework.data.redis.connection.StringRedisConnection;
@@ -73,6 +74,8 @@ class OrderStreamConsumer implements SmartLifecycle {
 
 	private final AtomicLong queueLength = new AtomicLong();
 
+	private final AtomicLong oldestAgeMillis = new AtomicLong();
+
 	private final List<Thread> threads = new ArrayList<>();
 
 	private final String consumerPrefix;
@@ -98,6 +101,10 @@ class OrderStreamConsumer implements SmartLifecycle {
 		this.refused = Counter.builder("seckill.writer.orders").tag("outcome", "refused").register(meters);
 		Gauge.builder("seckill.queue.length", this.queueLength, AtomicLong::get)
 			.description("Admitted purchases not yet written to the database")
+			.register(meters);
+		Gauge.builder("seckill.queue.lag", this.oldestAgeMillis, (age) -> age.get() / 1000.0)
+			.description("Age of the oldest admitted purchase not yet written")
+			.baseUnit("seconds")
 			.register(meters);
 		this.consumerPrefix = java.lang.management.ManagementFactory.getRuntimeMXBean().getName() + "-"
 				+ Long.toHexString(System.nanoTime() & 0xffffff);
@@ -287,11 +294,21 @@ class OrderStreamConsumer implements SmartLifecycle {
 
 	private void updateQueueLength(List<String> current) {
 		long total = 0;
+		long oldest = Long.MAX_VALUE;
 		for (String stream : current) {
 			Long size = this.redis.opsForStream().size(stream);
-			total += (size != null) ? size : 0;
+			if (size == null || size == 0) {
+				continue;
+			}
+			total += size;
+			List<MapRecord<String, Object, Object>> first = this.redis.opsForStream()
+				.range(stream, Range.unbounded(), Limit.limit().count(1));
+			if (first != null && !first.isEmpty()) {
+				oldest = Math.min(oldest, first.get(0).getId().getTimestamp());
+			}
 		}
 		this.queueLength.set(total);
+		this.oldestAgeMillis.set((oldest == Long.MAX_VALUE) ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
 	}
 
 	private static void sleepQuietly(long millis) {

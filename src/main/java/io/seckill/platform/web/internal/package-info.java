@@ -1,0 +1,2 @@
+/** Mapping of framework and infrastructure failures onto the API's error codes. */
+package io.seckill.platform.web.internal;
