@@ -10,6 +10,8 @@ public final class ApiException extends RuntimeException {
 
 	private final String detail;
 
+	private final String ticket;
+
 	public ApiException(ErrorCode code) {
 		this(code, null);
 	}
@@ -18,9 +20,23 @@ public final class ApiException extends RuntimeException {
 	 * {@code detail} replaces the generic English message, e.g. naming the invalid field.
 	 */
 	public ApiException(ErrorCode code, String detail) {
+		this(code, detail, null);
+	}
+
+	/**
+	 * A rejection whose outcome may still change: {@code ticket} names a purchase that
+	 * may have been admitted after all (Redis timed out after running the script), so the
+	 * client can poll it.
+	 */
+	public ApiException(ErrorCode code, String detail, String ticket) {
 		super(code.name(), null, false, false);
 		this.code = code;
 		this.detail = detail;
+		this.ticket = ticket;
+	}
+
+	public String ticket() {
+		return this.ticket;
 	}
 
 	public ErrorCode code() {

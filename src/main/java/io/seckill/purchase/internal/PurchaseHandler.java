@@ -35,6 +35,10 @@ class PurchaseHandler {
 
 	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
+	static final String ADMISSIONS = "seckill.admissions";
+
+	static final String LATENCY = "seckill.purchase.latency";
+
 	private final Callers callers;
 
 	private final SaleCatalog catalog;
@@ -78,7 +82,7 @@ class PurchaseHandler {
 	}
 
 	private static Counter admissions(MeterRegistry meters, String outcome) {
-		return Counter.builder("seckill.admissions")
+		return Counter.builder(ADMISSIONS)
 			.description("Purchase requests by outcome")
 			.tag("outcome", outcome)
 			.register(meters);

@@ -1,0 +1,65 @@
+package io.seckill.purchase.internal;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.seckill.user.Callers;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * This node's purchase figures for the admin dashboard: cumulative admissions by outcome
+ * (the page turns successive readings into rates) and the purchase latency percentiles of
+ * the last minute or so.
+ */
+@RestController
+class PurchaseMetricsController {
+
+	private final MeterRegistry meters;
+
+	private final Callers callers;
+
+	PurchaseMetricsController(MeterRegistry meters, Callers callers) {
+		this.meters = meters;
+		this.callers = callers;
+	}
+
+	@GetMapping("/api/v1/admin/metrics")
+	Mono<NodeMetrics> metrics(ServerHttpRequest request) {
+		this.callers.requireAdmin(request);
+		Map<String, Long> admissions = new TreeMap<>();
+		for (Counter counter : this.meters.find(PurchaseHandler.ADMISSIONS).counters()) {
+			admissions.merge(counter.getId().getTag("outcome"), (long) counter.count(), Long::sum);
+		}
+		Timer latency = this.meters.find(PurchaseHandler.LATENCY).timer();
+		double p50 = 0;
+		double p99 = 0;
+		long count = 0;
+		if (latency != null) {
+			count = latency.count();
+			for (ValueAtPercentile value : latency.takeSnapshot().percentileValues()) {
+				if (value.percentile() == 0.5) {
+					p50 = value.value(java.util.concurrent.TimeUnit.MILLISECONDS);
+				}
+				if (value.percentile() == 0.99) {
+					p99 = value.value(java.util.concurrent.TimeUnit.MILLISECONDS);
+				}
+			}
+		}
+		return Mono.just(new NodeMetrics(System.currentTimeMillis(), admissions, new Latency(count, p50, p99)));
+	}
+
+	record NodeMetrics(long at, Map<String, Long> admissions, Latency purchaseLatencyMillis) {
+	}
+
+	record Latency(long count, double p50, double p99) {
+	}
+
+}
