@@ -5,11 +5,12 @@ import io.seckill.platform.web.ErrorCode;
 /** What the admission script decided for one request. */
 sealed interface Outcome {
 
-	/**
-	 * Admitted and queued for the order writer; or a replay of an earlier admitted
-	 * request.
-	 */
+	/** Admitted and queued for the order writer. */
 	record Queued(String ticket) implements Outcome {
+	}
+
+	/** A retry of a request admitted earlier (same Idempotency-Key): its first ticket. */
+	record Replayed(String ticket) implements Outcome {
 	}
 
 	/** Not admitted, for the given reason. */
@@ -18,7 +19,8 @@ sealed interface Outcome {
 
 	static Outcome parse(String code, String ticket) {
 		return switch (code) {
-			case "QUEUED", "DUPLICATE" -> new Queued(ticket);
+			case "QUEUED" -> new Queued(ticket);
+			case "DUPLICATE" -> new Replayed(ticket);
 			case "SOLD_OUT" -> SOLD_OUT;
 			case "LIMIT_REACHED" -> LIMIT_REACHED;
 			case "RATE_LIMITED" -> RATE_LIMITED;
@@ -40,5 +42,7 @@ sealed interface Outcome {
 	Rejected ENDED = new Rejected(ErrorCode.ENDED);
 
 	Rejected NOT_FOUND = new Rejected(ErrorCode.NOT_FOUND);
+
+	Rejected NOT_ELIGIBLE = new Rejected(ErrorCode.NOT_ELIGIBLE);
 
 }

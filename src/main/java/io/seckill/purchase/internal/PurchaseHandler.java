@@ -4,9 +4,12 @@ import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.seckill.activity.SaleCatalog;
 import io.seckill.activity.SaleRules;
 import io.seckill.platform.redis.RedisKeys;
@@ -16,6 +19,8 @@ import io.seckill.platform.web.ErrorCode;
 import io.seckill.user.Callers;
 import io.seckill.user.Eligibility;
 import io.seckill.user.Shopper;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -32,6 +37,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 @Component
 class PurchaseHandler {
+
+	private static final Log log = LogFactory.getLog(PurchaseHandler.class);
 
 	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -64,6 +71,10 @@ class PurchaseHandler {
 
 	private final Counter queued;
 
+	private final Counter replayed;
+
+	private final Timer latency;
+
 	PurchaseHandler(Callers callers, SaleCatalog catalog, Eligibility eligibility, SoldOutFlags soldOut,
 			RedisAdmission admission, ReactiveStringRedisTemplate redis, RedisKeys keys, Clock clock,
 			MeterRegistry meters) {
@@ -76,6 +87,12 @@ class PurchaseHandler {
 		this.keys = keys;
 		this.clock = clock;
 		this.queued = admissions(meters, "QUEUED");
+		this.replayed = admissions(meters, "REPLAYED");
+		this.latency = Timer.builder(LATENCY)
+			.description("Time to answer a purchase request")
+			.publishPercentiles(0.5, 0.99)
+			.publishPercentileHistogram()
+			.register(meters);
 		for (ErrorCode code : PURCHASE_REJECTIONS) {
 			this.rejections.put(code, admissions(meters, code.name()));
 		}
@@ -89,19 +106,22 @@ class PurchaseHandler {
 	}
 
 	Mono<ServerResponse> purchase(ServerRequest request) {
+		long startedAt = System.nanoTime();
+		Mono<ServerResponse> response;
 		try {
 			Shopper shopper = this.callers.authenticate(request.exchange().getRequest());
 			long activityId = id(request.pathVariable("id"));
 			long itemId = id(request.pathVariable("itemId"));
 			String key = idempotencyKey(request.headers().firstHeader(IDEMPOTENCY_KEY));
-			return this.catalog.find(activityId)
+			response = this.catalog.find(activityId)
 				.flatMap((rules) -> decide(shopper, activityId, itemId, key, rules))
 				.flatMap(this::respond)
 				.onErrorResume(ApiException.class, this::reject);
 		}
 		catch (ApiException ex) {
-			return reject(ex);
+			response = reject(ex);
 		}
+		return response.doFinally((signal) -> this.latency.record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS));
 	}
 
 	private Mono<Outcome> decide(Shopper shopper, long activityId, long itemId, String key, Optional<SaleRules> found) {
@@ -112,7 +132,7 @@ class PurchaseHandler {
 		long now = this.clock.millis();
 		Outcome.Rejected local = null;
 		if (!this.eligibility.allows(shopper, rules.minLevel())) {
-			local = new Outcome.Rejected(ErrorCode.NOT_ELIGIBLE);
+			local = Outcome.NOT_ELIGIBLE;
 		}
 		else if (now < rules.startsAtMillis()) {
 			local = Outcome.NOT_STARTED;
@@ -131,25 +151,47 @@ class PurchaseHandler {
 			}
 			Outcome rejected = local;
 			return this.admission.ticketFor(activityId, shopper.id(), key)
-				.<Outcome>map(Outcome.Queued::new)
-				.defaultIfEmpty(rejected);
+				.<Outcome>map(Outcome.Replayed::new)
+				.defaultIfEmpty(rejected)
+				.onErrorMap((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, null));
 		}
-		return this.admission.admit(activityId, itemId, shopper.id(), key, Tickets.newTicket(activityId))
-			.doOnNext((outcome) -> {
-				if (outcome == Outcome.SOLD_OUT) {
-					this.soldOut.markSoldOut(activityId, itemId);
-				}
-			});
+		String ticket = Tickets.newTicket(activityId);
+		return this.admission.admit(activityId, itemId, shopper.id(), key, ticket).doOnNext((outcome) -> {
+			if (outcome == Outcome.SOLD_OUT) {
+				this.soldOut.markSoldOut(activityId, itemId);
+			}
+		}).onErrorMap((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, ticket));
+	}
+
+	/**
+	 * Redis failed or timed out. The script may have run anyway (a timeout after
+	 * execution), so the answer names the ticket: the client polls it (404 means not
+	 * admitted) or retries with its key.
+	 */
+	private static ApiException unavailable(Throwable failure, String ticket) {
+		log.warn("Purchase could not reach Redis: " + failure);
+		return new ApiException(
+				ErrorCode.UNAVAILABLE, (ticket != null)
+						? "The outcome is unknown: poll the ticket, or retry with the same Idempotency-Key." : null,
+				ticket);
 	}
 
 	private Mono<ServerResponse> respond(Outcome outcome) {
 		if (outcome instanceof Outcome.Queued queued) {
 			this.queued.increment();
-			return ServerResponse.status(HttpStatus.ACCEPTED)
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue(new PurchaseView("QUEUED", queued.ticket(), null, null));
+			return accepted(queued.ticket());
+		}
+		if (outcome instanceof Outcome.Replayed replayed) {
+			this.replayed.increment();
+			return accepted(replayed.ticket());
 		}
 		return Mono.error(new ApiException(((Outcome.Rejected) outcome).code()));
+	}
+
+	private static Mono<ServerResponse> accepted(String ticket) {
+		return ServerResponse.status(HttpStatus.ACCEPTED)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(new PurchaseView("QUEUED", ticket, null, null));
 	}
 
 	private Mono<ServerResponse> reject(ApiException rejection) {
@@ -219,6 +261,7 @@ class PurchaseHandler {
 	}
 
 	/** A purchase's state as the client sees it. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record PurchaseView(String status, String ticket, Long orderId, String reason) {
 
 		static PurchaseView of(String ticket, TicketState state) {
