@@ -31,6 +31,15 @@ class MalformedInputIT extends IntegrationTest {
 						"{\"username\":\"someone\",\"password\":\"short\"}", 400, "BAD_REQUEST"),
 				bad("username with spaces", "POST", "/api/v1/users", false,
 						"{\"username\":\"a b c\",\"password\":\"password123\"}", 400, "BAD_REQUEST"),
+				bad("number for a username", "POST", "/api/v1/users", false,
+						"{\"username\":12345,\"password\":\"password123\"}", 400, "BAD_REQUEST"),
+				bad("password over 72 bytes", "POST", "/api/v1/users", false,
+						"{\"username\":\"longpass\",\"password\":\"" + "密".repeat(30) + "\"}", 400, "BAD_REQUEST"),
+				bad("text for a stock", "POST", "/api/v1/admin/activities", true,
+						activity(LATER, LATER_STILL, "{\"name\":\"x\",\"price\":1,\"stock\":\"5\"}"), 400,
+						"BAD_REQUEST"),
+				bad("text for a level", "PATCH", "/api/v1/admin/users/root-admin", true, "{\"level\":\"high\"}", 400,
+						"BAD_REQUEST"),
 				bad("missing body", "POST", "/api/v1/users", false, null, 400, "BAD_REQUEST"),
 				bad("oversize body", "POST", "/api/v1/users", false,
 						"{\"username\":\"" + "a".repeat(20_000) + "\",\"password\":\"password123\"}", 413,
@@ -89,7 +98,7 @@ class MalformedInputIT extends IntegrationTest {
 	void isRejectedWithoutChangingState(String name, String method, String path, boolean asAdmin, String body,
 			int status, String code) {
 		String token = asAdmin ? this.api.adminToken() : null;
-		List<Long> before = snapshot();
+		List<Object> before = snapshot();
 
 		Reply reply = this.api.send(method, path, token, body, Map.of());
 
@@ -100,9 +109,25 @@ class MalformedInputIT extends IntegrationTest {
 		assertThat(snapshot()).isEqualTo(before);
 	}
 
+	@org.junit.jupiter.params.ParameterizedTest(name = "purchase with Idempotency-Key \"{0}\"")
+	@org.junit.jupiter.params.provider.ValueSource(strings = { "", "has space", "ümlaut", "semi;colon",
+			"0123456789012345678901234567890123456789012345678901234567890123456789" })
+	void aPurchaseWithABadIdempotencyKeyOnAnOpenSaleChangesNothing(String key) {
+		io.seckill.support.Api.Activity sale = this.api.newSale(java.time.Duration.ofSeconds(-1), 5);
+		String token = this.api.newShopper();
+		List<Object> before = snapshot();
+
+		Reply reply = this.api.send("POST", sale.purchasePath(sale.item()), token, null,
+				Map.of("Idempotency-Key", key));
+
+		assertThat(reply.status()).isEqualTo(400);
+		assertThat(reply.code()).isEqualTo("BAD_REQUEST");
+		assertThat(snapshot()).isEqualTo(before);
+	}
+
 	@org.junit.jupiter.api.Test
 	void aBodyThatIsNotJsonIsAnUnsupportedMediaType() {
-		List<Long> before = snapshot();
+		List<Object> before = snapshot();
 		Reply reply = this.api.send("POST", "/api/v1/users", null, "username=a&password=b",
 				Map.of("Content-Type", "text/plain"));
 		assertThat(reply.status()).isEqualTo(415);
@@ -110,10 +135,34 @@ class MalformedInputIT extends IntegrationTest {
 		assertThat(snapshot()).isEqualTo(before);
 	}
 
-	private List<Long> snapshot() {
-		return List.of(count("users"), count("activities"), count("items"), count("orders"),
-				(long) this.jdbc.queryForList("SELECT stock FROM items").hashCode(),
-				(long) this.redis.keys(this.keys.keyPrefix() + "*").size());
+	private List<Object> snapshot() {
+		return List.of(this.jdbc.queryForList("SELECT id, username, role, level, blacklisted FROM users ORDER BY id"),
+				this.jdbc.queryForList("SELECT * FROM activities ORDER BY id"),
+				this.jdbc.queryForList("SELECT * FROM items ORDER BY id"), count("orders"), redisContents());
+	}
+
+	/**
+	 * Every key under this test's prefix with its value (strings and hashes; streams by
+	 * length).
+	 */
+	private java.util.Map<String, Object> redisContents() {
+		java.util.Map<String, Object> contents = new java.util.TreeMap<>();
+		for (String key : this.redis.keys(this.keys.keyPrefix() + "*")) {
+			org.springframework.data.redis.connection.DataType type = this.redis.type(key);
+			if (type == org.springframework.data.redis.connection.DataType.STRING) {
+				contents.put(key, this.redis.opsForValue().get(key));
+			}
+			else if (type == org.springframework.data.redis.connection.DataType.HASH) {
+				contents.put(key, new java.util.TreeMap<>(this.redis.opsForHash().entries(key)));
+			}
+			else if (type == org.springframework.data.redis.connection.DataType.STREAM) {
+				contents.put(key, this.redis.opsForStream().size(key));
+			}
+			else {
+				contents.put(key, type.code());
+			}
+		}
+		return contents;
 	}
 
 	private long count(String table) {

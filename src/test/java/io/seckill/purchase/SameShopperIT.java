@@ -45,6 +45,31 @@ class SameShopperIT extends IntegrationTest {
 	}
 
 	@Test
+	void aShopperWithALimitOfThreeGetsExactlyThreeOrdersInThreeSlots() {
+		String token = this.api.newShopper();
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), Duration.ofHours(1), 0, 3, 10);
+
+		List<Reply> replies = Api.runAll(12, 12, (i) -> this.api.purchaseAsync(sale, sale.item(), token, "slot-" + i));
+
+		List<String> tickets = replies.stream()
+			.filter((reply) -> reply.status() == 202)
+			.map((reply) -> reply.text("ticket"))
+			.toList();
+		assertThat(tickets).hasSize(3);
+		replies.stream()
+			.filter((reply) -> reply.status() != 202)
+			.forEach((reply) -> assertThat(reply.code()).isEqualTo("LIMIT_REACHED"));
+		tickets
+			.forEach((ticket) -> assertThat(this.api.awaitTicket(ticket, token, Duration.ofSeconds(30)).text("status"))
+				.isEqualTo("SUCCESS"));
+		assertThat(this.jdbc.queryForList("SELECT slot FROM orders WHERE item_id = ? ORDER BY slot", Integer.class,
+				sale.item()))
+			.containsExactly(1, 2, 3);
+		assertThat(this.jdbc.queryForObject("SELECT remaining FROM items WHERE id = ?", Integer.class, sale.item()))
+			.isEqualTo(7);
+	}
+
+	@Test
 	void aRetryWithTheSameKeyGetsTheFirstAnswerEvenAfterTheSellOut() {
 		String first = this.api.newShopper();
 		String second = this.api.newShopper();

@@ -72,7 +72,14 @@ class ActivityChangeRelay implements SmartLifecycle, DisposableBean {
 
 	@Override
 	public void destroy() {
-		this.container.destroy();
+		try {
+			this.container.destroy();
+		}
+		catch (RuntimeException ex) {
+			// Shutting down: the connection may already be gone with the connection
+			// factory.
+			log.debug("Listener container did not close cleanly: " + ex.getMessage());
+		}
 	}
 
 }

@@ -44,7 +44,7 @@ class ActivityController {
 				.stream()
 				.map((activity) -> ActivityView.of(activity, this.activities.redisRemaining(activity.id()), now))
 				.toList();
-			return new ActivityList(now, views);
+			return new ActivityList(now.toEpochMilli(), views);
 		}).subscribeOn(Schedulers.boundedElastic());
 	}
 
@@ -56,7 +56,8 @@ class ActivityController {
 		}).subscribeOn(Schedulers.boundedElastic());
 	}
 
-	record ActivityList(Instant now, List<ActivityView> activities) {
+	/** {@code now}: the server clock in epoch milliseconds, as from GET /api/v1/time. */
+	record ActivityList(long now, List<ActivityView> activities) {
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.seckill.activity.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class ActivityService {
+
+	/** Changes are refused this close to the start (and after it). */
+	static final Duration CHANGE_CUTOFF = Duration.ofSeconds(5);
 
 	private final JdbcActivities activities;
 
@@ -50,13 +54,20 @@ public class ActivityService {
 		return this.activities.find(id).orElseThrow();
 	}
 
-	/** Changes an activity before its start; a published one is republished at once. */
+	/**
+	 * Changes an activity until shortly before its start; a published one is re-preloaded
+	 * in the same transaction, so a Redis failure leaves the database unchanged too.
+	 */
 	Activity update(long id, ActivityDraft draft) {
 		checkWindow(draft);
 		Activity updated = this.transaction.execute((status) -> {
 			Activity current = this.activities.findForUpdate(id)
 				.orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
-			if (current.startedAt(this.clock.instant())) {
+			// API nodes judge the window by their own clocks: stop changes a margin
+			// before the start,
+			// and never touch stock that has orders against it.
+			if (!this.clock.instant().plus(CHANGE_CUTOFF).isBefore(current.startsAt())
+					|| this.activities.hasOrders(id)) {
 				throw new ApiException(ErrorCode.ALREADY_STARTED);
 			}
 			Set<Long> own = new HashSet<>();
@@ -68,39 +79,39 @@ public class ActivityService {
 				}
 			}
 			this.activities.update(id, draft);
-			return this.activities.find(id).orElseThrow();
+			Activity changed = this.activities.find(id).orElseThrow();
+			if (changed.published()) {
+				this.ledger.publish(changed);
+			}
+			return changed;
 		});
-		if (updated.published()) {
-			announce(updated);
-		}
+		this.events.publishEvent(new ActivityChanged(id));
 		return updated;
 	}
 
 	/**
-	 * Preloads rules and stock into Redis. Allowed before the start, or later for an
-	 * activity never published (nothing can have been sold); republishing a running sale
-	 * would overwrite live stock.
+	 * Preloads rules and stock into Redis, then marks the activity published, in one
+	 * database transaction. Allowed before the start, for an activity never published
+	 * (nothing can have been sold), or to repair a Redis that lost the activity (its
+	 * stock is then the database's, the truth). Republishing a running sale that Redis
+	 * still holds would overwrite live stock.
 	 */
 	Activity publish(long id) {
 		Activity published = this.transaction.execute((status) -> {
 			Activity current = this.activities.findForUpdate(id)
 				.orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
-			if (current.published() && current.startedAt(this.clock.instant())) {
-				throw new ApiException(ErrorCode.ALREADY_STARTED);
-			}
 			if (!current.endsAt().isAfter(this.clock.instant())) {
 				throw new ApiException(ErrorCode.ENDED);
 			}
+			if (current.published() && current.startedAt(this.clock.instant()) && this.ledger.holds(id)) {
+				throw new ApiException(ErrorCode.ALREADY_STARTED);
+			}
+			this.ledger.publish(current);
 			this.activities.markPublished(id);
 			return this.activities.find(id).orElseThrow();
 		});
-		announce(published);
+		this.events.publishEvent(new ActivityChanged(id));
 		return published;
-	}
-
-	private void announce(Activity activity) {
-		this.ledger.publish(activity);
-		this.events.publishEvent(new ActivityChanged(activity.id()));
 	}
 
 	Activity find(long id, boolean publishedOnly) {

@@ -52,9 +52,9 @@ class JdbcActivities {
 				kept.add(insertItem(id, item));
 			}
 			else {
-				this.jdbc
-					.sql("UPDATE items SET name = :name, price = :price, stock = :stock, remaining = :stock, "
-							+ "purchase_limit = :limit WHERE id = :item AND activity_id = :activity")
+				this.jdbc.sql(
+						"UPDATE items SET name = :name, price = :price, remaining = remaining + (:stock - stock), stock = :stock, "
+								+ "purchase_limit = :limit WHERE id = :item AND activity_id = :activity")
 					.param("name", item.name())
 					.param("price", item.price())
 					.param("stock", item.stock())
@@ -109,6 +109,13 @@ class JdbcActivities {
 
 	List<Activity> findAll(boolean publishedOnly) {
 		return findWhere(publishedOnly ? "a.published" : "TRUE", Map.of());
+	}
+
+	boolean hasOrders(long activityId) {
+		return this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM orders WHERE activity_id = :id)")
+			.param("id", activityId)
+			.query(Boolean.class)
+			.single();
 	}
 
 	long countActivities() {

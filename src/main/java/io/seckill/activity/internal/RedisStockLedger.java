@@ -76,6 +76,11 @@ class RedisStockLedger {
 		}
 	}
 
+	/** Whether Redis holds the activity's rules (false after Redis lost its data). */
+	boolean holds(long activityId) {
+		return Boolean.TRUE.equals(this.redis.hasKey(this.keys.meta(activityId)));
+	}
+
 	/** Remaining units per item as Redis sees them. */
 	Map<Long, Long> remaining(long activityId) {
 		Map<Long, Long> result = new HashMap<>();

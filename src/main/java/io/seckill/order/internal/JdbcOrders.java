@@ -67,13 +67,13 @@ class JdbcOrders {
 
 	/**
 	 * Inserts the orders as one JDBC batch; a row whose ticket or user slot exists is
-	 * skipped. Returns per row 1 (inserted) or 0 (skipped).
+	 * skipped.
 	 */
-	int[] insertIgnoringDuplicates(List<OrderStreamRecord> requests, Map<Long, ItemRow> items) {
+	void insertIgnoringDuplicates(List<OrderStreamRecord> requests, Map<Long, ItemRow> items) {
 		if (requests.isEmpty()) {
-			return new int[0];
+			return;
 		}
-		return this.template.batchUpdate(
+		this.template.batchUpdate(
 				"INSERT INTO orders (ticket, activity_id, item_id, user_id, slot, price) VALUES (?, ?, ?, ?, ?, ?) "
 						+ "ON CONFLICT DO NOTHING",
 				new BatchPreparedStatementSetter() {

@@ -1,8 +1,13 @@
 package io.seckill.order.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +25,13 @@ import io.seckill.platform.redis.TicketState;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.RedisStreamCommands.XClaimOptions;
-import org.springframework.data.redis.connection.DefaultStringRedisConnection;
-import org.springframework.data.redis.connection.StringRedisConnection;
 import org.springframework.data.redis.connection.stream.Consumer;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.PendingMessage;
@@ -34,23 +40,30 @@ import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.types.Expiration;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
+import org.springframework.util.StreamUtils;
 
 /**
  * The worker: consumers in the group {@value OrderStreams#GROUP} read admitted purchases
- * in batches, hand each batch to the {@link OrderWriter}, then publish the ticket results
- * and XACK (and XDEL, so the stream's length is the backlog). A crash before XACK leaves
- * the entries pending; the same consumer rereads them on restart, and any other consumer
- * claims them once they sit idle longer than {@code claim-after}. Writing is idempotent
- * (ticket is unique), so a redelivery never makes a second order.
+ * in batches, hand each batch to the {@link OrderWriter}, then settle it in Redis with
+ * one script per stream (ticket results, give-backs, XACK and XDEL, so a stream's length
+ * is its backlog).
+ * <p>
+ * A crash before the settle leaves the entries pending: a worker restarted under the same
+ * name rereads them at once, and any other worker claims them once they sit idle longer
+ * than {@code claim-after}. Writing is idempotent (the ticket is unique), so a redelivery
+ * never makes a second order. A database outage keeps entries pending and is retried with
+ * backoff; an entry the database refuses on its own (a poison entry) is moved to a
+ * dead-letter stream so it cannot block the others.
  */
 @Component
 class OrderStreamConsumer implements SmartLifecycle {
 
 	private static final Log log = LogFactory.getLog(OrderStreamConsumer.class);
+
+	static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
 	private final StringRedisTemplate redis;
 
@@ -64,6 +77,10 @@ class OrderStreamConsumer implements SmartLifecycle {
 
 	private final Roles roles;
 
+	private final RedisScript<Long> settle;
+
+	private final String ticketTtl;
+
 	private final Timer batchLatency;
 
 	private final DistributionSummary batchSize;
@@ -72,24 +89,29 @@ class OrderStreamConsumer implements SmartLifecycle {
 
 	private final Counter refused;
 
+	private final Counter deadLettered;
+
 	private final AtomicLong queueLength = new AtomicLong();
 
 	private final AtomicLong oldestAgeMillis = new AtomicLong();
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	private final String consumerPrefix;
+	private final String nodeName;
 
 	private volatile boolean running;
 
 	OrderStreamConsumer(StringRedisTemplate redis, RedisKeys keys, OrderStreams streams, OrderWriter writer,
-			WriterSettings settings, Roles roles, MeterRegistry meters) {
+			WriterSettings settings, Roles roles, MeterRegistry meters, @Value("${server.port:8080}") String port) {
 		this.redis = redis;
 		this.keys = keys;
 		this.streams = streams;
 		this.writer = writer;
 		this.settings = settings;
 		this.roles = roles;
+		this.settle = RedisScript.of(script("lua/settle.lua"), Long.class);
+		this.ticketTtl = Long.toString(settings.ticketTtl().toMillis());
+		this.nodeName = settings.nodeName().isBlank() ? hostName() + ":" + port : settings.nodeName();
 		this.batchLatency = Timer.builder("seckill.writer.batch.latency")
 			.description("Time to write one batch of orders to the database")
 			.publishPercentileHistogram()
@@ -99,6 +121,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 			.register(meters);
 		this.written = Counter.builder("seckill.writer.orders").tag("outcome", "written").register(meters);
 		this.refused = Counter.builder("seckill.writer.orders").tag("outcome", "refused").register(meters);
+		this.deadLettered = Counter.builder("seckill.writer.orders").tag("outcome", "dead-lettered").register(meters);
 		Gauge.builder("seckill.queue.length", this.queueLength, AtomicLong::get)
 			.description("Admitted purchases not yet written to the database")
 			.register(meters);
@@ -106,8 +129,24 @@ class OrderStreamConsumer implements SmartLifecycle {
 			.description("Age of the oldest admitted purchase not yet written")
 			.baseUnit("seconds")
 			.register(meters);
-		this.consumerPrefix = java.lang.management.ManagementFactory.getRuntimeMXBean().getName() + "-"
-				+ Long.toHexString(System.nanoTime() & 0xffffff);
+	}
+
+	private static String script(String path) {
+		try {
+			return StreamUtils.copyToString(new ClassPathResource(path).getInputStream(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String hostName() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (IOException ex) {
+			return "worker";
+		}
 	}
 
 	@Override
@@ -117,7 +156,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 		}
 		this.running = true;
 		for (int i = 0; i < this.settings.consumers(); i++) {
-			String name = this.consumerPrefix + "-" + i;
+			String name = this.nodeName + "-" + i;
 			Thread thread = new Thread(() -> consume(name), "order-writer-" + i);
 			thread.setDaemon(true);
 			this.threads.add(thread);
@@ -162,7 +201,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 				List<String> current = this.streams.current();
 				long now = System.currentTimeMillis();
 				if (now >= nextGauge) {
-					updateQueueLength(current);
+					updateQueueGauges(current);
 					nextGauge = now + 1000;
 				}
 				if (current.isEmpty()) {
@@ -217,7 +256,8 @@ class OrderStreamConsumer implements SmartLifecycle {
 	}
 
 	/**
-	 * Takes over entries another consumer read but did not acknowledge in time (it died).
+	 * Takes over entries another consumer read but did not settle in time (it died or
+	 * hangs).
 	 */
 	private void claimAbandoned(List<String> current, String consumer) {
 		Duration idle = this.settings.claimAfter();
@@ -243,9 +283,20 @@ class OrderStreamConsumer implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Writes and settles records, at most one batch-size per transaction (a read over
+	 * several streams returns up to batch-size from each).
+	 */
 	private void process(List<MapRecord<String, Object, Object>> records) {
+		int size = this.settings.batchSize();
+		for (int from = 0; from < records.size(); from += size) {
+			processBatch(records.subList(from, Math.min(records.size(), from + size)));
+		}
+	}
+
+	private void processBatch(List<MapRecord<String, Object, Object>> records) {
 		List<OrderStreamRecord> requests = new ArrayList<>(records.size());
-		Map<String, List<String>> idsByStream = new HashMap<>();
+		Map<String, List<String>> idsByStream = new LinkedHashMap<>();
 		for (MapRecord<String, Object, Object> record : records) {
 			idsByStream.computeIfAbsent(record.getStream(), (key) -> new ArrayList<>()).add(record.getId().getValue());
 			Map<String, String> fields = new HashMap<>();
@@ -254,45 +305,101 @@ class OrderStreamConsumer implements SmartLifecycle {
 				requests.add(OrderStreamRecord.from(fields));
 			}
 			catch (IllegalArgumentException ex) {
-				// Only the admission script writes these streams; a malformed entry
-				// cannot become an order.
-				log.error("Dropping malformed stream entry " + record.getId() + ": " + ex.getMessage());
+				// Only the admission script writes these streams; keep what cannot be
+				// read for an operator.
+				deadLetter(record.getStream(), fields, ex.getMessage());
 			}
 		}
 		List<WriteResult> results = requests.isEmpty() ? List.of()
-				: this.batchLatency.record(() -> this.writer.write(requests));
+				: this.batchLatency.record(() -> writeIsolatingPoison(requests));
 		this.batchSize.record(requests.size());
-		publishAndAcknowledge(results, idsByStream);
+		settle(results, idsByStream);
 	}
 
-	private void publishAndAcknowledge(List<WriteResult> results, Map<String, List<String>> idsByStream) {
-		Expiration ttl = Expiration.from(this.settings.ticketTtl());
-		this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			StringRedisConnection strings = new DefaultStringRedisConnection(connection);
-			for (WriteResult result : results) {
-				OrderStreamRecord request = result.request();
-				String value = result.succeeded() ? TicketState.success(request.userId(), result.orderId())
-						: TicketState.failed(request.userId(), result.failure());
-				strings.set(this.keys.ticket(request.activityId(), request.ticket()), value, ttl,
-						org.springframework.data.redis.connection.RedisStringCommands.SetOption.upsert());
-				if (result.returnSlot()) {
-					strings.hIncrBy(this.keys.buyers(request.activityId(), request.itemId()),
-							Long.toString(request.userId()), -1);
+	/**
+	 * Writes the batch; when the database refuses it for a reason of its own (a
+	 * constraint, bad data: not an outage), writes the entries one by one so a single
+	 * poison entry cannot block the rest.
+	 */
+	private List<WriteResult> writeIsolatingPoison(List<OrderStreamRecord> requests) {
+		try {
+			return this.writer.write(requests);
+		}
+		catch (DataIntegrityViolationException ex) {
+			// Only a constraint violation marks an entry as bad. Anything else (an
+			// outage, a
+			// timeout, an unclassified error) is retried with every entry kept:
+			// dead-lettering
+			// sound purchases during an outage would lose orders.
+			List<WriteResult> results = new ArrayList<>(requests.size());
+			for (OrderStreamRecord request : requests) {
+				try {
+					results.addAll(this.writer.write(List.of(request)));
+				}
+				catch (DataIntegrityViolationException single) {
+					deadLetter(this.keys.orders(request.activityId()), fieldsOf(request),
+							single.getMostSpecificCause().getMessage());
+					results.add(WriteResult.refused(request, INTERNAL_ERROR, WriteResult.GiveBack.BOTH));
 				}
 			}
-			idsByStream.forEach((stream, ids) -> {
-				String[] array = ids.toArray(String[]::new);
-				strings.xAck(stream, OrderStreams.GROUP, array);
-				strings.xDel(stream, array);
-			});
-			return null;
+			return results;
+		}
+	}
+
+	private void deadLetter(String stream, Map<String, String> fields, String reason) {
+		long activityId = this.keys.activityOfOrders(stream);
+		String target = (activityId > 0) ? this.keys.deadLetters(activityId) : stream + ":dead";
+		Map<String, String> entry = new HashMap<>(fields);
+		entry.put("error", String.valueOf(reason));
+		this.redis.opsForStream().add(target, entry);
+		this.deadLettered.increment();
+		log.error("Moved a purchase the database refuses to " + target + ": " + fields + " (" + reason + ")");
+	}
+
+	private static Map<String, String> fieldsOf(OrderStreamRecord request) {
+		return Map.of(OrderStreamRecord.TICKET, request.ticket(), OrderStreamRecord.ACTIVITY,
+				Long.toString(request.activityId()), OrderStreamRecord.ITEM, Long.toString(request.itemId()),
+				OrderStreamRecord.USER, Long.toString(request.userId()), OrderStreamRecord.SLOT,
+				Integer.toString(request.slot()));
+	}
+
+	/**
+	 * One settle script per stream: ticket results, give-backs, XACK and XDEL,
+	 * atomically.
+	 */
+	private void settle(List<WriteResult> results, Map<String, List<String>> idsByStream) {
+		Map<Long, List<WriteResult>> byActivity = new HashMap<>();
+		results.forEach((result) -> byActivity.computeIfAbsent(result.request().activityId(), (id) -> new ArrayList<>())
+			.add(result));
+		idsByStream.forEach((stream, ids) -> {
+			long activityId = this.keys.activityOfOrders(stream);
+			List<WriteResult> settled = byActivity.getOrDefault(activityId, List.of());
+			List<String> keys = new ArrayList<>(2 + 2 * settled.size());
+			keys.add(stream);
+			keys.add(this.keys.stock(activityId));
+			settled.forEach((result) -> keys.add(this.keys.ticket(activityId, result.request().ticket())));
+			settled.forEach((result) -> keys.add(this.keys.buyers(activityId, result.request().itemId())));
+			List<String> args = new ArrayList<>(3 + 4 * settled.size() + ids.size());
+			args.add(OrderStreams.GROUP);
+			args.add(Integer.toString(settled.size()));
+			args.add(this.ticketTtl);
+			for (WriteResult result : settled) {
+				OrderStreamRecord request = result.request();
+				args.add(result.succeeded() ? TicketState.success(request.userId(), result.orderId())
+						: TicketState.failed(request.userId(), result.failure()));
+				args.add(Long.toString(request.userId()));
+				args.add(Long.toString(request.itemId()));
+				args.add(result.giveBack().code());
+			}
+			args.addAll(ids);
+			this.redis.execute(this.settle, keys, args.toArray());
 		});
 		for (WriteResult result : results) {
 			(result.succeeded() ? this.written : this.refused).increment();
 		}
 	}
 
-	private void updateQueueLength(List<String> current) {
+	private void updateQueueGauges(List<String> current) {
 		long total = 0;
 		long oldest = Long.MAX_VALUE;
 		for (String stream : current) {

@@ -2,10 +2,13 @@ package io.seckill.order.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import io.seckill.platform.redis.RedisKeys;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.stream.ReadOffset;
@@ -15,13 +18,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * The order streams workers read: one per published activity (each shares its activity's
- * hash tag, so the admission script can XADD atomically). Refreshed at most once a
- * second.
+ * hash tag, so the admission script can XADD atomically). The list is refreshed at most
+ * once a second; the consumer group is created for streams not seen before (and again
+ * after a failure, as Redis may have lost it); streams of activities that ended a while
+ * ago and hold nothing are dropped.
  */
 @Component
 class OrderStreams {
 
 	static final String GROUP = "order-writers";
+
+	private static final Log log = LogFactory.getLog(OrderStreams.class);
+
+	private static final long PRUNE_EVERY_MILLIS = 60_000;
+
+	private static final long KEEP_AFTER_END_MILLIS = 10 * 60_000;
 
 	private final StringRedisTemplate redis;
 
@@ -29,30 +40,62 @@ class OrderStreams {
 
 	private volatile List<String> known = List.of();
 
+	private final Set<String> grouped = new HashSet<>();
+
 	private volatile long refreshedAt;
+
+	private long prunedAt;
 
 	OrderStreams(StringRedisTemplate redis, RedisKeys keys) {
 		this.redis = redis;
 		this.keys = keys;
 	}
 
-	List<String> current() {
+	synchronized List<String> current() {
 		long now = System.currentTimeMillis();
 		if (now - this.refreshedAt >= 1000) {
 			Set<String> members = this.redis.opsForSet().members(this.keys.orderStreams());
 			List<String> streams = new ArrayList<>((members != null) ? members : Set.of());
 			streams.sort(null);
-			// Recreate the group when Redis lost it (restart, failover to an empty
-			// replica).
-			streams.forEach(this::ensureGroup);
+			for (String stream : streams) {
+				if (this.grouped.add(stream)) {
+					ensureGroup(stream);
+				}
+			}
+			if (now - this.prunedAt >= PRUNE_EVERY_MILLIS) {
+				this.prunedAt = now;
+				streams.removeIf((stream) -> pruneIfFinished(stream, now));
+			}
 			this.known = List.copyOf(streams);
 			this.refreshedAt = now;
 		}
 		return this.known;
 	}
 
-	void forceRefresh() {
+	/**
+	 * After a failure: refresh on the next call and recreate groups (Redis may have lost
+	 * them).
+	 */
+	synchronized void forceRefresh() {
 		this.refreshedAt = 0;
+		this.grouped.clear();
+	}
+
+	private boolean pruneIfFinished(String stream, long now) {
+		long activityId = this.keys.activityOfOrders(stream);
+		if (activityId < 0) {
+			return false;
+		}
+		Object end = this.redis.opsForHash().get(this.keys.meta(activityId), "end");
+		boolean over = (end == null) || Long.parseLong((String) end) + KEEP_AFTER_END_MILLIS < now;
+		Long length = this.redis.opsForStream().size(stream);
+		if (!over || (length != null && length > 0)) {
+			return false;
+		}
+		this.redis.opsForSet().remove(this.keys.orderStreams(), stream);
+		this.grouped.remove(stream);
+		log.info("Stopped reading " + stream + ": its sale is over and every purchase is written");
+		return true;
 	}
 
 	private void ensureGroup(String stream) {
@@ -63,6 +106,7 @@ class OrderStreams {
 		}
 		catch (RedisSystemException ex) {
 			if (!String.valueOf(ex.getMostSpecificCause().getMessage()).contains("BUSYGROUP")) {
+				this.grouped.remove(stream);
 				throw ex;
 			}
 		}

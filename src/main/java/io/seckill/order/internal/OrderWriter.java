@@ -63,13 +63,13 @@ class OrderWriter {
 				results.put(request.ticket(), WriteResult.written(request, orderId));
 			}
 			else if (item == null || item.activityId() != request.activityId()) {
-				results.put(request.ticket(), WriteResult.refused(request, NOT_FOUND, false));
+				results.put(request.ticket(), WriteResult.refused(request, NOT_FOUND, WriteResult.GiveBack.BOTH));
 			}
 			else if (request.slot() < 1 || request.slot() > item.purchaseLimit()) {
-				results.put(request.ticket(), WriteResult.refused(request, LIMIT_REACHED, false));
+				results.put(request.ticket(), WriteResult.refused(request, LIMIT_REACHED, WriteResult.GiveBack.UNIT));
 			}
 			else if (available.get(request.itemId()) <= 0) {
-				results.put(request.ticket(), WriteResult.refused(request, SOLD_OUT, true));
+				results.put(request.ticket(), WriteResult.refused(request, SOLD_OUT, WriteResult.GiveBack.SLOT));
 			}
 			else {
 				available.merge(request.itemId(), -1, Integer::sum);
@@ -78,19 +78,24 @@ class OrderWriter {
 			}
 		}
 
-		int[] inserted = this.orders.insertIgnoringDuplicates(candidates, items);
+		this.orders.insertIgnoringDuplicates(candidates, items);
+		// Which rows went in is read back by ticket, not taken from JDBC update counts:
+		// drivers that
+		// rewrite batches (reWriteBatchedInserts, rewriteBatchedStatements) report no
+		// per-row counts.
+		Map<String, Long> created = this.orders
+			.findOrderIds(candidates.stream().map(OrderStreamRecord::ticket).toList());
 		Map<Long, Integer> soldPerItem = new LinkedHashMap<>();
-		List<String> insertedTickets = new ArrayList<>();
-		for (int i = 0; i < candidates.size(); i++) {
-			OrderStreamRecord request = candidates.get(i);
-			if (inserted[i] > 0) {
+		for (OrderStreamRecord request : candidates) {
+			Long orderId = created.get(request.ticket());
+			if (orderId != null) {
 				soldPerItem.merge(request.itemId(), 1, Integer::sum);
-				insertedTickets.add(request.ticket());
+				results.put(request.ticket(), WriteResult.written(request, orderId));
 			}
 			else {
 				// The user already holds this slot: Redis forgot a purchase (e.g. after a
 				// failover).
-				results.put(request.ticket(), WriteResult.refused(request, LIMIT_REACHED, false));
+				results.put(request.ticket(), WriteResult.refused(request, LIMIT_REACHED, WriteResult.GiveBack.UNIT));
 			}
 		}
 		soldPerItem.forEach((itemId, sold) -> {
@@ -98,18 +103,11 @@ class OrderWriter {
 				throw new IllegalStateException("Stock of item " + itemId + " changed under a row lock");
 			}
 		});
-		Map<String, Long> created = this.orders.findOrderIds(insertedTickets);
-		for (OrderStreamRecord request : candidates) {
-			Long orderId = created.get(request.ticket());
-			if (orderId != null) {
-				results.put(request.ticket(), WriteResult.written(request, orderId));
-			}
-		}
 		List<WriteResult> ordered = new ArrayList<>(batch.size());
 		for (OrderStreamRecord request : batch) {
 			WriteResult result = results.get(request.ticket());
 			ordered.add((result.request() == request) ? result
-					: new WriteResult(request, result.orderId(), result.failure(), false));
+					: new WriteResult(request, result.orderId(), result.failure(), WriteResult.GiveBack.NOTHING));
 		}
 		return ordered;
 	}

@@ -13,9 +13,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param claimInterval how often to look for such entries
  * @param consumers writer threads in this process, each its own consumer in the group
  * @param ticketTtl how long a ticket's result stays readable
+ * @param nodeName this worker's name in the consumer group; stable across restarts so a
+ * restarted worker rereads its own unacknowledged entries at once (default: host name and
+ * server port)
  */
 @ConfigurationProperties("seckill.worker")
 record WriterSettings(@DefaultValue("500") int batchSize, @DefaultValue("200ms") Duration block,
 		@DefaultValue("30s") Duration claimAfter, @DefaultValue("5s") Duration claimInterval,
-		@DefaultValue("1") int consumers, @DefaultValue("24h") Duration ticketTtl) {
+		@DefaultValue("1") int consumers, @DefaultValue("24h") Duration ticketTtl, @DefaultValue("") String nodeName) {
 }

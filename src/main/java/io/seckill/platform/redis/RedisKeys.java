@@ -55,6 +55,28 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 		return activity(activityId) + "orders";
 	}
 
+	/**
+	 * Stream of purchases the order writer could not write (kept for an operator, never
+	 * dropped).
+	 */
+	public String deadLetters(long activityId) {
+		return activity(activityId) + "orders:dead";
+	}
+
+	/** The activity id of an {@link #orders(long)} key, or -1 when it is not one. */
+	public long activityOfOrders(String ordersKey) {
+		String head = this.keyPrefix + "sk:{";
+		if (!ordersKey.startsWith(head) || !ordersKey.endsWith("}:orders")) {
+			return -1;
+		}
+		try {
+			return Long.parseLong(ordersKey.substring(head.length(), ordersKey.length() - "}:orders".length()));
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
 	/** Set of the order streams that workers must read. */
 	public String orderStreams() {
 		return this.keyPrefix + "sk:order-streams";

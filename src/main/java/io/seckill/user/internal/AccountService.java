@@ -36,6 +36,9 @@ public class AccountService {
 	}
 
 	AccessTokens.IssuedToken logIn(String username, String password) {
+		if (password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 72) {
+			throw new ApiException(ErrorCode.INVALID_CREDENTIALS);
+		}
 		Optional<UserAccount> account = this.users.findByUsername(username);
 		if (account.isEmpty() || !this.passwords.matches(password, account.get().passwordHash())) {
 			throw new ApiException(ErrorCode.INVALID_CREDENTIALS);

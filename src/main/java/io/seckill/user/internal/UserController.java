@@ -1,5 +1,6 @@
 package io.seckill.user.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import io.seckill.platform.web.ApiException;
@@ -30,6 +31,13 @@ class UserController {
 	@PostMapping("/api/v1/users")
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<UserView> register(@Valid @RequestBody Credentials credentials) {
+		// BCrypt reads at most 72 bytes; a longer password (many non-ASCII characters) is
+		// refused
+		// here rather than silently truncated or failing inside the hash.
+		if (credentials.password().getBytes(StandardCharsets.UTF_8).length > 72) {
+			return Mono
+				.error(new ApiException(ErrorCode.BAD_REQUEST, "Invalid input: password must be at most 72 bytes"));
+		}
 		return Mono
 			.fromCallable(
 					() -> UserView.of(this.accounts.register(credentials.normalizedUsername(), credentials.password())))

@@ -2,7 +2,6 @@ package io.seckill.user.internal;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 
 import io.seckill.platform.redis.RedisKeys;
 import org.apache.commons.logging.Log;
@@ -55,21 +54,29 @@ public class UserRulesDirectory {
 	 * Writes many users' rules at once (used at start to restore a Redis that lost them).
 	 */
 	void publishAll(Map<Long, UserRules> all) {
-		if (all.isEmpty()) {
-			return;
+		if (!all.isEmpty()) {
+			Map<String, String> encoded = new HashMap<>();
+			all.forEach((id, rule) -> encoded.put(Long.toString(id), rule.encode()));
+			this.redis.opsForHash().putAll(this.keys.userRules(), encoded);
 		}
-		Map<String, String> encoded = new HashMap<>();
-		all.forEach((id, rule) -> encoded.put(Long.toString(id), rule.encode()));
-		this.redis.opsForHash().putAll(this.keys.userRules(), encoded);
 		this.redis.opsForValue().increment(this.keys.userRulesVersion());
 		refresh();
+	}
+
+	/** Whether Redis has lost the rules (its version counter is gone). */
+	boolean lostInRedis() {
+		return !Boolean.TRUE.equals(this.redis.hasKey(this.keys.userRulesVersion()));
 	}
 
 	@Scheduled(fixedDelayString = "${seckill.security.rules-poll-interval:1s}")
 	void refresh() {
 		try {
 			String version = this.redis.opsForValue().get(this.keys.userRulesVersion());
-			if (Objects.equals(version, this.loadedVersion) && version != null) {
+			// No version: Redis lost the rules (restart, failover to an empty replica).
+			// Keep the
+			// last known ones rather than forget a blacklisting; an admin node restores
+			// them.
+			if (version == null || version.equals(this.loadedVersion)) {
 				return;
 			}
 			Map<Object, Object> raw = this.redis.opsForHash().entries(this.keys.userRules());

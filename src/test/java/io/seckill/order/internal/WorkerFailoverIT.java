@@ -107,20 +107,20 @@ class WorkerFailoverIT extends IntegrationTest {
 				throw new IllegalStateException("killed mid-batch");
 			}
 		};
-		OrderStreamConsumer consumer = consumer(dying);
+		OrderStreamConsumer consumer = consumer(dying, "dying-worker");
 		self.set(consumer);
 		consumer.start();
 	}
 
 	private void startWorker() {
-		consumer(new OrderWriter(this.orders, this.transaction)).start();
+		consumer(new OrderWriter(this.orders, this.transaction), "surviving-worker").start();
 	}
 
-	private OrderStreamConsumer consumer(OrderWriter writer) {
+	private OrderStreamConsumer consumer(OrderWriter writer, String name) {
 		WriterSettings settings = new WriterSettings(100, Duration.ofMillis(100), Duration.ofSeconds(1),
-				Duration.ofMillis(200), 1, Duration.ofHours(1));
+				Duration.ofMillis(200), 1, Duration.ofHours(1), name);
 		OrderStreamConsumer consumer = new OrderStreamConsumer(this.redis, this.keys, this.streams, writer, settings,
-				new Roles(List.of("worker")), this.meters);
+				new Roles(List.of("worker")), this.meters, "0");
 		this.started.add(consumer);
 		return consumer;
 	}
