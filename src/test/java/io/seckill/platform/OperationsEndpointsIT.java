@@ -52,6 +52,7 @@ class OperationsEndpointsIT extends IntegrationTest {
 		assertThat(docs.body().path("paths").has("/api/v1/purchases/{ticket}")).isTrue();
 		assertThat(docs.body().path("paths").has("/api/v1/admin/activities/{id}/publish")).isTrue();
 		assertThat(docs.body().path("paths").has("/api/v1/sessions")).isTrue();
+		assertThat(docs.body().path("paths").has("/api/v1/time")).isTrue();
 	}
 
 	@Test
