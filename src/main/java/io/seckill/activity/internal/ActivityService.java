@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 
 import io.seckill.activity.ActivityChanged;
-import io.seckill.order.OrderStatistics;
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ErrorCode;
 
@@ -30,7 +29,7 @@ public class ActivityService {
 
 	private final RedisStockLedger ledger;
 
-	private final OrderStatistics orders;
+	private final StockOutbox outbox;
 
 	private final TransactionTemplate transaction;
 
@@ -38,11 +37,11 @@ public class ActivityService {
 
 	private final Clock clock;
 
-	ActivityService(JdbcActivities activities, RedisStockLedger ledger, OrderStatistics orders,
+	ActivityService(JdbcActivities activities, RedisStockLedger ledger, StockOutbox outbox,
 			TransactionTemplate transaction, ApplicationEventPublisher events, Clock clock) {
 		this.activities = activities;
 		this.ledger = ledger;
-		this.orders = orders;
+		this.outbox = outbox;
 		this.transaction = transaction;
 		this.events = events;
 		this.clock = clock;
@@ -114,6 +113,33 @@ public class ActivityService {
 		return published;
 	}
 
+	/**
+	 * Adds units to an item, during a sale too: the database in one transaction, Redis
+	 * through the stock outbox (exactly once), and every node's sold-out flag for the
+	 * activity is dropped.
+	 */
+	Activity raiseStock(long activityId, long itemId, int units) {
+		Activity raised = this.transaction.execute((status) -> {
+			Activity current = this.activities.findForUpdate(activityId)
+				.orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+			if (current.items().stream().noneMatch((item) -> item.id() == itemId)) {
+				throw new ApiException(ErrorCode.NOT_FOUND,
+						"Item " + itemId + " is not part of activity " + activityId);
+			}
+			if (!current.endsAt().isAfter(this.clock.instant())) {
+				throw new ApiException(ErrorCode.ENDED);
+			}
+			this.activities.addStock(itemId, units);
+			if (current.published()) {
+				this.outbox.record(activityId, itemId, null, units);
+			}
+			return this.activities.find(activityId).orElseThrow();
+		});
+		this.outbox.relay();
+		this.events.publishEvent(new ActivityChanged(activityId));
+		return raised;
+	}
+
 	Activity find(long id, boolean publishedOnly) {
 		return this.activities.find(id)
 			.filter((activity) -> activity.published() || !publishedOnly)
@@ -131,11 +157,12 @@ public class ActivityService {
 	ActivityStats stats(long id) {
 		Activity activity = find(id, false);
 		Map<Long, Long> redis = activity.published() ? this.ledger.remaining(id) : Map.of();
-		Map<Long, Long> live = this.orders.liveOrdersByItem(id);
+		Map<Long, Long> live = this.activities.liveOrdersByItem(id);
 		List<ActivityStats.ItemStats> items = activity.items()
 			.stream()
 			.map((item) -> new ActivityStats.ItemStats(item.id(), item.name(), item.stock(), redis.get(item.id()),
-					item.remaining(), live.getOrDefault(item.id(), 0L)))
+					item.remaining(), live.getOrDefault(item.id(), 0L),
+					(redis.get(item.id()) != null) ? redis.get(item.id()) - item.remaining() : 0))
 			.toList();
 		long queue = activity.published() ? this.ledger.queueLength(id) : 0;
 		return new ActivityStats(id, this.clock.instant(), queue, items);
@@ -163,8 +190,12 @@ public class ActivityService {
 	 */
 	record ActivityStats(long activityId, Instant at, long queueLength, List<ItemStats> items) {
 
+		/**
+		 * {@code drift}: Redis minus database remaining; transient while the queue is not
+		 * empty.
+		 */
 		record ItemStats(long itemId, String name, int stock, Long redisRemaining, int databaseRemaining,
-				long liveOrders) {
+				long liveOrders, long drift) {
 		}
 
 	}

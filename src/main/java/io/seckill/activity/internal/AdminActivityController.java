@@ -63,6 +63,18 @@ class AdminActivityController {
 		return blocking(() -> view(this.activities.publish(id)));
 	}
 
+	@PostMapping("/api/v1/admin/activities/{id}/items/{itemId}/stock")
+	Mono<ActivityView> raiseStock(ServerHttpRequest request, @PathVariable long id, @PathVariable long itemId,
+			@Valid @RequestBody StockRaise raise) {
+		this.callers.requireAdmin(request);
+		return blocking(() -> view(this.activities.raiseStock(id, itemId, raise.add())));
+	}
+
+	/** Units to add to an item's stock. */
+	record StockRaise(
+			@jakarta.validation.constraints.NotNull @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(10_000_000) Integer add) {
+	}
+
 	@GetMapping("/api/v1/admin/activities/{id}/stats")
 	Mono<ActivityService.ActivityStats> stats(ServerHttpRequest request, @PathVariable long id) {
 		this.callers.requireAdmin(request);

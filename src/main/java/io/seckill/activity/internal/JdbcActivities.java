@@ -111,6 +111,37 @@ class JdbcActivities {
 		return findWhere(publishedOnly ? "a.published" : "TRUE", Map.of());
 	}
 
+	/**
+	 * Live (not cancelled) orders per item. Reads the order module's table, read-only:
+	 * stock is this module's, and "sold" is what the stats compare it with.
+	 */
+	Map<Long, Long> liveOrdersByItem(long activityId) {
+		Map<Long, Long> counts = new java.util.HashMap<>();
+		this.jdbc
+			.sql("SELECT item_id, count(*) AS n FROM orders WHERE activity_id = :activity AND status <> 'CANCELLED' "
+					+ "GROUP BY item_id")
+			.param("activity", activityId)
+			.query((rs) -> {
+				counts.put(rs.getLong("item_id"), rs.getLong("n"));
+			});
+		return counts;
+	}
+
+	void addStock(long itemId, int units) {
+		this.jdbc.sql("UPDATE items SET stock = stock + :units, remaining = remaining + :units WHERE id = :item")
+			.param("units", units)
+			.param("item", itemId)
+			.update();
+	}
+
+	/**
+	 * Published activities that are running, upcoming or ended less than {@code grace}
+	 * ago.
+	 */
+	List<Activity> findReconcilable(java.time.Instant endedAfter) {
+		return findWhere("a.published AND a.ends_at > :after", Map.of("after", java.sql.Timestamp.from(endedAfter)));
+	}
+
 	boolean hasOrders(long activityId) {
 		return this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM orders WHERE activity_id = :id)")
 			.param("id", activityId)

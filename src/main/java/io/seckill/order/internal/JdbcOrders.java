@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 import io.seckill.platform.redis.OrderStreamRecord;
@@ -66,11 +68,41 @@ class JdbcOrders {
 	}
 
 	/**
-	 * Inserts the orders as one JDBC batch; a row whose ticket or user slot exists is
-	 * skipped.
+	 * An order about to be inserted: the admitted purchase, the slot it takes, its price.
 	 */
-	void insertIgnoringDuplicates(List<OrderStreamRecord> requests, Map<Long, ItemRow> items) {
-		if (requests.isEmpty()) {
+	record NewOrder(OrderStreamRecord request, int slot, BigDecimal price) {
+	}
+
+	static String slotKey(long itemId, long userId) {
+		return itemId + ":" + userId;
+	}
+
+	/**
+	 * The slots the given users hold in live (not cancelled) orders of the given items.
+	 */
+	Map<String, Set<Integer>> liveSlots(Collection<Long> itemIds, Collection<Long> userIds) {
+		Map<String, Set<Integer>> slots = new HashMap<>();
+		if (itemIds.isEmpty() || userIds.isEmpty()) {
+			return slots;
+		}
+		this.jdbc
+			.sql("SELECT item_id, user_id, slot FROM orders WHERE item_id IN (:items) AND user_id IN (:users) "
+					+ "AND status <> 'CANCELLED'")
+			.param("items", new TreeSet<>(itemIds))
+			.param("users", new TreeSet<>(userIds))
+			.query((rs) -> {
+				slots.computeIfAbsent(slotKey(rs.getLong("item_id"), rs.getLong("user_id")), (key) -> new HashSet<>())
+					.add(rs.getInt("slot"));
+			});
+		return slots;
+	}
+
+	/**
+	 * Inserts the orders as one JDBC batch; a row whose ticket or live user slot exists
+	 * is skipped.
+	 */
+	void insertIgnoringDuplicates(List<NewOrder> orders) {
+		if (orders.isEmpty()) {
 			return;
 		}
 		this.template.batchUpdate(
@@ -79,18 +111,18 @@ class JdbcOrders {
 				new BatchPreparedStatementSetter() {
 					@Override
 					public void setValues(PreparedStatement statement, int i) throws SQLException {
-						OrderStreamRecord request = requests.get(i);
-						statement.setString(1, request.ticket());
-						statement.setLong(2, request.activityId());
-						statement.setLong(3, request.itemId());
-						statement.setLong(4, request.userId());
-						statement.setInt(5, request.slot());
-						statement.setBigDecimal(6, items.get(request.itemId()).price());
+						NewOrder order = orders.get(i);
+						statement.setString(1, order.request().ticket());
+						statement.setLong(2, order.request().activityId());
+						statement.setLong(3, order.request().itemId());
+						statement.setLong(4, order.request().userId());
+						statement.setInt(5, order.slot());
+						statement.setBigDecimal(6, order.price());
 					}
 
 					@Override
 					public int getBatchSize() {
-						return requests.size();
+						return orders.size();
 					}
 				});
 	}

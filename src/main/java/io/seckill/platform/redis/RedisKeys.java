@@ -77,6 +77,14 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 		}
 	}
 
+	/**
+	 * Marker that one stock outbox row was applied to Redis (applied once, whatever
+	 * retries).
+	 */
+	public String stockOutboxMarker(long activityId, long outboxId) {
+		return activity(activityId) + "outbox:" + outboxId;
+	}
+
 	/** Set of the order streams that workers must read. */
 	public String orderStreams() {
 		return this.keyPrefix + "sk:order-streams";

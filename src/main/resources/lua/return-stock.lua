@@ -1,0 +1,17 @@
+-- Applies one database stock change to Redis exactly once: units back to an item's stock and, for a
+-- cancelled order, the buyer's slot freed. The marker key makes a repeated call (a relay that died
+-- after this script but before deleting its outbox row) a no-op.
+-- KEYS[1] stock hash, KEYS[2] buyers hash of the item, KEYS[3] marker key (one per outbox row)
+-- ARGV[1] item id, ARGV[2] units, ARGV[3] user id ("" when no buyer slot is freed), ARGV[4] marker ttl ms
+-- Returns 1 when applied now, 0 when applied before.
+if not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[4]) then
+  return 0
+end
+redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] ~= '' then
+  local held = tonumber(redis.call('HGET', KEYS[2], ARGV[3]) or '0')
+  if held > 0 then
+    redis.call('HINCRBY', KEYS[2], ARGV[3], -1)
+  end
+end
+return 1
