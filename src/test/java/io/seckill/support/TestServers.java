@@ -40,8 +40,20 @@ public final class TestServers {
 		return (configured != null && !configured.isBlank()) ? configured : EmbeddedServers.redisUrl();
 	}
 
-	/** The admin JDBC URL (a database that always exists, e.g. postgres). */
+	/**
+	 * Whether the database-facing tests run on MariaDB ({@code SECKILL_TEST_DB=mariadb}:
+	 * a second failsafe run does this) rather than PostgreSQL.
+	 */
+	public static boolean mariadb() {
+		return "mariadb".equalsIgnoreCase(System.getenv("SECKILL_TEST_DB"));
+	}
+
+	/** The admin JDBC URL (a server connection that may create databases). */
 	public static String adminJdbcUrl() {
+		if (mariadb()) {
+			String configured = System.getenv("SECKILL_TEST_MARIADB_URL");
+			return (configured != null && !configured.isBlank()) ? configured : EmbeddedMariaDb.adminUrl();
+		}
 		String configured = System.getenv("SECKILL_TEST_JDBC_URL");
 		return (configured != null && !configured.isBlank()) ? configured : EmbeddedServers.postgresAdminUrl();
 	}
@@ -81,7 +93,7 @@ public final class TestServers {
 	private static synchronized void cleanUp() {
 		for (String database : databases) {
 			try {
-				execute(adminJdbcUrl(), "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+				execute(adminJdbcUrl(), "DROP DATABASE IF EXISTS " + database + (mariadb() ? "" : " WITH (FORCE)"));
 			}
 			catch (RuntimeException ex) {
 				System.err.println("Could not drop test database " + database + ": " + ex.getMessage());

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.seckill.platform.redis.OrderStreamRecord;
+import io.seckill.platform.sql.SqlDialect;
 
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -26,9 +27,13 @@ class JdbcOrders {
 
 	private final JdbcTemplate template;
 
-	JdbcOrders(JdbcClient jdbc, JdbcTemplate template) {
+	private final String insertOrder;
+
+	JdbcOrders(JdbcClient jdbc, JdbcTemplate template, SqlDialect dialect) {
 		this.jdbc = jdbc;
 		this.template = template;
+		this.insertOrder = dialect.insertIgnoringDuplicates("orders",
+				"ticket, activity_id, item_id, user_id, slot, price", "?, ?, ?, ?, ?, ?");
 	}
 
 	record ItemRow(long id, long activityId, int remaining, int purchaseLimit, BigDecimal price) {
@@ -105,26 +110,23 @@ class JdbcOrders {
 		if (orders.isEmpty()) {
 			return;
 		}
-		this.template.batchUpdate(
-				"INSERT INTO orders (ticket, activity_id, item_id, user_id, slot, price) VALUES (?, ?, ?, ?, ?, ?) "
-						+ "ON CONFLICT DO NOTHING",
-				new BatchPreparedStatementSetter() {
-					@Override
-					public void setValues(PreparedStatement statement, int i) throws SQLException {
-						NewOrder order = orders.get(i);
-						statement.setString(1, order.request().ticket());
-						statement.setLong(2, order.request().activityId());
-						statement.setLong(3, order.request().itemId());
-						statement.setLong(4, order.request().userId());
-						statement.setInt(5, order.slot());
-						statement.setBigDecimal(6, order.price());
-					}
+		this.template.batchUpdate(this.insertOrder, new BatchPreparedStatementSetter() {
+			@Override
+			public void setValues(PreparedStatement statement, int i) throws SQLException {
+				NewOrder order = orders.get(i);
+				statement.setString(1, order.request().ticket());
+				statement.setLong(2, order.request().activityId());
+				statement.setLong(3, order.request().itemId());
+				statement.setLong(4, order.request().userId());
+				statement.setInt(5, order.slot());
+				statement.setBigDecimal(6, order.price());
+			}
 
-					@Override
-					public int getBatchSize() {
-						return orders.size();
-					}
-				});
+			@Override
+			public int getBatchSize() {
+				return orders.size();
+			}
+		});
 	}
 
 	/**
