@@ -81,7 +81,10 @@ class MalformedInputIT extends IntegrationTest {
 						null, 400, "BAD_REQUEST"),
 				bad("garbage ticket", "GET", "/api/v1/purchases/garbage", true, null, 404, "NOT_FOUND"),
 				bad("unknown path", "GET", "/api/v1/nothing-here", false, null, 404, "NOT_FOUND"),
-				bad("wrong method", "DELETE", "/api/v1/users", false, null, 405, "METHOD_NOT_ALLOWED"));
+				bad("wrong method", "DELETE", "/api/v1/users", false, null, 405, "METHOD_NOT_ALLOWED"),
+				bad("wrong method on the purchase route", "GET", "/api/v1/activities/1/items/1/purchases", true, null,
+						405, "METHOD_NOT_ALLOWED"),
+				bad("wrong method on the time route", "POST", "/api/v1/time", false, null, 405, "METHOD_NOT_ALLOWED"));
 	}
 
 	private static Arguments bad(String name, String method, String path, boolean asAdmin, String body, int status,

@@ -11,6 +11,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.RequestMethod;
+import reactor.core.publisher.Mono;
+
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -40,6 +43,8 @@ class ClockRoutes {
 		})
 			.GET("/api/v1/ping",
 					(request) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(PONG))
+			.route(RequestPredicates.path("/api/v1/time").or(RequestPredicates.path("/api/v1/ping")),
+					(request) -> Mono.error(new ApiException(ErrorCode.METHOD_NOT_ALLOWED)))
 			.build();
 	}
 

@@ -11,6 +11,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import io.seckill.platform.web.ApiException;
+import io.seckill.platform.web.ErrorCode;
+import reactor.core.publisher.Mono;
+
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -43,6 +48,11 @@ class PurchaseRoutes {
 		return RouterFunctions.route()
 			.POST("/api/v1/activities/{id}/items/{itemId}/purchases", handler::purchase)
 			.GET("/api/v1/purchases/{ticket}", handler::ticket)
+			// Any other method on these paths: 405, as on the annotated endpoints, not
+			// 404.
+			.route(RequestPredicates.path("/api/v1/activities/{id}/items/{itemId}/purchases")
+				.or(RequestPredicates.path("/api/v1/purchases/{ticket}")),
+					(request) -> Mono.error(new ApiException(ErrorCode.METHOD_NOT_ALLOWED)))
 			.build();
 	}
 
