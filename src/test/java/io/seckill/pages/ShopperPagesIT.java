@@ -173,6 +173,46 @@ class ShopperPagesIT extends BrowserTest {
 	}
 
 	@Test
+	void anUnknownOutcomeIsPolledAndPressingAgainRetriesWithTheSameKey() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 5);
+		List<Request> purchases = new CopyOnWriteArrayList<>();
+		this.page.onRequest((request) -> {
+			if (request.method().equals("POST") && request.url().endsWith("/purchases")) {
+				purchases.add(request);
+			}
+		});
+		// The first purchase meets a Redis timeout: 503 naming a ticket that was never
+		// admitted (the server answers 404 for it).
+		AtomicBoolean redisDown = new AtomicBoolean(true);
+		this.page.route("**/items/*/purchases", (route) -> {
+			if (redisDown.getAndSet(false)) {
+				route.fulfill(new Route.FulfillOptions().setStatus(503)
+					.setContentType("application/json")
+					.setBody("{\"code\":\"UNAVAILABLE\",\"message\":\"The outcome is unknown: poll the ticket.\","
+							+ "\"messageZh\":\"服务暂时不可用，请稍后重试。\",\"requestId\":\"r-1\",\"ticket\":\"" + sale.id() + "-"
+							+ "0".repeat(32) + "\"}"));
+			}
+			else {
+				route.resume();
+			}
+		});
+		open("/");
+		logIn(newAccount());
+		Locator item = item(sale, sale.item());
+
+		item.locator("button.buy").click();
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Service busy");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("The purchase was not admitted.");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Press Buy again to retry safely");
+		item.locator("button.buy").click();
+
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #");
+		assertThat(purchases).hasSize(2);
+		assertThat(purchases.get(1).headerValue("idempotency-key"))
+			.isEqualTo(purchases.get(0).headerValue("idempotency-key"));
+	}
+
+	@Test
 	void aBlacklistedShopperIsToldNotEligibleInChineseThenInEnglish() {
 		useContext(new Browser.NewContextOptions().setViewportSize(1280, 900).setLocale("zh-CN"));
 		String name = newAccount();
