@@ -1,0 +1,635 @@
+// The admin console: activities and items (create, edit, publish), user eligibility, and a
+// live dashboard per activity that polls the stats and this node's metrics every second.
+import { api, el, i18n, languageSwitch, loginForm, session } from './common.js';
+import { LineChart } from './charts.js';
+
+const POLL_MS = 1000;
+const HISTORY_MS = 60 * 1000;
+
+const store = session('seckill.admin.session');
+const notice = document.getElementById('notice');
+let activities = [];
+let currentView = 'activities-view';
+
+// ---------- session ----------
+
+const login = loginForm(document.getElementById('login-form'), store, async () => {
+  await enterConsole();
+});
+
+document.getElementById('logout').addEventListener('click', () => {
+  stopDashboard();
+  store.clear();
+  showLogin('');
+});
+
+function showLogin(message) {
+  document.getElementById('console').hidden = true;
+  document.getElementById('login').hidden = false;
+  document.getElementById('logout').hidden = true;
+  document.getElementById('who').hidden = true;
+  login.show(message, message ? 'error' : '');
+  document.getElementById('username').focus();
+}
+
+/** Checks the role by asking for the activities: a shopper's token gets 403 FORBIDDEN. */
+async function enterConsole() {
+  const reply = await api('GET', '/api/v1/admin/activities', { token: store.token });
+  if (!reply.ok) {
+    const message = reply.status === 403 ? i18n.t('login.notAdmin')
+      : reply.status === 401 ? i18n.t('login.expired') : i18n.error(reply.body);
+    store.clear();
+    showLogin(message);
+    return;
+  }
+  document.getElementById('login').hidden = true;
+  document.getElementById('console').hidden = false;
+  document.getElementById('logout').hidden = false;
+  const who = document.getElementById('who');
+  who.hidden = false;
+  who.textContent = i18n.t('login.as', { name: store.current.username ?? '' });
+  activities = reply.body;
+  renderActivities();
+  show(currentView);
+}
+
+/** Handles a failed call in one place: 401 logs out, anything else is returned as text. */
+function failure(reply) {
+  if (reply.status === 401) {
+    stopDashboard();
+    store.clear();
+    showLogin(i18n.t('login.expired'));
+  }
+  return i18n.error(reply.body);
+}
+
+function say(text, kind = 'success') {
+  notice.textContent = text;
+  notice.className = `notice ${kind === 'error' ? 'form-message error' : ''}`;
+}
+
+// ---------- views ----------
+
+document.querySelectorAll('.tabs [data-view]').forEach((button) => {
+  button.addEventListener('click', () => show(button.dataset.view));
+});
+
+function show(view) {
+  currentView = view;
+  document.querySelectorAll('.view').forEach((section) => {
+    section.hidden = section.id !== view;
+  });
+  document.querySelectorAll('.tabs [data-view]').forEach((button) => {
+    if (button.dataset.view === view) {
+      button.setAttribute('aria-current', 'true');
+    }
+    else {
+      button.removeAttribute('aria-current');
+    }
+  });
+  if (view === 'dashboard-view') {
+    renderDashboardChoices();
+    startDashboard();
+  }
+  else {
+    stopDashboard();
+  }
+}
+
+// ---------- activities ----------
+
+async function loadActivities() {
+  const reply = await api('GET', '/api/v1/admin/activities', { token: store.token });
+  if (!reply.ok) {
+    say(failure(reply), 'error');
+    return;
+  }
+  activities = reply.body;
+  renderActivities();
+  renderDashboardChoices();
+}
+
+function renderActivities() {
+  const body = document.querySelector('#activities-table tbody');
+  const status = document.getElementById('activities-status');
+  status.textContent = activities.length === 0 ? i18n.t('adm.list.none') : '';
+  status.hidden = activities.length > 0;
+  body.replaceChildren(...[...activities].sort((a, b) => b.id - a.id).map((activity) => {
+    const state = activity.published ? i18n.t(`adm.state.${activity.state}`)
+      : `${i18n.t('adm.state.draft')} · ${i18n.t(`adm.state.${activity.state}`)}`;
+    const upcoming = activity.state === 'UPCOMING';
+    const canPublish = activity.state !== 'ENDED' && (!activity.published || upcoming);
+    const publishText = activity.published ? i18n.t('adm.republish') : i18n.t('adm.publish');
+    return el('tr', { dataset: { activity: activity.id } },
+        el('td', { 'data-label': i18n.t('adm.col.id'), text: `#${activity.id}` }),
+        el('th', { scope: 'row', 'data-label': i18n.t('adm.col.name'), text: activity.name }),
+        el('td', { 'data-label': i18n.t('adm.col.window'), text: `${i18n.time(Date.parse(activity.startsAt))} – ${i18n.time(Date.parse(activity.endsAt))}` }),
+        el('td', { 'data-label': i18n.t('adm.col.state'), text: state }),
+        el('td', { 'data-label': i18n.t('adm.col.items'), text: activity.items.map((item) => `${item.name} ×${item.stock}`).join(', ') }),
+        el('td', { 'data-label': i18n.t('adm.col.actions') },
+            el('div', { class: 'row-actions' },
+                el('button', {
+                  type: 'button', class: 'secondary small', disabled: !upcoming,
+                  'aria-label': i18n.t('adm.edit.label', { name: activity.name }), onclick: () => openEditor(activity),
+                }, i18n.t('adm.edit')),
+                el('button', {
+                  type: 'button', class: 'small', disabled: !canPublish,
+                  'aria-label': i18n.t('adm.publish.label', { action: publishText, name: activity.name }),
+                  onclick: () => publish(activity),
+                }, publishText),
+                el('button', {
+                  type: 'button', class: 'secondary small',
+                  'aria-label': i18n.t('adm.dashboard.label', { name: activity.name }), onclick: () => openDashboard(activity.id),
+                }, i18n.t('adm.dashboard')))));
+  }));
+}
+
+async function publish(activity) {
+  const reply = await api('POST', `/api/v1/admin/activities/${activity.id}/publish`, { token: store.token });
+  if (!reply.ok) {
+    say(failure(reply), 'error');
+    return;
+  }
+  say(i18n.t('adm.published', { id: activity.id }));
+  await loadActivities();
+}
+
+document.getElementById('refresh-activities').addEventListener('click', loadActivities);
+document.getElementById('new-activity').addEventListener('click', () => openEditor(null));
+
+// ---------- the editor ----------
+
+const editor = document.getElementById('editor');
+const itemRows = document.getElementById('item-rows');
+let editing = null;
+let rowSerial = 0;
+
+function openEditor(activity) {
+  editing = activity;
+  clearErrors();
+  const start = activity ? new Date(activity.startsAt) : new Date(Date.now() + 10 * 60 * 1000);
+  const end = activity ? new Date(activity.endsAt) : new Date(start.getTime() + 60 * 60 * 1000);
+  document.getElementById('activity-name').value = activity?.name ?? '';
+  document.getElementById('activity-starts').value = localInput(start);
+  document.getElementById('activity-ends').value = localInput(end);
+  document.getElementById('activity-level').value = activity?.minLevel ?? 0;
+  itemRows.replaceChildren();
+  (activity?.items ?? [{}]).forEach(addItemRow);
+  renumberItems();
+  editorHeading();
+  editor.hidden = false;
+  document.getElementById('activity-name').focus();
+}
+
+function editorHeading() {
+  document.getElementById('editor-heading').textContent = editing
+    ? i18n.t('adm.form.editHeading', { id: editing.id }) : i18n.t('adm.form.newHeading');
+}
+
+/** "2030-11-11T08:00:05" in the browser's time zone, for datetime-local inputs. */
+function localInput(date) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+function field(key, labelKey, attributes) {
+  const id = `item-${rowSerial}-${key}`;
+  const label = el('label', { for: id, dataset: { i18n: labelKey } }, i18n.t(labelKey));
+  const input = el('input', { id, 'aria-describedby': `${id}-error`, dataset: { key }, ...attributes });
+  return el('div', { class: 'field' }, label, input, el('p', { id: `${id}-error`, class: 'field-error' }));
+}
+
+function addItemRow(item = {}) {
+  rowSerial += 1;
+  const legend = el('legend');
+  const remove = el('button', { type: 'button', class: 'secondary small remove' });
+  const row = el('fieldset', { class: 'item-row', dataset: { id: item.id ?? '' } },
+      legend,
+      field('name', 'adm.form.itemName', { maxlength: 100, required: true, value: item.name ?? '' }),
+      field('price', 'adm.form.price', { type: 'number', inputmode: 'decimal', min: 0, step: '0.01', required: true, value: item.price ?? '' }),
+      field('stock', 'adm.form.stock', { type: 'number', inputmode: 'numeric', min: 0, step: 1, required: true, value: item.stock ?? '' }),
+      field('limit', 'adm.form.limit', { type: 'number', inputmode: 'numeric', min: 1, max: 100, step: 1, value: item.limit ?? 1 }),
+      remove);
+  remove.addEventListener('click', () => {
+    row.remove();
+    renumberItems();
+    document.getElementById('add-item').focus();
+  });
+  itemRows.append(row);
+  return row;
+}
+
+/** Keeps legends, remove labels and data-field paths (items[0].stock) in row order. */
+function renumberItems() {
+  [...itemRows.children].forEach((row, index) => {
+    row.querySelector('legend').textContent = i18n.t('adm.form.item', { n: index + 1 });
+    const remove = row.querySelector('.remove');
+    remove.textContent = i18n.t('adm.form.removeItem', { n: index + 1 });
+    remove.hidden = itemRows.children.length === 1;
+    row.querySelectorAll('input').forEach((input) => {
+      input.dataset.field = `items[${index}].${input.dataset.key}`;
+    });
+  });
+}
+
+document.getElementById('add-item').addEventListener('click', () => {
+  const row = addItemRow({});
+  renumberItems();
+  row.querySelector('input').focus();
+});
+
+document.getElementById('cancel-edit').addEventListener('click', () => {
+  editor.hidden = true;
+  editing = null;
+  document.getElementById('new-activity').focus();
+});
+
+function clearErrors() {
+  editor.querySelectorAll('[aria-invalid]').forEach((input) => input.removeAttribute('aria-invalid'));
+  editor.querySelectorAll('.field-error').forEach((p) => {
+    p.textContent = '';
+  });
+  const message = document.getElementById('editor-message');
+  message.textContent = '';
+  message.className = 'form-message';
+}
+
+function fieldError(path, text) {
+  const input = editor.querySelector(`[data-field="${CSS.escape(path)}"]`);
+  if (input) {
+    input.setAttribute('aria-invalid', 'true');
+    document.getElementById(`${input.id}-error`).textContent = text;
+    return true;
+  }
+  const holder = editor.querySelector(`[data-field-error="${CSS.escape(path)}"]`);
+  if (holder) {
+    holder.textContent = text;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Puts the API's validation message next to the fields it names: "Invalid input: items[0].stock
+ * must be ...; name must not be blank;" or "endsAt must be after startsAt". Returns what is left.
+ */
+function showServerErrors(message) {
+  const parts = message.startsWith('Invalid input:')
+    ? message.slice('Invalid input:'.length).split(';') : [message];
+  const unplaced = [];
+  parts.map((part) => part.trim()).filter(Boolean).forEach((part) => {
+    const space = part.indexOf(' ');
+    const path = space > 0 ? part.slice(0, space) : part;
+    if (!(space > 0 && fieldError(path, i18n.constraint(part.slice(space + 1))))) {
+      unplaced.push(part);
+    }
+  });
+  return unplaced;
+}
+
+function number(input) {
+  if (input.validity.badInput) {
+    throw Object.assign(new Error('bad number'), { input });
+  }
+  return input.value === '' ? null : Number(input.value);
+}
+
+function draft() {
+  const value = (id) => document.getElementById(id);
+  const instant = (input) => (input.value ? new Date(input.value).toISOString() : null);
+  return {
+    name: value('activity-name').value.trim(),
+    startsAt: instant(value('activity-starts')),
+    endsAt: instant(value('activity-ends')),
+    minLevel: number(value('activity-level')),
+    items: [...itemRows.children].map((row) => {
+      const input = (key) => row.querySelector(`[data-key="${key}"]`);
+      const item = {
+        name: input('name').value.trim(),
+        price: number(input('price')),
+        stock: number(input('stock')),
+        limit: number(input('limit')),
+      };
+      if (row.dataset.id) {
+        item.id = Number(row.dataset.id);
+      }
+      return item;
+    }),
+  };
+}
+
+editor.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearErrors();
+  const message = document.getElementById('editor-message');
+  let body;
+  try {
+    body = draft();
+  }
+  catch (invalid) {
+    fieldError(invalid.input.dataset.field, i18n.t('adm.form.badNumber'));
+    message.textContent = i18n.t('adm.form.invalid');
+    message.className = 'form-message error';
+    invalid.input.focus();
+    return;
+  }
+  const reply = editing
+    ? await api('PUT', `/api/v1/admin/activities/${editing.id}`, { token: store.token, body })
+    : await api('POST', '/api/v1/admin/activities', { token: store.token, body });
+  if (!reply.ok) {
+    const text = failure(reply);
+    if (reply.body.code === 'BAD_REQUEST' && reply.body.message) {
+      const unplaced = showServerErrors(reply.body.message);
+      message.textContent = unplaced.length ? `${i18n.t('adm.form.invalid')} ${unplaced.join('; ')}` : i18n.t('adm.form.invalid');
+      editor.querySelector('[aria-invalid="true"]')?.focus();
+    }
+    else {
+      message.textContent = text;
+    }
+    message.className = 'form-message error';
+    return;
+  }
+  editor.hidden = true;
+  editing = null;
+  say(i18n.t('adm.form.saved', { id: reply.body.id }));
+  await loadActivities();
+  document.querySelector(`#activities-table tr[data-activity="${reply.body.id}"] button`)?.focus();
+});
+
+// ---------- users ----------
+
+document.getElementById('users-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const message = document.getElementById('users-message');
+  const name = document.getElementById('user-name').value.trim();
+  const levelInput = document.getElementById('user-level');
+  const blacklist = document.getElementById('user-blacklist').value;
+  const body = {};
+  if (levelInput.value !== '' || levelInput.validity.badInput) {
+    body.level = levelInput.validity.badInput ? 'x' : Number(levelInput.value);
+  }
+  if (blacklist !== '') {
+    body.blacklisted = blacklist === 'true';
+  }
+  if (!name) {
+    message.textContent = i18n.t('login.required');
+    message.className = 'form-message error';
+    document.getElementById('user-name').focus();
+    return;
+  }
+  const reply = await api('PATCH', `/api/v1/admin/users/${encodeURIComponent(name)}`, { token: store.token, body });
+  if (!reply.ok) {
+    message.textContent = failure(reply);
+    message.className = 'form-message error';
+    return;
+  }
+  const user = reply.body;
+  message.textContent = i18n.t('adm.users.saved', {
+    name: user.username,
+    level: user.level,
+    state: user.blacklisted ? i18n.t('adm.users.isBlocked') : i18n.t('adm.users.isAllowed'),
+  });
+  message.className = 'form-message success';
+});
+
+// ---------- the dashboard ----------
+
+// Outcomes of /api/v1/admin/metrics "admissions", each with a colour (≥ 3:1 on white) and a
+// dash pattern so lines stay apart without colour.
+const OUTCOMES = {
+  QUEUED: { color: '#1e6b35' },
+  SOLD_OUT: { color: '#4a4d57', dash: '6 3' },
+  LIMIT_REACHED: { color: '#a15300', dash: '2 3' },
+  RATE_LIMITED: { color: '#b3261e', dash: '8 3 2 3' },
+  NOT_ELIGIBLE: { color: '#6b3fa0', dash: '4 4' },
+  NOT_STARTED: { color: '#1a56db', dash: '1 3' },
+  ENDED: { color: '#7a4b00', dash: '10 4' },
+  UNAVAILABLE: { color: '#000000', dash: '3 2' },
+  REPLAYED: { color: '#0e7490', dash: '5 2 1 2' },
+};
+
+const charts = {
+  rate: new LineChart(document.getElementById('chart-rate'), {
+    id: 'chart-rate', minimumMax: 5, format: (v) => `${v >= 10 || v === 0 ? Math.round(v) : v.toFixed(1)}/s`,
+  }),
+  remaining: new LineChart(document.getElementById('chart-remaining'), { id: 'chart-remaining', minimumMax: 1 }),
+  queue: new LineChart(document.getElementById('chart-queue'), { id: 'chart-queue', minimumMax: 5 }),
+  latency: new LineChart(document.getElementById('chart-latency'), { id: 'chart-latency', minimumMax: 5 }),
+};
+
+let dashboard = null;
+let generation = 0;
+
+function emptyDashboard(activityId) {
+  return {
+    activityId,
+    previous: null,
+    baseline: null,
+    peak: 0,
+    latest: null,
+    rates: {},
+    redis: [],
+    database: [],
+    queue: [],
+    p50: [],
+    p99: [],
+  };
+}
+
+function renderDashboardChoices() {
+  const select = document.getElementById('dashboard-activity');
+  const chosen = dashboard?.activityId ?? null;
+  select.replaceChildren(el('option', { value: '', text: '—' }),
+      ...[...activities].sort((a, b) => b.id - a.id).map((activity) => el('option', {
+        value: activity.id, text: `#${activity.id} ${activity.name}`, selected: activity.id === chosen,
+      })));
+}
+
+document.getElementById('dashboard-activity').addEventListener('change', (event) => {
+  const id = Number(event.target.value);
+  dashboard = id ? emptyDashboard(id) : null;
+  startDashboard();
+});
+
+function openDashboard(activityId) {
+  dashboard = emptyDashboard(activityId);
+  show('dashboard-view');
+  document.getElementById('dashboard-heading').focus();
+}
+
+function stopDashboard() {
+  generation += 1;
+}
+
+function startDashboard() {
+  stopDashboard();
+  const status = document.getElementById('dashboard-status');
+  const body = document.getElementById('dashboard-body');
+  if (!dashboard) {
+    document.getElementById('dashboard-heading').textContent = i18n.t('dash.heading');
+    status.textContent = i18n.t('dash.none');
+    body.hidden = true;
+    return;
+  }
+  renderDashboardChoices();
+  dashboardHeading();
+  body.hidden = false;
+  renderDashboard();
+  const mine = generation;
+  const poll = async () => {
+    const started = performance.now();
+    const [stats, metrics] = await Promise.all([
+      api('GET', `/api/v1/admin/activities/${dashboard.activityId}/stats`, { token: store.token }),
+      api('GET', '/api/v1/admin/metrics', { token: store.token }),
+    ]);
+    if (mine !== generation) {
+      return;
+    }
+    if (stats.ok && metrics.ok) {
+      record(dashboard, stats.body, metrics.body);
+      status.textContent = i18n.t('dash.live');
+      renderDashboard();
+    }
+    else {
+      const failed = stats.ok ? metrics : stats;
+      status.textContent = i18n.t('dash.paused', { message: failure(failed) });
+      if (failed.status === 401 || failed.status === 403 || failed.status === 404) {
+        return;
+      }
+    }
+    setTimeout(poll, Math.max(0, POLL_MS - (performance.now() - started)));
+  };
+  poll();
+}
+
+function dashboardHeading() {
+  const activity = activities.find((a) => a.id === dashboard.activityId);
+  document.getElementById('dashboard-heading').textContent = i18n.t('dash.headingFor', {
+    name: activity?.name ?? '', id: dashboard.activityId,
+  });
+}
+
+/** Adds one reading; turns the cumulative admissions into requests per second. */
+function record(state, stats, metrics) {
+  const at = metrics.at;
+  const admissions = metrics.admissions ?? {};
+  if (state.previous && at > state.previous.at) {
+    const seconds = (at - state.previous.at) / 1000;
+    let total = 0;
+    const outcomes = new Set([...Object.keys(admissions), ...Object.keys(state.previous.admissions)]);
+    let reset = false;
+    outcomes.forEach((outcome) => {
+      const delta = (admissions[outcome] ?? 0) - (state.previous.admissions[outcome] ?? 0);
+      if (delta < 0) {
+        reset = true;
+      }
+      const rate = Math.max(0, delta) / seconds;
+      total += rate;
+      (state.rates[outcome] ??= []).push({ t: at, v: rate });
+    });
+    if (reset) {
+      // The node restarted: its counters began again from zero.
+      state.baseline = admissions;
+    }
+    state.totalRate = total;
+    state.peak = Math.max(state.peak, total);
+  }
+  state.baseline ??= admissions;
+  state.previous = { at, admissions };
+  const statsAt = Date.parse(stats.at);
+  const sum = (key) => stats.items.reduce((total, item) => total + (item[key] ?? 0), 0);
+  state.redis.push({ t: statsAt, v: sum('redisRemaining') });
+  state.database.push({ t: statsAt, v: sum('databaseRemaining') });
+  state.queue.push({ t: statsAt, v: stats.queueLength });
+  state.p50.push({ t: at, v: metrics.purchaseLatencyMillis?.p50 ?? 0 });
+  state.p99.push({ t: at, v: metrics.purchaseLatencyMillis?.p99 ?? 0 });
+  state.latest = { stats, metrics, at: Math.max(at, statsAt) };
+  const keepFrom = state.latest.at - HISTORY_MS;
+  for (const list of [state.redis, state.database, state.queue, state.p50, state.p99, ...Object.values(state.rates)]) {
+    while (list.length && list[0].t < keepFrom) {
+      list.shift();
+    }
+  }
+}
+
+function renderDashboard() {
+  const state = dashboard;
+  const latest = state.latest;
+  const set = (id, text) => {
+    document.getElementById(id).textContent = text;
+  };
+  if (!latest) {
+    ['kpi-rate', 'kpi-queued', 'kpi-sold', 'kpi-queue', 'kpi-p99'].forEach((id) => set(id, '–'));
+    document.querySelector('#dashboard-items tbody').replaceChildren();
+  }
+  else {
+    const { stats, metrics } = latest;
+    const queuedSince = (metrics.admissions?.QUEUED ?? 0) - (state.baseline?.QUEUED ?? 0);
+    const sold = stats.items.reduce((total, item) => total + item.liveOrders, 0);
+    const stock = stats.items.reduce((total, item) => total + item.stock, 0);
+    set('kpi-rate', state.totalRate === undefined ? '–' : `${state.totalRate.toFixed(1)}/s`);
+    document.getElementById('kpi-rate').dataset.peak = state.peak.toFixed(1);
+    set('kpi-queued', String(queuedSince));
+    set('kpi-sold', `${sold} / ${stock}`);
+    set('kpi-queue', String(stats.queueLength));
+    set('kpi-p99', i18n.t('dash.ms', { value: (metrics.purchaseLatencyMillis?.p99 ?? 0).toFixed(1) }));
+    document.querySelector('#dashboard-items tbody').replaceChildren(...stats.items.map((item) => {
+      const drift = item.redisRemaining == null ? null : item.redisRemaining - item.databaseRemaining;
+      const soldShare = item.stock > 0 ? Math.min(100, (item.liveOrders / item.stock) * 100) : 0;
+      return el('tr', { dataset: { item: item.itemId } },
+          el('th', { scope: 'row', 'data-label': i18n.t('dash.col.item'), text: item.name }),
+          el('td', { class: 'num', 'data-label': i18n.t('dash.col.stock'), text: String(item.stock) }),
+          el('td', { class: 'num', 'data-label': i18n.t('dash.col.sold') },
+              el('span', { class: 'sold', text: String(item.liveOrders) }),
+              el('div', { class: 'bar', 'aria-hidden': 'true' }, el('span', { style: `width: ${soldShare}%` }))),
+          el('td', { class: 'num redis', 'data-label': i18n.t('dash.col.redis'), text: item.redisRemaining == null ? '–' : String(item.redisRemaining) }),
+          el('td', { class: 'num database', 'data-label': i18n.t('dash.col.db'), text: String(item.databaseRemaining) }),
+          el('td', {
+            class: `num drift ${drift && stats.queueLength === 0 ? 'drift-bad' : ''}`,
+            'data-label': i18n.t('dash.col.drift'), text: drift == null ? '–' : String(drift),
+          }));
+    }));
+  }
+  const now = latest?.at ?? Date.now();
+  const empty = i18n.t('dash.chart.empty');
+  charts.rate.draw(i18n.t('dash.chart.rate'), Object.entries(state.rates)
+    .filter(([, points]) => points.some((p) => p.v > 0))
+    .map(([outcome, points]) => ({ label: outcome, points, ...(OUTCOMES[outcome] ?? { color: '#333333', dash: '2 2' }) })),
+  now, empty);
+  charts.remaining.draw(i18n.t('dash.chart.remaining'), [
+    { label: i18n.t('dash.series.redis'), color: '#b3261e', points: state.redis },
+    { label: i18n.t('dash.series.db'), color: '#1a56db', dash: '6 3', points: state.database },
+  ], now, empty);
+  charts.queue.draw(i18n.t('dash.chart.queue'), [
+    { label: i18n.t('dash.series.queue'), color: '#7a4b00', points: state.queue },
+  ], now, empty);
+  charts.latency.draw(i18n.t('dash.chart.latency'), [
+    { label: i18n.t('dash.series.p50'), color: '#1e6b35', points: state.p50 },
+    { label: i18n.t('dash.series.p99'), color: '#b3261e', dash: '6 3', points: state.p99 },
+  ], now, empty);
+}
+
+// ---------- start ----------
+
+languageSwitch(document.getElementById('lang'), () => {
+  if (store.current) {
+    document.getElementById('who').textContent = i18n.t('login.as', { name: store.current.username ?? '' });
+  }
+  renderActivities();
+  renumberItems();
+  if (!editor.hidden) {
+    editorHeading();
+  }
+  if (dashboard) {
+    dashboardHeading();
+    renderDashboard();
+  }
+});
+i18n.apply();
+
+if (store.current) {
+  enterConsole();
+}
+else {
+  showLogin('');
+}

@@ -1,0 +1,678 @@
+// Shared by the shop (index.html) and the admin console (admin.html): translations, the API
+// client, the server clock and the login session. Plain ES modules, no build step.
+
+const LANG_KEY = 'seckill.lang';
+
+const messages = {
+  en: {
+    'lang.switch': '中文',
+    'skip': 'Skip to the content',
+    'shop.title': 'Flash sale',
+    'shop.tagline': 'Limited stock, first come first served.',
+    'admin.title': 'Flash sale console',
+    'login.heading': 'Log in or register',
+    'login.username': 'Username',
+    'login.password': 'Password',
+    'login.submit': 'Log in',
+    'login.register': 'Register',
+    'login.hint': '3–32 letters, digits, “_”, “.” or “-”; password 8–72 characters.',
+    'login.as': 'Logged in as {name}',
+    'login.logout': 'Log out',
+    'login.registered': 'Account {name} created; you are logged in.',
+    'login.expired': 'Your session has ended; log in again.',
+    'login.notAdmin': 'This account is not an administrator.',
+    'login.required': 'Enter a username and a password.',
+    'activities.heading': 'Sales',
+    'activities.none': 'No sale is published yet.',
+    'activities.loading': 'Loading sales…',
+    'activities.loadFailed': 'Could not load the sales: {message}',
+    'activity.startsIn': 'Starts in {time}',
+    'activity.endsIn': 'Ends in {time}',
+    'activity.ended': 'Ended',
+    'activity.window': '{start} – {end}',
+    'activity.minLevel': 'Members of level {level} and above',
+    'item.price': 'Price',
+    'item.remaining': 'Left',
+    'item.remainingOf': '{remaining} of {stock}',
+    'item.limit': 'Limit {limit} per person',
+    'buy': 'Buy now',
+    'buy.notStarted': 'Not started',
+    'buy.ended': 'Ended',
+    'buy.soldOut': 'Sold out',
+    'buy.busy': 'Buying…',
+    'buy.logIn': 'Log in to buy',
+    'buy.label': 'Buy {item}',
+    'outcome.queued': 'Queued — waiting for your order…',
+    'outcome.success': 'Success! Order #{orderId}',
+    'outcome.successDetail': 'Pay for it to keep it.',
+    'outcome.SOLD_OUT': 'Sold out',
+    'outcome.NOT_ELIGIBLE': 'Not eligible',
+    'outcome.LIMIT_REACHED': 'Limit reached',
+    'outcome.RATE_LIMITED': 'Too many requests',
+    'outcome.NOT_STARTED': 'Not started yet',
+    'outcome.ENDED': 'The sale has ended',
+    'outcome.UNAVAILABLE': 'Service busy',
+    'outcome.UNAUTHENTICATED': 'Please log in again',
+    'outcome.NETWORK': 'No connection',
+    'outcome.failed': 'Purchase failed',
+    'outcome.stillQueued': 'Still queued; your order will appear under “My orders”.',
+    'outcome.retrySafe': 'Press Buy again to retry safely: it will not buy twice.',
+    'outcome.notAdmitted': 'The purchase was not admitted.',
+    'pay': 'Pay',
+    'pay.label': 'Pay order #{orderId}',
+    'pay.busy': 'Paying…',
+    'pay.done': 'Order #{orderId} is paid.',
+    'pay.failed': 'Payment of order #{orderId} failed: {message}',
+    'orders.heading': 'My orders',
+    'orders.none': 'No orders yet.',
+    'orders.logIn': 'Log in to see your orders.',
+    'orders.refresh': 'Refresh',
+    'orders.order': 'Order #{id}',
+    'orders.item': 'Item',
+    'orders.price': 'Price',
+    'orders.status': 'Status',
+    'orders.created': 'Created',
+    'orders.actions': 'Actions',
+    'status.CREATED': 'Awaiting payment',
+    'status.PAID': 'Paid',
+    'status.CANCELLED': 'Cancelled',
+    'status.EXPIRED': 'Expired',
+    'status.QUEUED': 'Queued',
+    'error.NETWORK': 'The server could not be reached; check the connection and retry.',
+    'nav.activities': 'Activities',
+    'nav.users': 'Users',
+    'nav.dashboard': 'Dashboard',
+    'adm.list.heading': 'Activities',
+    'adm.list.new': 'New activity',
+    'adm.list.refresh': 'Refresh',
+    'adm.list.none': 'No activity yet.',
+    'adm.col.id': 'Id',
+    'adm.col.name': 'Name',
+    'adm.col.window': 'Window',
+    'adm.col.state': 'State',
+    'adm.col.items': 'Items',
+    'adm.col.actions': 'Actions',
+    'adm.state.draft': 'Draft',
+    'adm.state.UPCOMING': 'Upcoming',
+    'adm.state.ACTIVE': 'Running',
+    'adm.state.ENDED': 'Ended',
+    'adm.edit': 'Edit',
+    'adm.edit.label': 'Edit {name}',
+    'adm.publish': 'Publish',
+    'adm.publish.label': '{action} {name}',
+    'adm.republish': 'Republish',
+    'adm.dashboard': 'Dashboard',
+    'adm.dashboard.label': 'Dashboard of {name}',
+    'adm.published': 'Activity #{id} is published: rules and stock are in Redis.',
+    'adm.form.newHeading': 'New activity',
+    'adm.form.editHeading': 'Edit activity #{id}',
+    'adm.form.name': 'Name',
+    'adm.form.startsAt': 'Starts at (your time zone)',
+    'adm.form.endsAt': 'Ends at (your time zone)',
+    'adm.form.minLevel': 'Minimum member level',
+    'adm.form.items': 'Items',
+    'adm.form.item': 'Item {n}',
+    'adm.form.itemName': 'Item name',
+    'adm.form.price': 'Price',
+    'adm.form.stock': 'Stock',
+    'adm.form.limit': 'Limit per person',
+    'adm.form.addItem': 'Add an item',
+    'adm.form.removeItem': 'Remove item {n}',
+    'adm.form.save': 'Save',
+    'adm.form.cancel': 'Cancel',
+    'adm.form.saved': 'Activity #{id} saved.',
+    'adm.form.invalid': 'Please correct the marked fields.',
+    'adm.form.badNumber': 'must be a number',
+    'adm.users.heading': 'User eligibility',
+    'adm.users.username': 'Username',
+    'adm.users.level': 'Member level (0–100, empty: unchanged)',
+    'adm.users.blacklist': 'Blacklist',
+    'adm.users.unchanged': 'Unchanged',
+    'adm.users.block': 'Blacklisted (may not buy)',
+    'adm.users.allow': 'Allowed',
+    'adm.users.save': 'Apply',
+    'adm.users.saved': '{name}: level {level}, {state}.',
+    'adm.users.isBlocked': 'blacklisted',
+    'adm.users.isAllowed': 'not blacklisted',
+    'dash.heading': 'Dashboard',
+    'dash.headingFor': 'Dashboard: {name} (#{id})',
+    'dash.choose': 'Activity',
+    'dash.none': 'Choose an activity to watch it live.',
+    'dash.live': 'Updated every second.',
+    'dash.paused': 'Paused: {message}',
+    'dash.queue': 'Queue length',
+    'dash.rate': 'Purchase requests/s (this node)',
+    'dash.queuedSince': 'Queued since opened (this node)',
+    'dash.p99': 'Latency p99 (this node)',
+    'dash.p50': 'Latency p50',
+    'dash.sold': 'Sold',
+    'dash.items': 'Stock per item',
+    'dash.col.item': 'Item',
+    'dash.col.stock': 'Stock',
+    'dash.col.sold': 'Sold (live orders)',
+    'dash.col.redis': 'Redis remaining',
+    'dash.col.db': 'Database remaining',
+    'dash.col.drift': 'Redis − database',
+    'dash.chart.rate': 'Requests per second by outcome',
+    'dash.chart.remaining': 'Remaining stock: Redis vs database',
+    'dash.chart.queue': 'Queue length',
+    'dash.chart.latency': 'Purchase latency (ms)',
+    'dash.series.redis': 'Redis',
+    'dash.series.db': 'Database',
+    'dash.series.queue': 'Queue',
+    'dash.series.p50': 'p50',
+    'dash.series.p99': 'p99',
+    'dash.chart.empty': 'Waiting for data…',
+    'dash.chart.summary': '{title}: {values}',
+    'dash.ms': '{value} ms',
+  },
+  zh: {
+    'lang.switch': 'English',
+    'skip': '跳到正文',
+    'shop.title': '限时秒杀',
+    'shop.tagline': '库存有限，先到先得。',
+    'admin.title': '秒杀管理台',
+    'login.heading': '登录或注册',
+    'login.username': '用户名',
+    'login.password': '密码',
+    'login.submit': '登录',
+    'login.register': '注册',
+    'login.hint': '用户名 3–32 位字母、数字、“_”、“.”或“-”；密码 8–72 位。',
+    'login.as': '已登录：{name}',
+    'login.logout': '退出登录',
+    'login.registered': '账户 {name} 已创建并登录。',
+    'login.expired': '登录已过期，请重新登录。',
+    'login.notAdmin': '该账户不是管理员。',
+    'login.required': '请输入用户名和密码。',
+    'activities.heading': '秒杀活动',
+    'activities.none': '暂无已发布的活动。',
+    'activities.loading': '正在加载活动…',
+    'activities.loadFailed': '无法加载活动：{message}',
+    'activity.startsIn': '距开始 {time}',
+    'activity.endsIn': '距结束 {time}',
+    'activity.ended': '已结束',
+    'activity.window': '{start} – {end}',
+    'activity.minLevel': '限 {level} 级及以上会员',
+    'item.price': '价格',
+    'item.remaining': '剩余',
+    'item.remainingOf': '{remaining} / {stock}',
+    'item.limit': '每人限购 {limit} 件',
+    'buy': '立即抢购',
+    'buy.notStarted': '未开始',
+    'buy.ended': '已结束',
+    'buy.soldOut': '已售罄',
+    'buy.busy': '抢购中…',
+    'buy.logIn': '登录后抢购',
+    'buy.label': '抢购 {item}',
+    'outcome.queued': '排队中——正在为您下单…',
+    'outcome.success': '抢购成功！订单号 {orderId}',
+    'outcome.successDetail': '请尽快付款。',
+    'outcome.SOLD_OUT': '已售罄',
+    'outcome.NOT_ELIGIBLE': '不符合资格',
+    'outcome.LIMIT_REACHED': '已达限购数量',
+    'outcome.RATE_LIMITED': '请求过于频繁',
+    'outcome.NOT_STARTED': '尚未开始',
+    'outcome.ENDED': '活动已结束',
+    'outcome.UNAVAILABLE': '服务繁忙',
+    'outcome.UNAUTHENTICATED': '请重新登录',
+    'outcome.NETWORK': '网络连接失败',
+    'outcome.failed': '抢购失败',
+    'outcome.stillQueued': '仍在排队；订单生成后会出现在“我的订单”中。',
+    'outcome.retrySafe': '可再次点击抢购安全重试，不会重复下单。',
+    'outcome.notAdmitted': '本次抢购未被受理。',
+    'pay': '付款',
+    'pay.label': '为订单 {orderId} 付款',
+    'pay.busy': '付款中…',
+    'pay.done': '订单 {orderId} 已付款。',
+    'pay.failed': '订单 {orderId} 付款失败：{message}',
+    'orders.heading': '我的订单',
+    'orders.none': '暂无订单。',
+    'orders.logIn': '登录后查看订单。',
+    'orders.refresh': '刷新',
+    'orders.order': '订单 {id}',
+    'orders.item': '商品',
+    'orders.price': '价格',
+    'orders.status': '状态',
+    'orders.created': '下单时间',
+    'orders.actions': '操作',
+    'status.CREATED': '待付款',
+    'status.PAID': '已付款',
+    'status.CANCELLED': '已取消',
+    'status.EXPIRED': '已过期',
+    'status.QUEUED': '排队中',
+    'error.NETWORK': '无法连接服务器，请检查网络后重试。',
+    'nav.activities': '活动',
+    'nav.users': '用户',
+    'nav.dashboard': '实时看板',
+    'adm.list.heading': '活动列表',
+    'adm.list.new': '新建活动',
+    'adm.list.refresh': '刷新',
+    'adm.list.none': '暂无活动。',
+    'adm.col.id': '编号',
+    'adm.col.name': '名称',
+    'adm.col.window': '时间',
+    'adm.col.state': '状态',
+    'adm.col.items': '商品',
+    'adm.col.actions': '操作',
+    'adm.state.draft': '草稿',
+    'adm.state.UPCOMING': '未开始',
+    'adm.state.ACTIVE': '进行中',
+    'adm.state.ENDED': '已结束',
+    'adm.edit': '编辑',
+    'adm.edit.label': '编辑 {name}',
+    'adm.publish': '发布',
+    'adm.publish.label': '{action} {name}',
+    'adm.republish': '重新发布',
+    'adm.dashboard': '看板',
+    'adm.dashboard.label': '看板：{name}',
+    'adm.published': '活动 {id} 已发布：规则和库存已预热到 Redis。',
+    'adm.form.newHeading': '新建活动',
+    'adm.form.editHeading': '编辑活动 {id}',
+    'adm.form.name': '名称',
+    'adm.form.startsAt': '开始时间（本地时区）',
+    'adm.form.endsAt': '结束时间（本地时区）',
+    'adm.form.minLevel': '最低会员等级',
+    'adm.form.items': '商品',
+    'adm.form.item': '商品 {n}',
+    'adm.form.itemName': '商品名称',
+    'adm.form.price': '价格',
+    'adm.form.stock': '库存',
+    'adm.form.limit': '每人限购',
+    'adm.form.addItem': '添加商品',
+    'adm.form.removeItem': '删除商品 {n}',
+    'adm.form.save': '保存',
+    'adm.form.cancel': '取消',
+    'adm.form.saved': '活动 {id} 已保存。',
+    'adm.form.invalid': '请修改标出的字段。',
+    'adm.form.badNumber': '必须是数字',
+    'adm.users.heading': '用户资格',
+    'adm.users.username': '用户名',
+    'adm.users.level': '会员等级（0–100，留空为不变）',
+    'adm.users.blacklist': '黑名单',
+    'adm.users.unchanged': '不变',
+    'adm.users.block': '加入黑名单（禁止购买）',
+    'adm.users.allow': '允许购买',
+    'adm.users.save': '应用',
+    'adm.users.saved': '{name}：等级 {level}，{state}。',
+    'adm.users.isBlocked': '在黑名单中',
+    'adm.users.isAllowed': '不在黑名单中',
+    'dash.heading': '实时看板',
+    'dash.headingFor': '实时看板：{name}（{id}）',
+    'dash.choose': '活动',
+    'dash.none': '选择一个活动以实时查看。',
+    'dash.live': '每秒更新。',
+    'dash.paused': '已暂停：{message}',
+    'dash.queue': '队列长度',
+    'dash.rate': '每秒抢购请求（本节点）',
+    'dash.queuedSince': '打开后排队成功数（本节点）',
+    'dash.p99': '延迟 p99（本节点）',
+    'dash.p50': '延迟 p50',
+    'dash.sold': '已售',
+    'dash.items': '各商品库存',
+    'dash.col.item': '商品',
+    'dash.col.stock': '库存',
+    'dash.col.sold': '已售（有效订单）',
+    'dash.col.redis': 'Redis 剩余',
+    'dash.col.db': '数据库剩余',
+    'dash.col.drift': 'Redis − 数据库',
+    'dash.chart.rate': '按结果统计的每秒请求数',
+    'dash.chart.remaining': '剩余库存：Redis 与数据库',
+    'dash.chart.queue': '队列长度',
+    'dash.chart.latency': '抢购延迟（毫秒）',
+    'dash.series.redis': 'Redis',
+    'dash.series.db': '数据库',
+    'dash.series.queue': '队列',
+    'dash.series.p50': 'p50',
+    'dash.series.p99': 'p99',
+    'dash.chart.empty': '等待数据…',
+    'dash.chart.summary': '{title}：{values}',
+    'dash.ms': '{value} 毫秒',
+  },
+};
+
+// The generic English messages of the API's error codes: an English message that differs from
+// these is a detail (e.g. the invalid field) worth showing next to the Chinese text as well.
+const genericEnglish = {
+  BAD_REQUEST: 'The request is malformed or has invalid values.',
+  NOT_FOUND: 'No such resource.',
+};
+
+const fallbackZh = {
+  BAD_REQUEST: '请求格式错误或参数无效。',
+  NOT_FOUND: '资源不存在。',
+  INTERNAL_ERROR: '发生了意外错误。',
+};
+
+// Bean Validation's default English messages, as the API names them, in Chinese.
+const constraintZh = [
+  [/^must not be blank$/, () => '不能为空'],
+  [/^must not be null$/, () => '不能为空'],
+  [/^must not be empty$/, () => '不能为空'],
+  [/^must be greater than or equal to (\S+)$/, (m) => `必须大于或等于 ${m[1]}`],
+  [/^must be less than or equal to (\S+)$/, (m) => `必须小于或等于 ${m[1]}`],
+  [/^must be greater than or equal to "?([^"]+)"?$/, (m) => `必须大于或等于 ${m[1]}`],
+  [/^must be less than or equal to "?([^"]+)"?$/, (m) => `必须小于或等于 ${m[1]}`],
+  [/^size must be between (\d+) and (\d+)$/, (m) => `长度或数量必须在 ${m[1]} 到 ${m[2]} 之间`],
+  [/^numeric value out of bounds.*$/, () => '数值超出范围（最多两位小数）'],
+  [/^must be after startsAt$/, () => '必须晚于开始时间'],
+];
+
+export const i18n = {
+  lang: initialLanguage(),
+
+  t(key, params = {}) {
+    const text = messages[this.lang][key] ?? messages.en[key] ?? key;
+    return text.replace(/\{(\w+)\}/g, (all, name) => (name in params ? String(params[name]) : all));
+  },
+
+  has(key) {
+    return key in messages[this.lang];
+  },
+
+  /** Fills every [data-i18n] element and [data-i18n-label] aria-label under root. */
+  apply(root = document) {
+    document.documentElement.lang = this.lang === 'zh' ? 'zh-CN' : 'en';
+    root.querySelectorAll('[data-i18n]').forEach((el) => {
+      el.textContent = this.t(el.dataset.i18n);
+    });
+    root.querySelectorAll('[data-i18n-label]').forEach((el) => {
+      el.setAttribute('aria-label', this.t(el.dataset.i18nLabel));
+    });
+  },
+
+  set(lang) {
+    this.lang = lang;
+    try {
+      localStorage.setItem(LANG_KEY, lang);
+    }
+    catch (ignored) {
+      // Private mode: the choice lasts for this page only.
+    }
+    this.apply();
+  },
+
+  /** A constraint message from the API in the current language. */
+  constraint(text) {
+    if (this.lang !== 'zh') {
+      return text;
+    }
+    for (const [pattern, translate] of constraintZh) {
+      const match = pattern.exec(text.trim());
+      if (match) {
+        return translate(match);
+      }
+    }
+    return text;
+  },
+
+  /** The message of an API error body in the current language. */
+  error(body) {
+    const code = body?.code ?? 'NETWORK';
+    if (code === 'NETWORK') {
+      return this.t('error.NETWORK');
+    }
+    if (this.lang === 'zh') {
+      const zh = body.messageZh || fallbackZh[code] || body.message || code;
+      const detail = body.message && genericEnglish[code] && body.message !== genericEnglish[code];
+      return detail ? `${zh}（${body.message}）` : zh;
+    }
+    return body.message || code;
+  },
+
+  time(epochMillis) {
+    return new Intl.DateTimeFormat(this.lang === 'zh' ? 'zh-CN' : 'en-GB', {
+      month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    }).format(new Date(epochMillis));
+  },
+
+  money(value) {
+    return new Intl.NumberFormat(this.lang === 'zh' ? 'zh-CN' : 'en-US', {
+      style: 'currency', currency: 'CNY', currencyDisplay: 'narrowSymbol',
+    }).format(Number(value));
+  },
+};
+
+function initialLanguage() {
+  let stored = null;
+  try {
+    stored = localStorage.getItem(LANG_KEY);
+  }
+  catch (ignored) {
+    // No storage: follow the browser.
+  }
+  if (stored === 'zh' || stored === 'en') {
+    return stored;
+  }
+  const preferred = navigator.languages?.[0] ?? navigator.language ?? 'en';
+  return preferred.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+/**
+ * Wires a language switch button: it names the other language in that language ("中文",
+ * "English"), marked with its lang so screen readers pronounce it right, and toggles on click.
+ */
+export function languageSwitch(button, onChange) {
+  const label = () => {
+    button.textContent = i18n.t('lang.switch');
+    button.lang = i18n.lang === 'zh' ? 'en' : 'zh-CN';
+  };
+  label();
+  button.addEventListener('click', () => {
+    i18n.set(i18n.lang === 'zh' ? 'en' : 'zh');
+    label();
+    onChange?.();
+  });
+}
+
+/**
+ * One API call. Resolves to {ok, status, body}; a network failure resolves to status 0 and
+ * the NETWORK code instead of throwing, so callers handle every outcome in one place.
+ */
+export async function api(method, path, { token, body, headers = {} } = {}) {
+  // The API's validation details follow Accept-Language: ask for the page's language.
+  const language = i18n.lang === 'zh' ? 'zh-CN,zh;q=0.9' : 'en';
+  const init = { method, headers: { Accept: 'application/json', 'Accept-Language': language, ...headers }, cache: 'no-store' };
+  if (token) {
+    init.headers.Authorization = `Bearer ${token}`;
+  }
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  }
+  catch (failure) {
+    return { ok: false, status: 0, body: { code: 'NETWORK', message: String(failure) } };
+  }
+  let parsed = {};
+  try {
+    const text = await response.text();
+    parsed = text ? JSON.parse(text) : {};
+  }
+  catch (ignored) {
+    parsed = { code: response.ok ? undefined : 'INTERNAL_ERROR' };
+  }
+  return { ok: response.ok, status: response.status, body: parsed };
+}
+
+/**
+ * The server's clock, so countdowns and the buy button follow the server and not a wrong
+ * browser clock. Each sample reads /api/v1/time and assumes the server read its clock half
+ * way through the round trip; the sample with the shortest round trip wins (least error).
+ * Time between samples is measured with performance.now(), which the wall clock cannot move.
+ */
+export const serverClock = {
+  offset: null,
+  roundTrip: Infinity,
+
+  async sync(samples = 3) {
+    let best = null;
+    for (let i = 0; i < samples; i++) {
+      const sentAt = performance.now();
+      const reply = await api('GET', '/api/v1/time');
+      const receivedAt = performance.now();
+      if (!reply.ok || typeof reply.body.now !== 'number') {
+        continue;
+      }
+      const roundTrip = receivedAt - sentAt;
+      if (best === null || roundTrip < best.roundTrip) {
+        best = { roundTrip, offset: reply.body.now + roundTrip / 2 - receivedAt };
+      }
+    }
+    if (best !== null) {
+      this.offset = best.offset;
+      this.roundTrip = best.roundTrip;
+    }
+    return best !== null;
+  },
+
+  now() {
+    return this.offset === null ? Date.now() : performance.now() + this.offset;
+  },
+};
+
+/** "1d 02:03:04" or "02:03:04". */
+export function duration(millis) {
+  const total = Math.max(0, Math.ceil(millis / 1000));
+  const days = Math.floor(total / 86400);
+  const pad = (n) => String(n).padStart(2, '0');
+  const clock = `${pad(Math.floor((total % 86400) / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
+  return days > 0 ? `${days}d ${clock}` : clock;
+}
+
+/** A login kept in localStorage under its own key per page (shop and console stay apart). */
+export function session(storageKey) {
+  const read = () => {
+    try {
+      const saved = JSON.parse(localStorage.getItem(storageKey) ?? 'null');
+      if (saved && saved.token && (!saved.expiresAt || Date.parse(saved.expiresAt) > Date.now())) {
+        return saved;
+      }
+    }
+    catch (ignored) {
+      // Unreadable: treated as logged out.
+    }
+    return null;
+  };
+  return {
+    current: read(),
+    save(token, expiresAt) {
+      this.current = { token, expiresAt, ...claims(token) };
+      try {
+        localStorage.setItem(storageKey, JSON.stringify(this.current));
+      }
+      catch (ignored) {
+        // Kept in memory only.
+      }
+    },
+    clear() {
+      this.current = null;
+      try {
+        localStorage.removeItem(storageKey);
+      }
+      catch (ignored) {
+        // Nothing stored.
+      }
+    },
+    get token() {
+      return this.current?.token ?? null;
+    },
+  };
+}
+
+/** The display claims of an access token (name, role); the server checks the signature. */
+function claims(token) {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
+    const json = JSON.parse(new TextDecoder().decode(bytes));
+    return { username: json.name, role: json.role };
+  }
+  catch (ignored) {
+    return {};
+  }
+}
+
+/**
+ * Log in (or register, then log in) from a form with #username and #password; calls
+ * onLoggedIn(session) on success and shows errors in the form's [role=alert] element.
+ */
+export function loginForm(form, store, onLoggedIn) {
+  const username = form.querySelector('[name=username]');
+  const password = form.querySelector('[name=password]');
+  const message = form.querySelector('.form-message');
+  const show = (text, kind) => {
+    message.textContent = text;
+    message.className = `form-message ${kind ?? ''}`;
+  };
+  const logIn = async () => {
+    const reply = await api('POST', '/api/v1/sessions', {
+      body: { username: username.value.trim(), password: password.value },
+    });
+    if (!reply.ok) {
+      show(i18n.error(reply.body), 'error');
+      return false;
+    }
+    store.save(reply.body.token, reply.body.expiresAt);
+    return true;
+  };
+  const submit = async (register) => {
+    if (!username.value.trim() || !password.value) {
+      show(i18n.t('login.required'), 'error');
+      (username.value.trim() ? password : username).focus();
+      return;
+    }
+    show('', '');
+    form.setAttribute('aria-busy', 'true');
+    try {
+      if (register) {
+        const created = await api('POST', '/api/v1/users', {
+          body: { username: username.value.trim(), password: password.value },
+        });
+        if (!created.ok) {
+          show(i18n.error(created.body), 'error');
+          return;
+        }
+      }
+      if (await logIn()) {
+        password.value = '';
+        const note = register ? i18n.t('login.registered', { name: store.current.username }) : '';
+        await onLoggedIn(note);
+      }
+    }
+    finally {
+      form.removeAttribute('aria-busy');
+    }
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit(event.submitter?.value === 'register');
+  });
+  return { show };
+}
+
+/** Creates an element: el('p', {class: 'x', text: 'hi'}, child, ...). */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) {
+      continue;
+    }
+    if (name === 'text') {
+      node.textContent = value;
+    }
+    else if (name === 'dataset') {
+      Object.assign(node.dataset, value);
+    }
+    else if (name.startsWith('on')) {
+      node.addEventListener(name.slice(2), value);
+    }
+    else {
+      node.setAttribute(name, value === true ? '' : value);
+    }
+  }
+  children.flat().forEach((child) => child != null && node.append(child));
+  return node;
+}

@@ -1,0 +1,177 @@
+package io.seckill.pages;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.seckill.support.Api;
+import io.seckill.support.Api.Activity;
+import io.seckill.support.Api.Reply;
+import org.junit.jupiter.api.Test;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The admin console in a real browser: who may use it, setting up and publishing a sale
+ * with inline validation, user eligibility, and the live dashboard during a sale.
+ */
+class AdminConsoleIT extends BrowserTest {
+
+	private static final ZoneId BROWSER_ZONE = ZoneId.of("Asia/Shanghai");
+
+	private static final DateTimeFormatter LOCAL_INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+
+	@Test
+	void aShopperIsNotLetIntoTheConsole() {
+		String name = Api.uniqueName("curious");
+		this.api.register(name, "password123");
+		open("/admin.html");
+
+		logIn(name, "password123");
+
+		assertThat(this.page.getByRole(AriaRole.ALERT)).hasText("This account is not an administrator.");
+		assertThat(this.page.locator("#console")).isHidden();
+	}
+
+	@Test
+	void anAdminSetsUpASaleThenWatchesItSellOutOnTheDashboard() {
+		List<String> shoppers = this.api.newShoppers(60, 8);
+		open("/admin.html");
+		logIn("root-admin", "root-admin-password");
+
+		// Create, with a mistake the API names and the form shows at the field.
+		button("New activity").click();
+		String name = Api.uniqueName("console-sale");
+		this.page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill(name);
+		Locator firstItem = this.page.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions().setName("Item 1"));
+		firstItem.getByLabel("Item name").fill("Phone");
+		firstItem.getByLabel("Price").fill("9.99");
+		firstItem.getByLabel("Stock").fill("-1");
+		button("Save").click();
+		assertThat(firstItem.getByLabel("Stock")).hasAttribute("aria-invalid", "true");
+		assertThat(firstItem.getByLabel("Stock")).hasAccessibleDescription("must be greater than or equal to 0");
+		assertThat(firstItem.getByLabel("Stock")).isFocused();
+		assertThat(this.page.locator("#editor-message")).hasText("Please correct the marked fields.");
+		screenshot("admin-validation");
+		firstItem.getByLabel("Stock").fill("50");
+		button("Save").click();
+		assertThat(this.page.locator("#notice")).hasText(Pattern.compile("Activity #\\d+ saved\\."));
+
+		// Edit before the start: a new name, and a window that opens now.
+		String renamed = name + "-live";
+		button("Edit " + name).click();
+		assertThat(this.page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Edit activity #")))
+			.isVisible();
+		this.page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill(renamed);
+		this.page.getByLabel("Starts at").fill(browserTime(Instant.now().minusSeconds(60)));
+		this.page.getByLabel("Ends at").fill(browserTime(Instant.now().plusSeconds(3600)));
+		button("Save").click();
+		Locator row = this.page.locator("#activities-table tbody tr")
+			.filter(new Locator.FilterOptions().setHasText(renamed));
+		assertThat(row).containsText("Draft");
+		long activityId = Long.parseLong(row.getAttribute("data-activity"));
+
+		button("Publish " + renamed).click();
+		assertThat(this.page.locator("#notice")).containsText("Activity #" + activityId + " is published");
+		assertThat(row).containsText("Running");
+		screenshot("admin-activities");
+
+		// The dashboard, before and while a crowd buys.
+		button("Dashboard of " + renamed).click();
+		assertThat(this.page.locator("#dashboard-heading")).isFocused();
+		assertThat(this.page.getByRole(AriaRole.HEADING,
+				new Page.GetByRoleOptions().setName("Dashboard: " + renamed + " (#" + activityId + ")")))
+			.isVisible();
+		Locator stock = this.page.locator("#dashboard-items tbody tr");
+		assertThat(stock.locator(".redis")).hasText("50");
+		assertThat(stock.locator(".sold")).hasText("0");
+		assertThat(this.page.locator("#kpi-queued")).hasText("0");
+		Activity sale = new Activity(activityId, List.of(Long.parseLong(stock.getAttribute("data-item"))));
+
+		// Two waves of buyers in the background; the page must follow each.
+		CompletableFuture<List<Reply>> firstWave = buy(sale, shoppers.subList(0, 20));
+		assertThat(stock.locator(".sold")).hasText("20");
+		assertThat(stock.locator(".redis")).hasText("30");
+		assertThat(this.page.locator("#kpi-queued")).hasText("20");
+		CompletableFuture<List<Reply>> secondWave = buy(sale, shoppers.subList(20, 60));
+		assertThat(stock.locator(".sold")).hasText("50");
+		assertThat(stock.locator(".redis")).hasText("0");
+		assertThat(stock.locator(".database")).hasText("0");
+		assertThat(stock.locator(".drift")).hasText("0");
+		assertThat(this.page.locator("#kpi-sold")).hasText("50 / 50");
+		assertThat(this.page.locator("#kpi-queued")).hasText("50");
+		assertThat(this.page.locator("#kpi-queue")).hasText("0");
+		assertThat(this.page.locator("#chart-rate polyline[data-series='QUEUED']")).hasCount(1);
+		assertThat(this.page.locator("#chart-rate polyline[data-series='SOLD_OUT']")).hasCount(1);
+		assertThat(Double.parseDouble(this.page.locator("#kpi-rate").getAttribute("data-peak"))).isPositive();
+		List<Reply> replies = new ArrayList<>(firstWave.join());
+		replies.addAll(secondWave.join());
+		assertThat(replies.stream().filter((reply) -> reply.status() == 202)).hasSize(50);
+		assertThat(replies.stream().filter((reply) -> "SOLD_OUT".equals(reply.code()))).hasSize(10);
+		// Once the crowd is gone, the rate falls back to zero.
+		assertThat(this.page.locator("#kpi-rate")).hasText("0.0/s");
+		screenshot("admin-dashboard");
+
+		this.page.setViewportSize(390, 844);
+		assertThat(fitsTheViewport()).as("no sideways scrolling on a 390 px wide screen").isTrue();
+		screenshot("admin-dashboard-phone");
+	}
+
+	@Test
+	void anAdminRaisesAShoppersLevelAndBlacklistsThem() {
+		String name = Api.uniqueName("watched");
+		this.api.register(name, "password123");
+		open("/admin.html");
+		logIn("root-admin", "root-admin-password");
+		button("Users").click();
+		Locator users = this.page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("User eligibility"));
+
+		users.getByLabel("Username").fill(name);
+		users.getByLabel("Member level").fill("3");
+		users.getByLabel("Blacklist").selectOption("true");
+		users.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Apply")).click();
+
+		assertThat(users.getByRole(AriaRole.ALERT)).hasText(name + ": level 3, blacklisted.");
+		Map<String, Object> stored = this.jdbc.queryForMap("SELECT level, blacklisted FROM users WHERE username = ?",
+				name);
+		assertThat(stored).containsEntry("level", 3).containsEntry("blacklisted", true);
+
+		users.getByLabel("Username").fill("nobody-" + name);
+		users.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Apply")).click();
+		assertThat(users.getByRole(AriaRole.ALERT)).hasText("No user named nobody-" + name);
+		screenshot("admin-users");
+	}
+
+	/** Buys one unit for each shopper, four at a time, in the background. */
+	private CompletableFuture<List<Reply>> buy(Activity sale, List<String> shoppers) {
+		return CompletableFuture.supplyAsync(() -> Api.runAll(shoppers.size(), 4,
+				(i) -> this.api.purchaseAsync(sale, sale.item(), shoppers.get(i), null)));
+	}
+
+	private void logIn(String username, String password) {
+		Locator form = this.page.locator("#login-form");
+		form.getByLabel("Username").fill(username);
+		form.getByLabel("Password").fill(password);
+		button("Log in").click();
+	}
+
+	private Locator button(String name) {
+		return this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+	}
+
+	/** An instant as a datetime-local value in the browser's time zone. */
+	private static String browserTime(Instant instant) {
+		return LocalDateTime.ofInstant(instant, BROWSER_ZONE).format(LOCAL_INPUT);
+	}
+
+}

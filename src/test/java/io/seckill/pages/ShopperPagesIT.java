@@ -1,0 +1,302 @@
+package io.seckill.pages;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Route;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import io.seckill.support.Api;
+import io.seckill.support.Api.Activity;
+import io.seckill.support.Api.Reply;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shopper's page in a real browser: logging in, the server-clock countdown, buying
+ * with one request per press, and every outcome a shopper can meet.
+ */
+class ShopperPagesIT extends BrowserTest {
+
+	private static final String PASSWORD = "password123";
+
+	@Test
+	void aNewShopperRegistersThenLogsBackInAfterAWrongPassword() {
+		String name = Api.uniqueName("newcomer");
+		open("/");
+
+		this.page.getByLabel("Username").fill(name);
+		this.page.getByLabel("Password").fill(PASSWORD);
+		button("Register").click();
+		assertThat(this.page.getByText("Logged in as " + name)).isVisible();
+		assertThat(this.page.getByText("Account " + name + " created")).isVisible();
+
+		button("Log out").click();
+		assertThat(this.page.getByLabel("Username")).isFocused();
+		this.page.getByLabel("Username").fill(name);
+		this.page.getByLabel("Password").fill("not-the-password");
+		button("Log in").click();
+		assertThat(this.page.getByRole(AriaRole.ALERT)).hasText("Wrong username or password.");
+
+		logIn(name);
+		assertThat(this.page.getByText("No orders yet.")).isVisible();
+		screenshot("shop-logged-in");
+	}
+
+	@Test
+	void theCountdownFollowsTheServerClockThenOnePressQueuesAndSucceeds() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(6), 5);
+		String name = newAccount();
+		// The browser's own clock is an hour behind: the page must follow the server's.
+		this.page.clock().setSystemTime(System.currentTimeMillis() - Duration.ofHours(1).toMillis());
+		List<Request> purchases = new CopyOnWriteArrayList<>();
+		this.page.onRequest((request) -> {
+			if (request.method().equals("POST") && request.url().endsWith("/purchases")) {
+				purchases.add(request);
+			}
+		});
+		// Hold the ticket at QUEUED (as a slow order writer would) until the queued state
+		// has been seen.
+		AtomicBoolean holdTicket = new AtomicBoolean(true);
+		this.page.route("**/api/v1/purchases/*", (route) -> {
+			if (holdTicket.get()) {
+				route.fulfill(new Route.FulfillOptions().setStatus(200)
+					.setContentType("application/json")
+					.setBody("{\"status\":\"QUEUED\"}"));
+			}
+			else {
+				route.resume();
+			}
+		});
+		open("/");
+		logIn(name);
+
+		Locator item = item(sale, sale.item());
+		Locator buy = item.locator("button.buy");
+		assertThat(countdown(sale)).hasText(Pattern.compile("Starts in 00:00:0[1-7]"));
+		assertThat(buy).isDisabled();
+		assertThat(buy).hasText("Not started");
+		screenshot("shop-countdown");
+
+		assertThat(buy).isEnabled(new LocatorAssertions.IsEnabledOptions().setTimeout(20_000));
+		assertThat(countdown(sale)).hasText(Pattern.compile("Ends in (00:59:\\d\\d|01:00:00)"));
+		buy.click();
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Queued");
+		screenshot("shop-queued");
+		holdTicket.set(false);
+
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText(Pattern.compile("Success! Order #\\d+"));
+		long orderId = onlyOrder(name).path("id").asLong();
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #" + orderId);
+		assertThat(item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pay order #" + orderId)))
+			.isVisible();
+		assertThat(purchases).hasSize(1);
+		assertThat(purchases.get(0).headerValue("idempotency-key"))
+			.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+		Locator order = this.page.locator("#orders-list [data-order='" + orderId + "']");
+		assertThat(order).containsText("Awaiting payment");
+		screenshot("shop-success");
+
+		item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pay order #" + orderId)).click();
+		Locator note = item.locator(".note");
+		assertThat(note).isVisible();
+		String status = onlyOrder(name).path("status").asString();
+		if ("PAID".equals(status)) {
+			assertThat(note).hasText("Order #" + orderId + " is paid.");
+			assertThat(order).containsText("Paid");
+		}
+		else {
+			// The payment was refused (or its endpoint is not there yet): the page shows
+			// the
+			// server's own message and never pretends it worked.
+			Reply refused = this.api.post("/api/v1/orders/" + orderId + "/payment", this.api.logIn(name, PASSWORD),
+					null);
+			assertThat(refused.status()).isNotEqualTo(200);
+			assertThat(note).hasText("Payment of order #" + orderId + " failed: " + refused.text("message"));
+			assertThat(order).containsText("Awaiting payment");
+		}
+		screenshot("shop-payment");
+	}
+
+	@Test
+	void aSecondPurchaseOfAnItemLimitedToOneIsLimitReached() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 5);
+		open("/");
+		logIn(newAccount());
+		Locator item = item(sale, sale.item());
+
+		item.locator("button.buy").click();
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #");
+		item.locator("button.buy").click();
+
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Limit reached");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("You have reached the purchase limit for this item.");
+		assertThat(this.page.locator("#orders-list li")).hasCount(1);
+		screenshot("shop-limit-reached");
+	}
+
+	@Test
+	void aSoldOutItemCannotBeBoughtAndALateBuyerIsToldItSoldOut() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 0, 1);
+		open("/");
+		logIn(newAccount());
+		Locator gone = item(sale, sale.itemIds().get(0));
+		Locator last = item(sale, sale.itemIds().get(1));
+		assertThat(gone.locator("button.buy")).isDisabled();
+		assertThat(gone.locator("button.buy")).hasText("Sold out");
+		assertThat(last.locator(".remaining")).hasText("1 of 1");
+
+		// The page keeps the listing it has (as between two refreshes) while someone else
+		// takes the last unit.
+		String listing = this.api.get("/api/v1/activities", null).body().toString();
+		this.page.route("**/api/v1/activities", (route) -> route
+			.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("application/json").setBody(listing)));
+		assertThat(this.api.purchase(sale, sale.itemIds().get(1), this.api.newShopper()).status()).isEqualTo(202);
+		last.locator("button.buy").click();
+
+		assertThat(last.getByRole(AriaRole.STATUS)).containsText("Sold out");
+		this.page.unroute("**/api/v1/activities");
+		assertThat(last.locator("button.buy")).isDisabled();
+		assertThat(last.locator(".remaining")).hasText("0 of 1");
+		screenshot("shop-sold-out");
+	}
+
+	@Test
+	void anUnknownOutcomeIsPolledAndPressingAgainRetriesWithTheSameKey() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 5);
+		List<Request> purchases = new CopyOnWriteArrayList<>();
+		this.page.onRequest((request) -> {
+			if (request.method().equals("POST") && request.url().endsWith("/purchases")) {
+				purchases.add(request);
+			}
+		});
+		// The first purchase meets a Redis timeout: 503 naming a ticket that was never
+		// admitted (the server answers 404 for it).
+		AtomicBoolean redisDown = new AtomicBoolean(true);
+		this.page.route("**/items/*/purchases", (route) -> {
+			if (redisDown.getAndSet(false)) {
+				route.fulfill(new Route.FulfillOptions().setStatus(503)
+					.setContentType("application/json")
+					.setBody("{\"code\":\"UNAVAILABLE\",\"message\":\"The outcome is unknown: poll the ticket.\","
+							+ "\"messageZh\":\"服务暂时不可用，请稍后重试。\",\"requestId\":\"r-1\",\"ticket\":\"" + sale.id() + "-"
+							+ "0".repeat(32) + "\"}"));
+			}
+			else {
+				route.resume();
+			}
+		});
+		open("/");
+		logIn(newAccount());
+		Locator item = item(sale, sale.item());
+
+		item.locator("button.buy").click();
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Service busy");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("The purchase was not admitted.");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Press Buy again to retry safely");
+		item.locator("button.buy").click();
+
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #");
+		assertThat(purchases).hasSize(2);
+		assertThat(purchases.get(1).headerValue("idempotency-key"))
+			.isEqualTo(purchases.get(0).headerValue("idempotency-key"));
+	}
+
+	@Test
+	void aBlacklistedShopperIsToldNotEligibleInChineseThenInEnglish() {
+		useContext(new Browser.NewContextOptions().setViewportSize(1280, 900).setLocale("zh-CN"));
+		String name = newAccount();
+		Reply blacklisted = this.api.send("PATCH", "/api/v1/admin/users/" + name, this.api.adminToken(),
+				"{\"blacklisted\":true}", Map.of());
+		assertThat(blacklisted.status()).isEqualTo(200);
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 5);
+		open("/");
+		assertThat(this.page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("限时秒杀"))).isVisible();
+		assertThat(this.page.locator("html")).hasAttribute("lang", "zh-CN");
+
+		this.page.getByLabel("用户名").fill(name);
+		this.page.getByLabel("密码").fill(PASSWORD);
+		button("登录").click();
+		assertThat(this.page.getByText("已登录：" + name)).isVisible();
+		Locator item = item(sale, sale.item());
+		item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("立即抢购")).click();
+
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("不符合资格");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("您不具备本次秒杀的资格。");
+		screenshot("shop-not-eligible-zh");
+
+		button("English").click();
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Not eligible");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("You are not eligible for this sale.");
+		assertThat(this.page.locator("html")).hasAttribute("lang", "en");
+		screenshot("shop-not-eligible");
+	}
+
+	@Test
+	void onAPhoneThePageFitsTheScreenAndTheKeyboardReachesTheContent() {
+		useContext(new Browser.NewContextOptions().setViewportSize(390, 844)
+			.setDeviceScaleFactor(2)
+			.setIsMobile(true)
+			.setHasTouch(true)
+			.setLocale("en-US")
+			.setTimezoneId("Asia/Shanghai"));
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 3, 7);
+		open("/");
+		this.page.keyboard().press("Tab");
+		assertThat(this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Skip to the content")))
+			.isFocused();
+		logIn(newAccount());
+		Locator item = item(sale, sale.itemIds().get(1));
+		item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Buy now")).tap();
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #");
+		assertThat(item.locator(".remaining")).hasText("6 of 7");
+
+		assertThat(fitsTheViewport()).as("no sideways scrolling on a 390 px wide screen").isTrue();
+		screenshot("shop-phone");
+		screenshot("shop-phone-sale", this.page.locator("[data-activity='" + sale.id() + "']"));
+	}
+
+	private String newAccount() {
+		String name = Api.uniqueName("shopper");
+		assertThat(this.api.register(name, PASSWORD).status()).isEqualTo(201);
+		return name;
+	}
+
+	private void logIn(String name) {
+		this.page.getByLabel("Username").fill(name);
+		this.page.getByLabel("Password").fill(PASSWORD);
+		button("Log in").click();
+		assertThat(this.page.getByText("Logged in as " + name)).isVisible();
+	}
+
+	private Locator button(String name) {
+		return this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+	}
+
+	private Locator item(Activity sale, long itemId) {
+		return this.page.locator("[data-activity='" + sale.id() + "'] [data-item='" + itemId + "']");
+	}
+
+	private Locator countdown(Activity sale) {
+		return this.page.locator("[data-activity='" + sale.id() + "'] .countdown");
+	}
+
+	/** The shopper's one order, as the API reports it. */
+	private JsonNode onlyOrder(String name) {
+		Reply orders = this.api.get("/api/v1/orders", this.api.logIn(name, PASSWORD));
+		assertThat(orders.status()).isEqualTo(200);
+		assertThat(orders.body()).hasSize(1);
+		return orders.body().get(0);
+	}
+
+}
