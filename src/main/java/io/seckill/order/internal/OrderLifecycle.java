@@ -12,6 +12,7 @@ import io.seckill.platform.web.ErrorCode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -67,7 +68,7 @@ class OrderLifecycle {
 		if (!this.provider.charge(orderId)) {
 			throw new ApiException(ErrorCode.PAYMENT_FAILED);
 		}
-		if (this.orders.markPaid(orderId)) {
+		if (markPaidRetryingDeadlocks(orderId)) {
 			return JdbcOrderLifecycle.PAID;
 		}
 		// Lost a race: a concurrent payment of the same order won (fine), or the expiry
@@ -79,6 +80,25 @@ class OrderLifecycle {
 		this.provider.refund(orderId);
 		log.info("Order " + orderId + " expired while its payment ran; the charge was refunded");
 		throw new ApiException(ErrorCode.ORDER_CANCELLED);
+	}
+
+	/**
+	 * The charge went through, so the order's fate must be settled now: a lock conflict
+	 * with a concurrent expiry is retried rather than reported (the expiry either wins,
+	 * and the charge is refunded, or waits).
+	 */
+	private boolean markPaidRetryingDeadlocks(long orderId) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return this.orders.markPaid(orderId);
+			}
+			catch (PessimisticLockingFailureException ex) {
+				if (attempt == 5) {
+					throw ex;
+				}
+				log.info("Payment of order " + orderId + " met a lock conflict, retrying: " + ex.getMessage());
+			}
+		}
 	}
 
 	/**
