@@ -547,6 +547,57 @@ http {{
     def purchase_paths(self, activity):
         return ",".join(f"/api/v1/activities/{activity['id']}/items/{item}/purchases" for item in activity["items"])
 
+    # ---- profiles (evidence for what limits a scenario)
+
+    def jdk_tool(self, name):
+        return os.path.join(os.path.dirname(os.path.realpath(shutil.which(self.args.java) or self.args.java)), name)
+
+    def start_profile(self, node, name, duration):
+        path = os.path.join(self.out, f"profile-{name}.jfr")
+        run([self.jdk_tool("jcmd"), str(self.nodes[node]["proc"].pid), "JFR.start", f"name={name}",
+             "settings=profile", "jdk.ExecutionSample#period=2ms", f"duration={duration}s", f"filename={path}"])
+        return path
+
+    def summarize_profile(self, name, path):
+        deadline = time.monotonic() + 20
+        while not (os.path.exists(path) and os.path.getsize(path) > 0):
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.5)
+        time.sleep(1)
+        text = run([self.jdk_tool("jfr"), "print", "--events", "jdk.ExecutionSample", "--stack-depth", "64", path],
+                   timeout=300)
+        threads, top, inclusive = {}, {}, {}
+        samples = 0
+        for event in text.split("jdk.ExecutionSample {")[1:]:
+            thread = re.search(r'sampledThread = "([^"]*)"', event)
+            frames = re.findall(r"^\s+([\w.$<>]+)\(", event, re.M)
+            if not frames:
+                continue
+            samples += 1
+            group = re.sub(r"\d+", "N", thread.group(1) if thread else "?")
+            threads[group] = threads.get(group, 0) + 1
+            top[frames[0]] = top.get(frames[0], 0) + 1
+            for frame in set(frames):
+                if re.match(r"(io\.seckill|io\.lettuce|org\.springframework|io\.micrometer|com\.fasterxml|"
+                            r"com\.nimbusds|com\.github\.benmanes|reactor\.netty|io\.netty\.handler\.codec)", frame):
+                    inclusive[frame] = inclusive.get(frame, 0) + 1
+
+        def ranked(counter, n):
+            return [[k, v, round(100 * v / samples, 1)] for k, v in sorted(counter.items(), key=lambda kv: -kv[1])[:n]]
+
+        profile = {"jfr": os.path.basename(path), "samples": samples, "threads": ranked(threads, 12),
+                   "top_self": ranked(top, 30), "inclusive": ranked(inclusive, 60)}
+        self.results.setdefault("profiles", {})[name] = profile
+        lines = [f"{name}: {samples} samples", "threads:"] + [f"  {p:5.1f}%  {k}" for k, _, p in profile["threads"]] + \
+                ["top frames (self):"] + [f"  {p:5.1f}%  {k}" for k, _, p in profile["top_self"]] + \
+                ["inclusive (selected packages):"] + [f"  {p:5.1f}%  {k}" for k, _, p in profile["inclusive"]]
+        with open(os.path.join(self.out, f"profile-{name}.txt"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        log(f"profile {name}: {samples} samples; threads " +
+            ", ".join(f"{k} {p}%" for k, _, p in profile["threads"][:4]))
+        return profile
+
     # ---- one load run
 
     def our_pids(self):
@@ -594,6 +645,10 @@ http {{
             "worker": lambda: self.node_pid("W"), "nginx": self.nginx_pids,
             "redis-server": lambda: [self.redis_pid], "postgres": lambda: pids_named("postgres"),
         })
+        profile_path = None
+        if self.args.profile and iteration == 1 and scenario in ("ping", "admission", "soldout") and "A" in self.nodes:
+            profile_path = self.start_profile("A", scenario, duration)
+        redis_before = redis_cli("INFO", "commandstats")
         wall_start = time.time()
         meter.start()
         main = self.procs.track(subprocess.Popen(main_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -656,6 +711,7 @@ http {{
                 time.sleep(0.05)
         cpu = meter.stop(extra=rusage)
         wall_end = time.time()
+        redis_calls = commandstats_delta(redis_before, redis_cli("INFO", "commandstats"))
         for reader in readers:
             reader.join(5)
         summary_text = main.stdout.read()
@@ -684,9 +740,11 @@ http {{
                       "requests": probe_summary["requests"] if probe_summary else 0,
                       "outcomes": probe_summary["outcomes"] if probe_summary else {},
                       "latency_us": probe_summary["latency_us"] if probe_summary else None},
-            "cpu_pct_of_one_core": cpu, "quiet_wait": quiet,
+            "cpu_pct_of_one_core": cpu, "quiet_wait": quiet, "redis_commands": redis_calls,
             "command": " ".join(main_cmd),
         }
+        if profile_path:
+            result["profile"] = self.summarize_profile(scenario, profile_path)
         if record:
             self.results["runs"].append(result)
         if label is not None:
@@ -865,6 +923,24 @@ http {{
                 return states
 
 
+def commandstats_delta(before, after):
+    """Redis commands run between two INFO commandstats (the whole server: other users' commands too)."""
+    def parse(text):
+        stats = {}
+        for line in text.splitlines():
+            m = re.match(r"cmdstat_(\w+):calls=(\d+),usec=(\d+)", line)
+            if m:
+                stats[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+        return stats
+    a, b = parse(before), parse(after)
+    delta = {}
+    for name, (calls, usec) in b.items():
+        calls0, usec0 = a.get(name, (0, 0))
+        if calls - calls0 > 0:
+            delta[name] = {"calls": calls - calls0, "usec_per_call": round((usec - usec0) / (calls - calls0), 2)}
+    return dict(sorted(delta.items(), key=lambda kv: -kv[1]["calls"])[:8])
+
+
 def nonzero(d):
     return {k: v for k, v in d.items() if v} or "none"
 
@@ -904,6 +980,9 @@ def suite(bench):
     log(f"warm-up {a.warmup} s (ping, then purchases)")
     bench.wrk(None, node_a, "GET", "/api/v1/ping", a.warmup, record=False, probe=False)
     count(warm, bench.wrk(None, node_a, "POST", bench.purchase_paths(warm), a.warmup, record=False, probe=False))
+    if a.lb:  # node B too, through the load balancer
+        count(warm, bench.wrk(None, bench.nginx["port_lb"], "POST", bench.purchase_paths(warm), a.warmup,
+                              record=False, probe=False))
 
     for i in range(1, a.runs + 1):
         log(f"===== run {i} of {a.runs} =====")
@@ -1120,13 +1199,16 @@ def write_report(results, out):
                      "load before": run_["loadavg_before"], "CPU % of one core": run_["cpu_pct_of_one_core"]}
         else:
             lat = run_["latency_us"]
-            title = (f"{run_['label']} #{run_['iteration']}: {run_['rps']:,.0f} req/s, p50 {lat['percentiles']['50'] / 1000:.2f} ms, "
+            name = run_["label"] or f"{run_['scenario']} (set-up, not a measured run)"
+            title = (f"{name} #{run_['iteration']}: {run_['rps']:,.0f} req/s, p50 {lat['percentiles']['50'] / 1000:.2f} ms, "
                      f"p99 {lat['percentiles']['99'] / 1000:.2f} ms, p99.9 {lat['percentiles']['99.9'] / 1000:.2f} ms, "
                      f"max {lat['max'] / 1000:.1f} ms")
-            outcomes = sorted({k for p in run_["per_second"] for k in p if k not in ("t", "epoch")})
-            series = [("total", [(p["t"], sum(v for k, v in p.items() if k not in ("t", "epoch"))) for p in run_["per_second"]])]
+            # The first and last wall-clock seconds are partial: left out of the chart (not of the totals).
+            full = run_["per_second"][1:-1] or run_["per_second"]
+            outcomes = sorted({k for p in full for k in p if k not in ("t", "epoch")})
+            series = [("total", [(p["t"], sum(v for k, v in p.items() if k not in ("t", "epoch"))) for p in full])]
             if len(outcomes) > 1:
-                series += [(o, [(p["t"], p.get(o, 0)) for p in run_["per_second"]]) for o in outcomes]
+                series += [(o, [(p["t"], p.get(o, 0)) for p in full]) for o in outcomes]
             probe = run_["probe"]["series"]
             charts = [svg_chart("throughput (responses per second, by outcome)", series, "req/s"),
                       svg_chart("latency of a one-connection probe (ms)",
@@ -1158,7 +1240,7 @@ def write_report(results, out):
             "body{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}"
             "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 6px;"
             "text-align:left;font-size:12px;vertical-align:top}code{font-size:11px}svg{margin-right:8px}"
-            "pre{background:#f6f6f6;padding:8px;overflow-x:auto}</style></head><body>"
+            "pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}</style></head><body>"
             + "\n".join(body) + "</body></html>")
     with open(os.path.join(out, "report.html"), "w") as f:
         f.write(page)
@@ -1200,6 +1282,8 @@ def main():
     parser.add_argument("--out", help="output directory (default bench/results/<time>)")
     parser.add_argument("--max-minutes", type=float, default=40, help="abort (and clean up) after this long")
     parser.add_argument("--quiet", action="store_true", help="no per-second progress lines")
+    parser.add_argument("--profile", action="store_true",
+                        help="record JFR on node A during the first run's ping, admission and sold-out storm")
     args = parser.parse_args()
     if args.smoke:
         args.runs, args.duration, args.warmup = 1, 3, 3
