@@ -98,6 +98,19 @@ def pids_named(name):
     return found
 
 
+def children_of(parent):
+    found = [parent]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == parent:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
 def machine_cpu():
     with open("/proc/stat") as f:
         values = [int(x) for x in f.readline().split()[1:]]
@@ -280,8 +293,19 @@ class Bench:
         self.results["environment"] = env
         return env
 
+    def postgres_pids(self):
+        """The machine's PostgreSQL on 5432 (postmaster and its backends), not other people's clusters."""
+        return children_of(self.postmaster) if self.postmaster else pids_named("postgres")
+
     def setup(self):
         self.redis_pid = int(redis_cli("INFO", "server").split("process_id:")[1].split()[0])
+        self.postmaster = None
+        try:
+            data = psql("postgres", "SHOW data_directory")
+            with open(os.path.join(data, "postmaster.pid")) as f:
+                self.postmaster = int(f.readline())
+        except (OSError, ValueError, RuntimeError):
+            pass
         psql("postgres", f"CREATE DATABASE {self.db}")
         self.db_created = True
         log(f"database {self.db}, Redis key prefix {self.prefix}, output {self.out}")
@@ -602,7 +626,7 @@ http {{
 
     def our_pids(self):
         pids = [n["proc"].pid for n in self.nodes.values() if n["proc"].poll() is None]
-        return pids + self.nginx_pids() + [self.redis_pid] + pids_named("postgres")
+        return pids + self.nginx_pids() + [self.redis_pid] + self.postgres_pids()
 
     def wait_quiet(self):
         """Waits (at most --quiet-wait s) until other people's processes use < --quiet-cpu % of one core."""
@@ -659,7 +683,7 @@ http {{
         meter = CpuMeter({
             "app-A": lambda: self.node_pid("A"), "app-B": lambda: self.node_pid("B"), "app-V": lambda: self.node_pid("V"),
             "worker": lambda: self.node_pid("W"), "nginx": self.nginx_pids,
-            "redis-server": lambda: [self.redis_pid], "postgres": lambda: pids_named("postgres"),
+            "redis-server": lambda: [self.redis_pid], "postgres": self.postgres_pids,
         })
         profile_path = None
         if self.args.profile and iteration == 1 and scenario in ("ping", "admission", "soldout") and "A" in self.nodes:
@@ -810,7 +834,7 @@ http {{
         sampler.start()
         worker = self.start_node("W", "worker", pool=4, extra=extra)
         meter = CpuMeter({"worker": lambda: self.node_pid("W"), "redis-server": lambda: [self.redis_pid],
-                          "postgres": lambda: pids_named("postgres"), "app-A": lambda: self.node_pid("A")})
+                          "postgres": self.postgres_pids, "app-A": lambda: self.node_pid("A")})
         meter.start()
         deadline = time.monotonic() + self.args.drain_timeout
         last_print = 0
