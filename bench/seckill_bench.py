@@ -111,6 +111,38 @@ def children_of(parent):
     return found
 
 
+def thread_cpu(pid):
+    """CPU seconds per thread of a process, keyed by (tid, thread name)."""
+    threads = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return threads
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            threads[(tid, name)] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+        except (OSError, IndexError, ValueError):
+            pass
+    return threads
+
+
+def thread_groups(before, after, elapsed):
+    """% of one core per thread-name group (digits folded: 'reactor-http-ep' threads together)."""
+    groups, busiest = {}, {}
+    for key, cpu in after.items():
+        used = cpu - before.get(key, 0.0)
+        name = re.sub(r"\d+", "N", key[1])
+        groups[name] = groups.get(name, 0.0) + used
+        busiest[name] = max(busiest.get(name, 0.0), used)
+    ranked = sorted(groups.items(), key=lambda kv: -kv[1])[:8]
+    return [{"threads": name, "pct_of_one_core": round(100 * used / elapsed, 1),
+             "busiest_single_thread_pct": round(100 * busiest[name] / elapsed, 1)} for name, used in ranked if used > 0]
+
+
 def machine_cpu():
     with open("/proc/stat") as f:
         values = [int(x) for x in f.readline().split()[1:]]
@@ -454,6 +486,8 @@ http {{
                 raise RuntimeError(f"node {name} not ready after 150 s; see app-{name}.log")
             time.sleep(0.5)
         self.nodes[name] = node
+        self.results.setdefault("node_commands", {})[name] = " ".join(
+            c if "token-secret" not in c and "admin.password" not in c else c.split("=", 1)[0] + "=<random>" for c in cmd)
         log(f"node {name} ({roles}) ready on :{port} after {time.time() - node['started']:.1f} s")
         return node
 
@@ -689,6 +723,8 @@ http {{
         if self.args.profile and iteration == 1 and scenario in ("ping", "admission", "soldout") and "A" in self.nodes:
             profile_path = self.start_profile("A", scenario, duration)
         redis_before = redis_cli("INFO", "commandstats")
+        target_node = next((n for n, node in self.nodes.items() if node["port"] == port), None)
+        threads_before = thread_cpu(self.nodes[target_node]["proc"].pid) if target_node else {}
         wall_start = time.time()
         meter.start()
         main = self.procs.track(subprocess.Popen(main_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -751,6 +787,8 @@ http {{
                 time.sleep(0.05)
         cpu = meter.stop(extra=rusage)
         wall_end = time.time()
+        node_threads = thread_groups(threads_before, thread_cpu(self.nodes[target_node]["proc"].pid),
+                                     wall_end - wall_start) if target_node else None
         redis_calls = commandstats_delta(redis_before, redis_cli("INFO", "commandstats"))
         for reader in readers:
             reader.join(5)
@@ -781,6 +819,7 @@ http {{
                       "outcomes": probe_summary["outcomes"] if probe_summary else {},
                       "latency_us": probe_summary["latency_us"] if probe_summary else None},
             "cpu_pct_of_one_core": cpu, "quiet_wait": quiet, "redis_commands": redis_calls,
+            "node_threads": {"node": target_node, "groups": node_threads} if target_node else None,
             "command": " ".join(main_cmd),
         }
         if profile_path:
@@ -792,7 +831,9 @@ http {{
             log(f"{label}: {result['rps']:,.0f} req/s, p50 {lat['50'] / 1000:.2f} ms, p99 {lat['99'] / 1000:.2f} ms, "
                 f"p99.9 {lat['99.9'] / 1000:.2f} ms, max {result['latency_us']['max'] / 1000:.1f} ms; "
                 f"outcomes {result['outcomes']}; errors {nonzero(result['errors'])}; load {load[0]:.2f}; "
-                f"cpu {compact_cpu(cpu)}")
+                f"cpu {compact_cpu(cpu)}" + (f"; node {target_node} threads " + ", ".join(
+                    f"{g['threads']} {g['pct_of_one_core']:.0f}% (busiest {g['busiest_single_thread_pct']:.0f}%)"
+                    for g in node_threads[:3]) if node_threads else ""))
         return result
 
     # ---- stream, drain and audit
@@ -836,6 +877,7 @@ http {{
         meter = CpuMeter({"worker": lambda: self.node_pid("W"), "redis-server": lambda: [self.redis_pid],
                           "postgres": self.postgres_pids, "app-A": lambda: self.node_pid("A")})
         meter.start()
+        threads_before, threads_started = thread_cpu(worker["proc"].pid), time.time()
         deadline = time.monotonic() + self.args.drain_timeout
         last_print = 0
         while True:
@@ -856,6 +898,7 @@ http {{
         stop.set()
         sampler.join(5)
         cpu = meter.stop()
+        worker_threads = thread_groups(threads_before, thread_cpu(worker["proc"].pid), time.time() - threads_started)
         self.stop_node("W")
         # Writing started at the first sample that shows progress; JVM start-up is not counted.
         moving = [s for s in samples if s[2] > sold_before]
@@ -872,11 +915,13 @@ http {{
                   "orders_written": written, "orders_per_s": round(rate, 1), "drained": bool(samples and samples[-1][1] == 0),
                   "seconds_writing": round(t1 - t0, 2) if moving else None, "consumers": consumers or 1,
                   "batch_size": batch_size or 500, "loadavg_before": load, "loadavg_after": loadavg(),
-                  "series": series, "cpu_pct_of_one_core": cpu, "quiet_wait": quiet, "started": wall_start,
+                  "series": series, "cpu_pct_of_one_core": cpu, "worker_threads": worker_threads,
+                  "quiet_wait": quiet, "started": wall_start,
                   "ended": time.time()}
         self.results["runs"].append(result)
         log(f"{label}: {written:,} orders in {result['seconds_writing']} s = {rate:,.0f} orders/s "
-            f"(backlog before {backlog:,}); load {load[0]:.2f}; cpu {compact_cpu(cpu)}")
+            f"(backlog before {backlog:,}); load {load[0]:.2f}; cpu {compact_cpu(cpu)}; worker threads "
+            + ", ".join(f"{g['threads']} {g['pct_of_one_core']:.0f}%" for g in worker_threads[:3]))
         return result
 
     def audit(self, client_queued=None, full_ticket_scan=False):
@@ -1256,6 +1301,7 @@ def write_report(results, out):
             charts = [svg_chart("orders written per second", [("orders/s", [(p["t"], p["orders_per_s"]) for p in run_["series"]])], "orders/s"),
                       svg_chart("stream backlog", [("entries", [(p["t"], p["backlog"]) for p in run_["series"]])], "entries")]
             facts = {"backlog before": run_["backlog_before"], "seconds writing": run_["seconds_writing"],
+                     "worker threads (% of one core)": run_.get("worker_threads"),
                      "load before": run_["loadavg_before"], "CPU % of one core": run_["cpu_pct_of_one_core"]}
         else:
             lat = run_["latency_us"]
@@ -1277,6 +1323,8 @@ def write_report(results, out):
                                 [(name, [(p["t"], p[key] / 1000) for p in probe]) for name, key in
                                  (("p50", "p50_us"), ("p99", "p99_us"), ("max", "max_us"))], "ms")]
             facts = {"outcomes": run_["outcomes"], "errors": nonzero(run_["errors"]),
+                     "threads of the node (% of one core)": run_.get("node_threads"),
+                     "Redis commands": run_.get("redis_commands"),
                      "latency percentiles (µs)": lat["percentiles"], "load before": run_["loadavg_before"],
                      "CPU % of one core": run_["cpu_pct_of_one_core"], "command": run_["command"]}
         body.append(f"<h3>{html.escape(title)}</h3>" + "".join(charts))
