@@ -846,7 +846,7 @@ http {{
     def sold_in_db(self):
         return int(psql(self.db, "SELECT coalesce(sum(stock - remaining), 0) FROM items") or 0)
 
-    def drain(self, iteration, consumers=None, batch_size=None, label="writer drain"):
+    def drain(self, iteration, consumers=None, batch_size=None, label="writer drain", scenario="drain"):
         """Starts a worker-only node on the backlog the admissions left and measures orders/s to PostgreSQL."""
         self.check_deadline()
         backlog = self.stream_backlog()
@@ -911,7 +911,7 @@ http {{
         for (ta, _, sa), (tb, lb, sb) in zip(samples, samples[1:]):
             series.append({"t": round(tb - wall_start, 2), "orders_per_s": round((sb - sa) / (tb - ta), 1),
                            "backlog": lb})
-        result = {"scenario": "drain", "label": label, "iteration": iteration, "backlog_before": backlog,
+        result = {"scenario": scenario, "label": label, "iteration": iteration, "backlog_before": backlog,
                   "orders_written": written, "orders_per_s": round(rate, 1), "drained": bool(samples and samples[-1][1] == 0),
                   "seconds_writing": round(t1 - t0, 2) if moving else None, "consumers": consumers or 1,
                   "batch_size": batch_size or 500, "loadavg_before": load, "loadavg_after": loadavg(),
@@ -1062,7 +1062,8 @@ def suite(bench):
 
     def count(activity, result):
         queued, runs = client_queued.get(activity["id"], (0, 0))
-        client_queued[activity["id"]] = (queued + queued_of(result), runs + 1)
+        # A run measured again because the machine was busy made more than one wrk invocation.
+        client_queued[activity["id"]] = (queued + queued_of(result), runs + result.get("attempts", 1))
 
     # Warm-up (not recorded): JIT, connection pools, caches.
     warm = bench.create_activity("warm-up", 10_000_000, items, 100)
@@ -1112,13 +1113,26 @@ def suite(bench):
                                 iteration=i, activity=lb["id"]))
             count(lb, bench.wrk("nginx -> 2 nodes", bench.nginx["port_lb"], "POST", bench.purchase_paths(lb), d,
                                 scenario="balanced", iteration=i, activity=lb["id"]))
+        if not a.drain:
+            continue
         # The writer drain needs a long enough backlog: top it up through the real admission path.
         fill_deadline = time.monotonic() + 60
         while bench.stream_backlog() < a.drain_min and time.monotonic() < fill_deadline:
             count(adm, bench.wrk(None, node_a, "POST", bench.purchase_paths(adm), 5, scenario="fill", iteration=i,
                                  activity=adm["id"], probe=False))
         bench.drain(i, consumers=a.drain_consumers, batch_size=a.drain_batch)
+        for spec in a.drain_variant:  # e.g. "consumers=2,batch=500": same backlog size, other settings
+            settings = dict(part.split("=") for part in spec.split(","))
+            fill_deadline = time.monotonic() + 60
+            while bench.stream_backlog() < max(a.drain_min, 1) and time.monotonic() < fill_deadline:
+                count(adm, bench.wrk(None, node_a, "POST", bench.purchase_paths(adm), 5, scenario="fill",
+                                     iteration=i, activity=adm["id"], probe=False))
+            bench.drain(i, consumers=int(settings.get("consumers", 1)), batch_size=int(settings.get("batch", 500)),
+                        label=f"writer drain {spec}", scenario=f"drain-variant {spec}")
         bench.audit(client_queued)
+    if not a.drain:  # one drain at the end, so that the audit still sees every order written
+        bench.drain(a.runs, consumers=a.drain_consumers, batch_size=a.drain_batch, label="final drain",
+                    scenario="final-drain")
     bench.audit(client_queued, full_ticket_scan=True)
 
 
@@ -1212,6 +1226,17 @@ def summarize(results):
         table.append({"scenario": "writer drain", "runs": len(its), "orders_per_s": rates,
                       "median_orders_per_s": median(rates), "orders_written": written,
                       "median_vs_admission": median(ratios), "line": text})
+    for scenario in sorted({r["scenario"] for r in runs if r.get("scenario", "").startswith("drain-variant")}):
+        variant = of(scenario)
+        its = sorted(variant)
+        rates = [variant[i]["orders_per_s"] for i in its]
+        ratios = [ratio(variant[i]["orders_per_s"], drain[i]["orders_per_s"]) for i in its if i in drain]
+        text = (f"{scenario.replace('drain-variant ', 'drain '):<22} {median(rates):>9,.0f} orders/s"
+                + (f" | default drain {median([drain[i]['orders_per_s'] for i in its if i in drain]):,.0f} → "
+                   f"{median(ratios):.2f}×" if ratios else "") + f"   (runs: {', '.join(f'{r:,.0f}' for r in rates)})")
+        lines.append(text)
+        table.append({"scenario": scenario, "orders_per_s": rates, "median_orders_per_s": median(rates),
+                      "median_vs_default": median(ratios), "line": text})
     gc = results.get("gc", {})
     if gc:
         windows = [(r["started"], r["ended"]) for r in runs
@@ -1295,7 +1320,7 @@ def write_report(results, out):
             "<h2>Machine</h2><table>" + "".join(rows) + "</table>"]
     body.append("<h2>Runs</h2>")
     for run_ in results["runs"]:
-        if run_["scenario"] == "drain":
+        if run_["scenario"].startswith("drain") or run_["scenario"] == "final-drain":
             title = f"{run_['label']} #{run_['iteration']}: {run_['orders_per_s']:,.0f} orders/s, " \
                     f"{run_['orders_written']:,} orders"
             charts = [svg_chart("orders written per second", [("orders/s", [(p["t"], p["orders_per_s"]) for p in run_["series"]])], "orders/s"),
@@ -1356,11 +1381,49 @@ def write_report(results, out):
         f.write(page)
 
 
+def markdown(results):
+    """Markdown tables of one results.json, for docs/benchmarks.md."""
+    out = []
+    env = results.get("environment", {})
+    out.append(f"Run `{results['id']}` started {results['started']}, `{' '.join(results['argv'])}`; "
+               f"{env.get('nproc')} cores ({env.get('cpu_model')}), {env.get('java')}, {env.get('wrk')}, "
+               f"{env.get('nginx')}, Redis {env.get('redis')}, PostgreSQL {env.get('postgresql')}.\n")
+    out.append("```\n" + "\n".join(results.get("summary", {}).get("lines", [])) + "\n```\n")
+    out.append("| run | scenario | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | outcomes | load (1 min) | "
+               "others' CPU | node threads (% of a core) |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results["runs"]:
+        if r.get("scenario", "").startswith("drain") or r.get("scenario") == "final-drain" or not r.get("label"):
+            continue
+        lat = r["latency_us"]
+        pct = lat["percentiles"]
+        threads = (r.get("node_threads") or {}).get("groups") or []
+        threads_text = ", ".join(f"{g['threads']} {g['pct_of_one_core']:.0f}" for g in threads[:3])
+        flag = " (discarded)" if r.get("discarded") else ""
+        out.append(f"| {r['iteration']} | {r['label']}{flag} | {r['rps']:,.0f} | {pct['50'] / 1000:.2f} | "
+                   f"{pct['90'] / 1000:.2f} | {pct['99'] / 1000:.2f} | {pct['99.9'] / 1000:.2f} | {lat['max'] / 1000:.1f} | "
+                   f"{', '.join(f'{k} {v:,}' for k, v in r['outcomes'].items())} | {r['loadavg_before'][0]:.2f} | "
+                   f"{r['cpu_pct_of_one_core'].get('others', 0):.0f}% | {threads_text} |")
+    drains = [r for r in results["runs"] if r.get("scenario", "").startswith("drain")]
+    if drains:
+        out.append("\n| run | drain | backlog | orders written | seconds | orders/s | load (1 min) | others' CPU | "
+                   "worker / PostgreSQL CPU (% of a core) | writer threads |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
+        for r in drains:
+            cpu = r["cpu_pct_of_one_core"]
+            threads = ", ".join(f"{g['threads']} {g['pct_of_one_core']:.0f}" for g in (r.get("worker_threads") or [])[:3])
+            out.append(f"| {r['iteration']} | {r['label']} | {r['backlog_before']:,} | {r['orders_written']:,} | {r['seconds_writing']} | "
+                       f"{r['orders_per_s']:,.0f} | {r['loadavg_before'][0]:.2f} | {cpu.get('others', 0):.0f}% | "
+                       f"{cpu.get('worker', 0):.0f} / {cpu.get('postgres', 0):.0f} | {threads} |")
+    return "\n".join(out)
+
+
 # ---------------------------------------------------------------- main
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["suite", "sale"])
+    parser.add_argument("command", choices=["suite", "sale", "markdown"])
+    parser.add_argument("results", nargs="?", help="results.json (markdown command)")
     parser.add_argument("--smoke", action="store_true", help="a few seconds per scenario, one run, few users")
     parser.add_argument("--runs", type=int, default=3, help="iterations of the suite (each scenario once per run)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per measured load run")
@@ -1375,10 +1438,15 @@ def main():
     parser.add_argument("--soldout-without-keys", action="store_true",
                         help="also run the sold-out storm without Idempotency-Key headers")
     parser.add_argument("--no-lb", dest="lb", action="store_false", help="skip the nginx -> 2 nodes scenario")
+    parser.add_argument("--no-drain", dest="drain", action="store_false",
+                        help="no writer drain per run (one unmeasured drain at the end, for the audit)")
     parser.add_argument("--drain-min", type=int, default=200_000, help="entries in the stream before a drain")
     parser.add_argument("--drain-consumers", type=int, default=None)
     parser.add_argument("--drain-batch", type=int, default=None)
     parser.add_argument("--drain-timeout", type=int, default=240)
+    parser.add_argument("--drain-variant", action="append", default=[],
+                        help="after each drain, refill and drain again with other settings, e.g. "
+                             "'consumers=2,batch=500' (repeatable)")
     parser.add_argument("--probe-interval-ms", type=int, default=5)
     parser.add_argument("--quiet-wait", type=int, default=90,
                         help="before each measured run, wait up to this many seconds for a quiet machine (0: never)")
@@ -1402,6 +1470,12 @@ def main():
     parser.add_argument("--profile", action="store_true",
                         help="record JFR on node A during the first run's ping, admission and sold-out storm")
     args = parser.parse_args()
+    if args.command == "markdown":
+        with open(args.results) as f:
+            results = json.load(f)
+        summarize(results)
+        print(markdown(results))
+        return
     if args.smoke:
         args.runs, args.duration, args.warmup = 1, 3, 3
         args.users = min(args.users, 1000)
