@@ -1,0 +1,1517 @@
+#!/usr/bin/env python3
+"""Load generator driver for seckill: starts the app from its jar against the machine's PostgreSQL and
+Redis (its own database and key prefix), creates and logs in users, runs wrk (bench/lua/sale.lua) with a
+one-connection latency probe next to it (bench/lua/probe.lua), audits the invariants straight from
+PostgreSQL and Redis, and writes results.json and a self-contained report.html.
+
+Standard library only; talks to PostgreSQL and Redis through psql and redis-cli. Every process it starts
+is stopped at the end (also on Ctrl-C or a time-out), its database is dropped and its Redis keys deleted.
+
+  seckill_bench.py suite [--smoke] [--runs N] [--duration S] ...   the standard scenarios (bench/run.sh)
+  seckill_bench.py sale  --users U --stock S --connections C --duration D --items N ...   one sale
+"""
+
+import argparse
+import atexit
+import concurrent.futures
+import datetime
+import html
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+LUA = os.path.join(HERE, "lua")
+PG = ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+REDIS = ["redis-cli", "-h", "127.0.0.1", "-p", "6379"]
+PASSWORD = "bench-password-1"
+
+
+def log(message):
+    print(time.strftime("%H:%M:%S ") + message, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return [float(x) for x in f.read().split()[:3]]
+
+
+def run(cmd, timeout=120, check=True, **kwargs):
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:6])}... failed ({result.returncode}): {result.stderr.strip()[:500]}")
+    return result.stdout
+
+
+def psql(db, sql, timeout=300):
+    return run(PG + ["-d", db, "-c", sql], timeout=timeout).strip()
+
+
+def redis_cli(*args, timeout=60):
+    return run(REDIS + ["--raw"] + [str(a) for a in args], timeout=timeout).strip()
+
+
+# ---------------------------------------------------------------- CPU accounting from /proc
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu(pid):
+    """utime+stime of a process in seconds, None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def pids_named(name):
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as f:
+                    if f.read().strip() == name:
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def children_of(parent):
+    found = [parent]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == parent:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
+def thread_cpu(pid):
+    """CPU seconds per thread of a process, keyed by (tid, thread name)."""
+    threads = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return threads
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            threads[(tid, name)] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+        except (OSError, IndexError, ValueError):
+            pass
+    return threads
+
+
+def thread_groups(before, after, elapsed):
+    """% of one core per thread-name group (digits folded: 'reactor-http-ep' threads together)."""
+    groups, busiest = {}, {}
+    for key, cpu in after.items():
+        used = cpu - before.get(key, 0.0)
+        name = re.sub(r"\d+", "N", key[1])
+        groups[name] = groups.get(name, 0.0) + used
+        busiest[name] = max(busiest.get(name, 0.0), used)
+    ranked = sorted(groups.items(), key=lambda kv: -kv[1])[:8]
+    return [{"threads": name, "pct_of_one_core": round(100 * used / elapsed, 1),
+             "busiest_single_thread_pct": round(100 * busiest[name] / elapsed, 1)} for name, used in ranked if used > 0]
+
+
+def machine_cpu():
+    with open("/proc/stat") as f:
+        values = [int(x) for x in f.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) / CLK_TCK, idle / CLK_TCK
+
+
+class CpuMeter:
+    """CPU seconds used per process group between start() and stop(), as % of one core."""
+
+    def __init__(self, groups):
+        self.groups = groups  # name -> callable returning pids
+
+    def snapshot(self):
+        snap = {}
+        for name, pids in self.groups.items():
+            snap[name] = {pid: proc_cpu(pid) for pid in pids()}
+        snap["_machine"] = machine_cpu()
+        snap["_t"] = time.monotonic()
+        return snap
+
+    def start(self):
+        self.before = self.snapshot()
+
+    def stop(self, extra=None):
+        after = self.snapshot()
+        elapsed = after["_t"] - self.before["_t"]
+        usage = {}
+        for name in self.groups:
+            used = 0.0
+            for pid, cpu in after[name].items():
+                start = self.before[name].get(pid)
+                if cpu is not None and start is not None:
+                    used += cpu - start
+            usage[name] = round(100 * used / elapsed, 1)
+        for name, seconds in (extra or {}).items():
+            usage[name] = round(100 * seconds / elapsed, 1)
+        total = after["_machine"][0] - self.before["_machine"][0]
+        idle = after["_machine"][1] - self.before["_machine"][1]
+        usage["machine_busy_pct_of_all_cores"] = round(100 * (total - idle) / total, 1) if total else None
+        # What the rest of the machine used meanwhile (other people's builds and tests), in % of one core.
+        ours = sum(v for k, v in usage.items() if k != "machine_busy_pct_of_all_cores")
+        usage["others"] = max(0.0, round(100 * (total - idle) / elapsed - ours, 1))
+        return usage
+
+
+# ---------------------------------------------------------------- processes
+
+class Processes:
+    """Every process this run starts; all are stopped at exit, whatever happens."""
+
+    def __init__(self):
+        self.procs = []
+        self.lock = threading.Lock()
+
+    def start(self, cmd, log_path, **kwargs):
+        out = open(log_path, "ab")
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True, **kwargs)
+        with self.lock:
+            self.procs.append(proc)
+        return proc
+
+    def track(self, proc):
+        with self.lock:
+            self.procs.append(proc)
+        return proc
+
+    def stop(self, proc, grace=25):
+        if proc.poll() is None:
+            try:
+                os.kill(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.kill(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait(10)
+        with self.lock:
+            if proc in self.procs:
+                self.procs.remove(proc)
+
+    def stop_all(self):
+        for proc in list(reversed(self.procs)):
+            try:
+                self.stop(proc, grace=20)
+            except Exception as ex:  # keep stopping the others
+                log(f"could not stop pid {proc.pid}: {ex}")
+
+
+# ---------------------------------------------------------------- HTTP helpers for set-up
+
+class Http:
+    def __init__(self, port):
+        self.port = port
+        self.local = threading.local()
+
+    def call(self, method, path, body=None, token=None, timeout=30):
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = "Bearer " + token
+        data = json.dumps(body) if body is not None else None
+        try:
+            conn.request(method, path, data, headers)
+            response = conn.getresponse()
+            raw = response.read()
+        except (OSError, http.client.HTTPException):
+            self.local.conn = None
+            conn.close()
+            raise
+        try:
+            parsed = json.loads(raw) if raw else None
+        except ValueError:
+            parsed = raw.decode(errors="replace")
+        return response.status, parsed
+
+
+# ---------------------------------------------------------------- the environment
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.id = secrets.token_hex(3)
+        self.db = f"seckill_bench_{self.id}"
+        self.prefix = f"bench-{self.id}:"
+        self.secret = "bench-token-secret-" + secrets.token_hex(16)
+        self.admin_password = "bench-admin-" + secrets.token_hex(8)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        self.out = os.path.abspath(args.out or os.path.join(HERE, "results", stamp))
+        os.makedirs(self.out, exist_ok=True)
+        self.tmp = tempfile.mkdtemp(prefix="seckill-bench-")
+        self.procs = Processes()
+        self.nodes = {}
+        self.nginx = None
+        self.db_created = False
+        self.deadline = time.monotonic() + args.max_minutes * 60
+        self.results = {"id": self.id, "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+                        "argv": sys.argv[1:], "runs": [], "audits": [], "gc": {}, "environment": {}}
+        self.tokens_file = os.path.join(self.tmp, "tokens.txt")
+        self.redis_pid = None
+        self.cleaned = False
+
+    # ---- lifecycle
+
+    def check_deadline(self):
+        if time.monotonic() > self.deadline:
+            raise TimeoutError(f"bench exceeded --max-minutes={self.args.max_minutes}")
+
+    def environment(self):
+        def first_line(cmd):
+            try:
+                out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+                return (out.stdout + out.stderr).strip().splitlines()[0]
+            except Exception as ex:
+                return f"unknown ({ex})"
+        cpu = "unknown"
+        try:
+            for line in run(["lscpu"]).splitlines():
+                if line.startswith("Model name:"):
+                    cpu = line.split(":", 1)[1].strip()
+        except Exception:
+            pass
+        with open("/proc/meminfo") as f:
+            mem_kb = int(f.readline().split()[1])
+        env = {
+            "nproc": os.cpu_count(), "cpu_model": cpu, "memory_gib": round(mem_kb / 1048576, 1),
+            "kernel": platform.release(), "java": first_line([self.args.java, "-version"]),
+            "wrk": first_line(["wrk", "--version"]), "nginx": first_line(["nginx", "-v"]),
+            "redis": redis_cli("INFO", "server").split("redis_version:")[1].split()[0],
+            "postgresql": psql("postgres", "show server_version"),
+            "loadavg_at_start": loadavg(),
+        }
+        self.results["environment"] = env
+        return env
+
+    def postgres_pids(self):
+        """The machine's PostgreSQL on 5432 (postmaster and its backends), not other people's clusters."""
+        return children_of(self.postmaster) if self.postmaster else pids_named("postgres")
+
+    def setup(self):
+        self.redis_pid = int(redis_cli("INFO", "server").split("process_id:")[1].split()[0])
+        self.postmaster = None
+        try:
+            data = psql("postgres", "SHOW data_directory")
+            with open(os.path.join(data, "postmaster.pid")) as f:
+                self.postmaster = int(f.readline())
+        except (OSError, ValueError, RuntimeError):
+            pass
+        psql("postgres", f"CREATE DATABASE {self.db}")
+        self.db_created = True
+        log(f"database {self.db}, Redis key prefix {self.prefix}, output {self.out}")
+
+    def cleanup(self):
+        if self.cleaned:
+            return
+        self.cleaned = True
+        log("cleaning up: stopping processes, dropping the database, deleting Redis keys")
+        self.procs.stop_all()
+        if self.db_created:
+            try:
+                psql("postgres", f"DROP DATABASE IF EXISTS {self.db} WITH (FORCE)")
+            except Exception as ex:
+                log(f"could not drop {self.db}: {ex}")
+        try:
+            deleted = self.delete_redis_keys()
+            log(f"deleted {deleted} Redis keys under {self.prefix}")
+        except Exception as ex:
+            log(f"could not delete Redis keys under {self.prefix}: {ex}")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def delete_redis_keys(self):
+        script = ("local r = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', 5000) "
+                  "for _, k in ipairs(r[2]) do redis.call('UNLINK', k) end "
+                  "return {r[1], #r[2]}")
+        cursor, total = "0", 0
+        while True:
+            out = redis_cli("EVAL", script, 0, cursor, self.prefix + "*").split()
+            cursor, total = out[0], total + int(out[1])
+            if cursor == "0":
+                return total
+
+    # ---- servers
+
+    def start_nginx(self):
+        port_static, port_lb = free_port(), free_port()
+        root = os.path.join(self.tmp, "nginx")
+        os.makedirs(os.path.join(root, "tmp"), exist_ok=True)
+        upstream = "\n".join(f"    server 127.0.0.1:{self.nodes[n]['port']};" for n in ("A", "B") if n in self.nodes)
+        conf = f"""# Generated by bench/seckill_bench.py
+worker_processes 1;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 120s;
+  client_body_temp_path {root}/tmp;
+  proxy_temp_path {root}/tmp;
+  fastcgi_temp_path {root}/tmp;
+  uwsgi_temp_path {root}/tmp;
+  scgi_temp_path {root}/tmp;
+  # The machine's HTTP ceiling: a constant answer the size of /api/v1/ping's.
+  server {{
+    listen 127.0.0.1:{port_static};
+    default_type application/json;
+    location / {{ return 200 '{{"status":"ok"}}'; }}
+  }}
+  # Load balancer in front of the API nodes.
+  upstream seckill {{
+    least_conn;
+{upstream}
+    keepalive 128;
+  }}
+  server {{
+    listen 127.0.0.1:{port_lb};
+    location / {{
+      proxy_pass http://seckill;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+    }}
+  }}
+}}
+"""
+        path = os.path.join(root, "nginx.conf")
+        with open(path, "w") as f:
+            f.write(conf)
+        shutil.copy(path, os.path.join(self.out, "nginx.conf"))
+        proc = self.procs.start(["nginx", "-p", root, "-c", path], os.path.join(self.out, "nginx.log"))
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port_static), 0.2).close()
+                socket.create_connection(("127.0.0.1", port_lb), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("nginx did not start; see nginx.log")
+        self.nginx = {"proc": proc, "port_static": port_static, "port_lb": port_lb}
+        log(f"nginx (1 worker) return 200 on :{port_static}, load balancer on :{port_lb}")
+
+    def nginx_pids(self):
+        if not self.nginx or self.nginx["proc"].poll() is not None:
+            return []
+        master = self.nginx["proc"].pid
+        pids = [master]
+        for pid in pids_named("nginx"):
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == master:
+                        pids.append(pid)
+            except OSError:
+                pass
+        return pids
+
+    def start_node(self, name, roles, pool=5, extra=()):
+        port = free_port()
+        gc_log = os.path.join(self.out, f"gc-{name}.log")
+        cmd = [self.args.java, f"-Xmx{self.args.heap}", f"-Xlog:gc:file={gc_log}:time,uptime,level,tags",
+               *self.args.jvm_opt, "-jar", self.args.jar,
+               f"--server.port={port}",
+               "--spring.data.redis.url=redis://127.0.0.1:6379",
+               f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{self.db}?user=postgres",
+               f"--spring.datasource.hikari.maximum-pool-size={pool}",
+               "--seckill.embedded=never",
+               f"--seckill.roles={roles}",
+               f"--seckill.redis.key-prefix={self.prefix}",
+               "--seckill.purchase.rate-limit=0",
+               "--seckill.demo.enabled=false",
+               f"--seckill.security.token-secret={self.secret}",
+               f"--seckill.security.bootstrap-admin.password={self.admin_password}",
+               "--seckill.security.password-strength=4",
+               "--seckill.security.token-ttl=3h",
+               "--seckill.purchase.ticket-ttl=3h",
+               "--seckill.worker.ticket-ttl=3h",
+               *self.args.app_arg, *extra]
+        proc = self.procs.start(cmd, os.path.join(self.out, f"app-{name}.log"), cwd=self.tmp)
+        node = {"name": name, "roles": roles, "port": port, "proc": proc, "gc_log": gc_log,
+                "started": time.time(), "cmd": cmd}
+        deadline = time.monotonic() + 150
+        http_ = Http(port)
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"node {name} exited ({proc.returncode}); see app-{name}.log")
+            try:
+                status, _ = http_.call("GET", "/actuator/health/readiness", timeout=2)
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"node {name} not ready after 150 s; see app-{name}.log")
+            time.sleep(0.5)
+        self.nodes[name] = node
+        self.results.setdefault("node_commands", {})[name] = " ".join(
+            c if "token-secret" not in c and "admin.password" not in c else c.split("=", 1)[0] + "=<random>" for c in cmd)
+        log(f"node {name} ({roles}) ready on :{port} after {time.time() - node['started']:.1f} s")
+        return node
+
+    def stop_node(self, name):
+        node = self.nodes.pop(name)
+        self.procs.stop(node["proc"])
+        self.collect_gc(node)
+
+    def node_pid(self, name):
+        node = self.nodes.get(name)
+        return [node["proc"].pid] if node and node["proc"].poll() is None else []
+
+    # ---- GC pauses
+
+    PAUSE = re.compile(r"^\[([^\]]+)\].*\bPause (.+?) (\d+(?:\.\d+)?)ms$")
+
+    def collect_gc(self, node):
+        pauses = []
+        try:
+            with open(node["gc_log"]) as f:
+                for line in f:
+                    m = self.PAUSE.match(line.strip())
+                    if m:
+                        when = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+                        pauses.append((when, float(m.group(3)), m.group(2)))
+        except OSError:
+            return
+        previous = self.results["gc"].get(node["name"], {"pauses": []})["pauses"]
+        merged = previous + [list(p) for p in pauses]
+        self.results["gc"][node["name"]] = {
+            "pauses": merged, "count": len(merged),
+            "max_ms": max((p[1] for p in merged), default=0.0),
+            "total_ms": round(sum(p[1] for p in merged), 1),
+            "log": os.path.basename(node["gc_log"]),
+        }
+
+    def max_pause_between(self, start, end):
+        worst = {}
+        for name, info in self.results["gc"].items():
+            inside = [p[1] for p in info["pauses"] if start <= p[0] <= end]
+            if inside:
+                worst[name] = max(inside)
+        return worst
+
+    # ---- users and activities
+
+    def admin_token(self):
+        status, body = Http(self.nodes["A"]["port"]).call(
+            "POST", "/api/v1/sessions", {"username": "admin", "password": self.admin_password})
+        if status != 200:
+            raise RuntimeError(f"admin login failed: {status} {body}")
+        return body["token"]
+
+    def create_users(self, count):
+        """Registers and logs in `count` shoppers through the API, in parallel (BCrypt cost 4)."""
+        api = Http(self.nodes["A"]["port"])
+        names = [f"b{self.id}u{i}" for i in range(count)]
+        started = time.time()
+
+        def register(name):
+            for attempt in range(3):
+                try:
+                    status, body = api.call("POST", "/api/v1/users", {"username": name, "password": PASSWORD})
+                    if status == 201:
+                        return True
+                    raise RuntimeError(f"register {name}: {status} {body}")
+                except OSError:
+                    if attempt == 2:
+                        raise
+            return False
+
+        def login(name):
+            for attempt in range(3):
+                try:
+                    status, body = api.call("POST", "/api/v1/sessions", {"username": name, "password": PASSWORD})
+                    if status == 200:
+                        return body["token"]
+                    raise RuntimeError(f"login {name}: {status} {body}")
+                except OSError:
+                    if attempt == 2:
+                        raise
+            return None
+
+        with concurrent.futures.ThreadPoolExecutor(self.args.setup_threads) as pool:
+            list(pool.map(register, names))
+            registered = time.time()
+            tokens = list(pool.map(login, names))
+        with open(self.tokens_file, "w") as f:
+            f.write("\n".join(tokens) + "\n")
+        self.users = count
+        done = time.time()
+        log(f"{count} users registered in {registered - started:.1f} s and logged in in {done - registered:.1f} s")
+        self.results["users"] = {"count": count, "register_s": round(registered - started, 1),
+                                 "login_s": round(done - registered, 1)}
+
+    def create_activity(self, name, stock, items=1, limit=100):
+        admin = self.admin_token()
+        api = Http(self.nodes["A"]["port"])
+        now = datetime.datetime.now(datetime.timezone.utc)
+        draft = {"name": name, "startsAt": (now - datetime.timedelta(minutes=1)).isoformat(),
+                 "endsAt": (now + datetime.timedelta(hours=3)).isoformat(), "minLevel": 0,
+                 "items": [{"name": f"{name}-item{i + 1}", "price": 1.00, "stock": stock, "limit": limit}
+                           for i in range(items)]}
+        status, body = api.call("POST", "/api/v1/admin/activities", draft, token=admin)
+        if status != 201:
+            raise RuntimeError(f"create activity: {status} {body}")
+        activity = body["id"]
+        status, body = api.call("POST", f"/api/v1/admin/activities/{activity}/publish", token=admin)
+        if status != 200:
+            raise RuntimeError(f"publish activity: {status} {body}")
+        item_ids = [item["id"] for item in body["items"]]
+        time.sleep(2)  # nodes refresh their cached sale rules every second
+        return {"id": activity, "items": item_ids, "stock": stock, "limit": limit, "name": name}
+
+    def purchase_paths(self, activity):
+        return ",".join(f"/api/v1/activities/{activity['id']}/items/{item}/purchases" for item in activity["items"])
+
+    # ---- profiles (evidence for what limits a scenario)
+
+    def jdk_tool(self, name):
+        return os.path.join(os.path.dirname(os.path.realpath(shutil.which(self.args.java) or self.args.java)), name)
+
+    def start_profile(self, node, name, duration):
+        path = os.path.join(self.out, f"profile-{name}.jfr")
+        run([self.jdk_tool("jcmd"), str(self.nodes[node]["proc"].pid), "JFR.start", f"name={name}",
+             "settings=profile", "jdk.ExecutionSample#period=2ms", f"duration={duration}s", f"filename={path}"])
+        return path
+
+    def summarize_profile(self, name, path):
+        deadline = time.monotonic() + 20
+        while not (os.path.exists(path) and os.path.getsize(path) > 0):
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.5)
+        time.sleep(1)
+        text = run([self.jdk_tool("jfr"), "print", "--events", "jdk.ExecutionSample", "--stack-depth", "64", path],
+                   timeout=300)
+        threads, top, inclusive = {}, {}, {}
+        samples = 0
+        for event in text.split("jdk.ExecutionSample {")[1:]:
+            thread = re.search(r'sampledThread = "([^"]*)"', event)
+            frames = re.findall(r"^\s+([\w.$<>]+)\(", event, re.M)
+            if not frames:
+                continue
+            samples += 1
+            group = re.sub(r"\d+", "N", thread.group(1) if thread else "?")
+            threads[group] = threads.get(group, 0) + 1
+            top[frames[0]] = top.get(frames[0], 0) + 1
+            for frame in set(frames):
+                if re.match(r"(io\.seckill|io\.lettuce|org\.springframework|io\.micrometer|com\.fasterxml|"
+                            r"com\.nimbusds|com\.github\.benmanes|reactor\.netty|io\.netty\.handler\.codec)", frame):
+                    inclusive[frame] = inclusive.get(frame, 0) + 1
+
+        def ranked(counter, n):
+            return [[k, v, round(100 * v / samples, 1)] for k, v in sorted(counter.items(), key=lambda kv: -kv[1])[:n]]
+
+        profile = {"jfr": os.path.basename(path), "samples": samples, "threads": ranked(threads, 12),
+                   "top_self": ranked(top, 30), "inclusive": ranked(inclusive, 60)}
+        self.results.setdefault("profiles", {})[name] = profile
+        lines = [f"{name}: {samples} samples", "threads:"] + [f"  {p:5.1f}%  {k}" for k, _, p in profile["threads"]] + \
+                ["top frames (self):"] + [f"  {p:5.1f}%  {k}" for k, _, p in profile["top_self"]] + \
+                ["inclusive (selected packages):"] + [f"  {p:5.1f}%  {k}" for k, _, p in profile["inclusive"]]
+        with open(os.path.join(self.out, f"profile-{name}.txt"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        log(f"profile {name}: {samples} samples; threads " +
+            ", ".join(f"{k} {p}%" for k, _, p in profile["threads"][:4]))
+        return profile
+
+    # ---- one load run
+
+    def our_pids(self):
+        pids = [n["proc"].pid for n in self.nodes.values() if n["proc"].poll() is None]
+        return pids + self.nginx_pids() + [self.redis_pid] + self.postgres_pids()
+
+    def wait_quiet(self):
+        """Waits (at most --quiet-wait s) until other people's processes use < --quiet-cpu % of one core."""
+        started = time.monotonic()
+        while True:
+            meter = CpuMeter({"ours": self.our_pids})
+            meter.start()
+            time.sleep(1)
+            others = meter.stop()["others"]
+            waited = time.monotonic() - started
+            if others < self.args.quiet_cpu or waited >= self.args.quiet_wait:
+                if waited > 1.5:
+                    log(f"waited {waited:.0f} s for a quieter machine (others now use {others:.0f}% of a core)")
+                return {"waited_s": round(waited, 1), "others_pct_before": others}
+            self.check_deadline()
+
+    def wrk(self, label, port, method, paths, duration, **kwargs):
+        """One measured load run; repeated (up to --retry-busy times) when other people's processes took more
+        than --busy-cpu % of a core meanwhile. Discarded attempts stay in results.json, marked."""
+        attempts = []
+        while True:
+            result = self.wrk_once(label, port, method, paths, duration, **kwargs)
+            attempts.append(result)
+            others = result["cpu_pct_of_one_core"].get("others", 0)
+            if label is None or others <= self.args.busy_cpu or len(attempts) > self.args.retry_busy:
+                break
+            result["discarded"] = f"others used {others:.0f}% of a core during the run"
+            log(f"{label}: discarded (others used {others:.0f}% of a core), measuring again")
+        result["client_202_all_attempts"] = sum(queued_of(r, single=True) for r in attempts)
+        result["attempts"] = len(attempts)
+        return result
+
+    def wrk_once(self, label, port, method, paths, duration, connections=None, keys=True, scenario=None,
+                 iteration=None, activity=None, probe=True, record=True):
+        self.check_deadline()
+        connections = connections or self.args.connections
+        url = f"http://127.0.0.1:{port}"
+        # Idempotency-Key allows [A-Za-z0-9-_.:] only.
+        tag = re.sub(r"[^A-Za-z0-9]", "", label or scenario or "x")[:12]
+        prefix = f"{self.id}{tag}{iteration or 0}{secrets.token_hex(2)}"
+        lua_args = [f"method={method}", f"paths={paths}", f"host=127.0.0.1:{port}",
+                    f"tokens={self.tokens_file}", f"keys={1 if keys else 0}", f"prefix={prefix}",
+                    f"threads={self.args.threads}"]
+        main_cmd = ["wrk", f"-t{self.args.threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
+                    "-s", os.path.join(LUA, "sale.lua"), url, "--"] + lua_args
+        probe_cmd = ["wrk", "-t1", "-c1", f"-d{duration}s", "--timeout", "5s", "-s", os.path.join(LUA, "probe.lua"),
+                     url, "--"] + [a if not a.startswith("prefix=") else a + "p" for a in lua_args] + \
+                    [f"interval_ms={self.args.probe_interval_ms}"]
+        per_second = {}
+        probe_series = {}
+        lock = threading.Lock()
+        quiet = self.wait_quiet() if label is not None and self.args.quiet_wait > 0 else None
+        load = loadavg()
+        meter = CpuMeter({
+            "app-A": lambda: self.node_pid("A"), "app-B": lambda: self.node_pid("B"), "app-V": lambda: self.node_pid("V"),
+            "worker": lambda: self.node_pid("W"), "nginx": self.nginx_pids,
+            "redis-server": lambda: [self.redis_pid], "postgres": self.postgres_pids,
+        })
+        profile_path = None
+        if self.args.profile and iteration == 1 and scenario in ("ping", "admission", "soldout") and "A" in self.nodes:
+            profile_path = self.start_profile("A", scenario, duration)
+        redis_before = redis_cli("INFO", "commandstats")
+        target_node = next((n for n, node in self.nodes.items() if node["port"] == port), None)
+        threads_before = thread_cpu(self.nodes[target_node]["proc"].pid) if target_node else {}
+        wall_start = time.time()
+        meter.start()
+        main = self.procs.track(subprocess.Popen(main_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                                 start_new_session=True))
+        probe_proc = None
+        if probe:
+            probe_proc = self.procs.track(subprocess.Popen(probe_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                                           text=True, start_new_session=True))
+        show = label is not None and not self.args.quiet
+
+        def read_main():
+            last_print = 0
+            for line in main.stderr:
+                parts = line.split()
+                if len(parts) < 3 or parts[0] != "S":
+                    continue
+                second = int(parts[2])
+                with lock:
+                    bucket = per_second.setdefault(second, {})
+                    for item in parts[3:]:
+                        outcome, n = item.rsplit("=", 1)
+                        bucket[outcome] = bucket.get(outcome, 0) + int(n)
+                    if show and second != last_print:
+                        last_print = second
+                        total = sum(bucket.values())
+                        probe_now = probe_series.get(second - 1) or probe_series.get(second)
+                        lat = f"  probe p99 {probe_now['p99_us'] / 1000:.1f} ms" if probe_now else ""
+                        top = " ".join(f"{k}={v}" for k, v in sorted(bucket.items(), key=lambda kv: -kv[1])[:3])
+                        print(f"    {label:<26} t={second - int(wall_start):>3}s {total:>8,} req/s  {top}{lat}",
+                              flush=True)
+
+        def read_probe():
+            for line in probe_proc.stderr:
+                parts = line.split()
+                if len(parts) == 7 and parts[0] == "L":
+                    with lock:
+                        probe_series[int(parts[1])] = {"n": int(parts[2]), "p50_us": int(parts[3]),
+                                                       "p90_us": int(parts[4]), "p99_us": int(parts[5]),
+                                                       "max_us": int(parts[6])}
+
+        readers = [threading.Thread(target=read_main, daemon=True)]
+        if probe_proc:
+            readers.append(threading.Thread(target=read_probe, daemon=True))
+        for reader in readers:
+            reader.start()
+        rusage = {}
+        for name, proc in (("wrk", main), ("wrk-probe", probe_proc)):
+            if proc is None:
+                continue
+            deadline = time.monotonic() + duration + 60
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    proc.returncode = os.waitstatus_to_exitcode(status)
+                    rusage[name] = usage.ru_utime + usage.ru_stime
+                    break
+                if time.monotonic() > deadline:
+                    self.procs.stop(proc, grace=2)
+                    raise RuntimeError(f"wrk did not stop ({label})")
+                time.sleep(0.05)
+        cpu = meter.stop(extra=rusage)
+        wall_end = time.time()
+        node_threads = thread_groups(threads_before, thread_cpu(self.nodes[target_node]["proc"].pid),
+                                     wall_end - wall_start) if target_node else None
+        redis_calls = commandstats_delta(redis_before, redis_cli("INFO", "commandstats"))
+        for reader in readers:
+            reader.join(5)
+        summary_text = main.stdout.read()
+        probe_text = probe_proc.stdout.read() if probe_proc else ""
+        for proc in (main, probe_proc):
+            if proc:
+                self.procs.procs.remove(proc)
+        if main.returncode != 0:
+            raise RuntimeError(f"wrk failed ({main.returncode}): {summary_text[-500:]}")
+        summary = json.loads(summary_text.strip().splitlines()[-1])
+        probe_summary = json.loads(probe_text.strip().splitlines()[-1]) if probe_text.strip() else None
+        for entry in summary.pop("last_second"):
+            bucket = per_second.setdefault(entry["second"], {})
+            bucket[entry["outcome"]] = bucket.get(entry["outcome"], 0) + entry["n"]
+        seconds = sorted(per_second)
+        result = {
+            "scenario": scenario, "label": label, "iteration": iteration, "method": method, "target": url,
+            "paths": paths, "connections": connections, "threads": self.args.threads, "duration_s": duration,
+            "keys": keys, "activity": activity, "started": wall_start, "ended": wall_end, "loadavg_before": load,
+            "loadavg_after": loadavg(),
+            "requests": summary["requests"], "rps": round(summary["requests"] / (summary["duration_us"] / 1e6), 1),
+            "latency_us": summary["latency_us"], "errors": summary["errors"], "outcomes": summary["outcomes"],
+            "per_second": [{"t": s - seconds[0], "epoch": s, **per_second[s]} for s in seconds] if seconds else [],
+            "probe": {"series": [{"t": s - (seconds[0] if seconds else s), "epoch": s, **probe_series[s]}
+                                 for s in sorted(probe_series)],
+                      "requests": probe_summary["requests"] if probe_summary else 0,
+                      "outcomes": probe_summary["outcomes"] if probe_summary else {},
+                      "latency_us": probe_summary["latency_us"] if probe_summary else None},
+            "cpu_pct_of_one_core": cpu, "quiet_wait": quiet, "redis_commands": redis_calls,
+            "node_threads": {"node": target_node, "groups": node_threads} if target_node else None,
+            "command": " ".join(main_cmd),
+        }
+        if profile_path:
+            result["profile"] = self.summarize_profile(scenario, profile_path)
+        if record:
+            self.results["runs"].append(result)
+        if label is not None:
+            lat = result["latency_us"]["percentiles"]
+            log(f"{label}: {result['rps']:,.0f} req/s, p50 {lat['50'] / 1000:.2f} ms, p99 {lat['99'] / 1000:.2f} ms, "
+                f"p99.9 {lat['99.9'] / 1000:.2f} ms, max {result['latency_us']['max'] / 1000:.1f} ms; "
+                f"outcomes {result['outcomes']}; errors {nonzero(result['errors'])}; load {load[0]:.2f}; "
+                f"cpu {compact_cpu(cpu)}" + (f"; node {target_node} threads " + ", ".join(
+                    f"{g['threads']} {g['pct_of_one_core']:.0f}% (busiest {g['busiest_single_thread_pct']:.0f}%)"
+                    for g in node_threads[:3]) if node_threads else ""))
+        return result
+
+    # ---- stream, drain and audit
+
+    def stream_backlog(self):
+        script = ("local total = 0 for _, s in ipairs(redis.call('SMEMBERS', KEYS[1])) do "
+                  "total = total + redis.call('XLEN', s) end return total")
+        return int(redis_cli("EVAL", script, 1, self.prefix + "sk:order-streams"))
+
+    def sold_in_db(self):
+        return int(psql(self.db, "SELECT coalesce(sum(stock - remaining), 0) FROM items") or 0)
+
+    def drain(self, iteration, consumers=None, batch_size=None, label="writer drain", scenario="drain"):
+        """Starts a worker-only node on the backlog the admissions left and measures orders/s to PostgreSQL."""
+        self.check_deadline()
+        backlog = self.stream_backlog()
+        sold_before = self.sold_in_db()
+        extra = []
+        if consumers:
+            extra.append(f"--seckill.worker.consumers={consumers}")
+        if batch_size:
+            extra.append(f"--seckill.worker.batch-size={batch_size}")
+        quiet = self.wait_quiet() if self.args.quiet_wait > 0 else None
+        log(f"{label}: {backlog:,} entries in the stream; starting a worker-only node")
+        load = loadavg()
+        samples = []
+        wall_start = time.time()
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                try:
+                    samples.append((time.time(), self.stream_backlog(), self.sold_in_db()))
+                except Exception:
+                    pass
+                stop.wait(0.5)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        worker = self.start_node("W", "worker", pool=4, extra=extra)
+        meter = CpuMeter({"worker": lambda: self.node_pid("W"), "redis-server": lambda: [self.redis_pid],
+                          "postgres": self.postgres_pids, "app-A": lambda: self.node_pid("A")})
+        meter.start()
+        threads_before, threads_started = thread_cpu(worker["proc"].pid), time.time()
+        deadline = time.monotonic() + self.args.drain_timeout
+        last_print = 0
+        while True:
+            time.sleep(0.5)
+            if samples and samples[-1][1] == 0 and samples[-1][2] > sold_before:
+                break
+            if worker["proc"].poll() is not None:
+                raise RuntimeError("worker exited during the drain; see app-W.log")
+            if time.monotonic() > deadline:
+                log(f"{label}: not drained after {self.args.drain_timeout} s")
+                break
+            if samples and not self.args.quiet and time.time() - last_print >= 2:
+                last_print = time.time()
+                t, left, sold = samples[-1]
+                print(f"    {label:<26} t={t - wall_start:>4.0f}s backlog {left:>9,}  written {sold - sold_before:>9,}",
+                      flush=True)
+        time.sleep(0.6)
+        stop.set()
+        sampler.join(5)
+        cpu = meter.stop()
+        worker_threads = thread_groups(threads_before, thread_cpu(worker["proc"].pid), time.time() - threads_started)
+        self.stop_node("W")
+        # Writing started at the first sample that shows progress; JVM start-up is not counted.
+        moving = [s for s in samples if s[2] > sold_before]
+        written = (moving[-1][2] - sold_before) if moving else 0
+        start_index = samples.index(moving[0]) - 1 if moving else 0
+        t0, _, sold0 = samples[max(start_index, 0)]
+        t1, left1, sold1 = moving[-1] if moving else samples[-1]
+        rate = (sold1 - sold0) / (t1 - t0) if moving and t1 > t0 else 0.0
+        series = []
+        for (ta, _, sa), (tb, lb, sb) in zip(samples, samples[1:]):
+            series.append({"t": round(tb - wall_start, 2), "orders_per_s": round((sb - sa) / (tb - ta), 1),
+                           "backlog": lb})
+        result = {"scenario": scenario, "label": label, "iteration": iteration, "backlog_before": backlog,
+                  "orders_written": written, "orders_per_s": round(rate, 1), "drained": bool(samples and samples[-1][1] == 0),
+                  "seconds_writing": round(t1 - t0, 2) if moving else None, "consumers": consumers or 1,
+                  "batch_size": batch_size or 500, "loadavg_before": load, "loadavg_after": loadavg(),
+                  "series": series, "cpu_pct_of_one_core": cpu, "worker_threads": worker_threads,
+                  "quiet_wait": quiet, "started": wall_start,
+                  "ended": time.time()}
+        self.results["runs"].append(result)
+        log(f"{label}: {written:,} orders in {result['seconds_writing']} s = {rate:,.0f} orders/s "
+            f"(backlog before {backlog:,}); load {load[0]:.2f}; cpu {compact_cpu(cpu)}; worker threads "
+            + ", ".join(f"{g['threads']} {g['pct_of_one_core']:.0f}%" for g in worker_threads[:3]))
+        return result
+
+    def audit(self, client_queued=None, full_ticket_scan=False):
+        """Invariants read straight from PostgreSQL and Redis (after the queue drained)."""
+        rows = json.loads(psql(self.db, """
+            SELECT coalesce(json_agg(x ORDER BY x.item_id), '[]') FROM (
+              SELECT i.activity_id, i.id AS item_id, i.stock, i.remaining, i.purchase_limit,
+                     (SELECT count(*) FROM orders o WHERE o.item_id = i.id) AS orders,
+                     (SELECT count(*) FROM (SELECT 1 FROM orders o WHERE o.item_id = i.id
+                        GROUP BY o.activity_id, o.item_id, o.user_id, o.slot HAVING count(*) > 1) d) AS duplicate_slots,
+                     (SELECT coalesce(max(c), 0) FROM (SELECT count(*) c FROM orders o WHERE o.item_id = i.id
+                        GROUP BY o.user_id) u) AS max_per_user
+              FROM items i) x"""))
+        by_activity = {}
+        problems = []
+        for row in rows:
+            activity = row["activity_id"]
+            redis_remaining = redis_cli("HGET", f"{self.prefix}sk:{{{activity}}}:stock", row["item_id"])
+            row["redis_remaining"] = int(redis_remaining) if redis_remaining else None
+            checks = {
+                "sold_le_stock": row["orders"] <= row["stock"],
+                "stock_conserved": row["stock"] == row["remaining"] + row["orders"],
+                "no_duplicate_slot": row["duplicate_slots"] == 0,
+                "limit_held": row["max_per_user"] <= row["purchase_limit"],
+                "redis_equals_db": row["redis_remaining"] == row["remaining"],
+            }
+            row["checks"] = checks
+            for name, ok in checks.items():
+                if not ok:
+                    problems.append(f"item {row['item_id']}: {name}")
+            by_activity.setdefault(activity, []).append(row)
+        backlog = self.stream_backlog()
+        pending = 0
+        for stream in redis_cli("SMEMBERS", self.prefix + "sk:order-streams").split():
+            try:
+                pending += int(redis_cli("XPENDING", stream, "order-writers").split()[0])
+            except (RuntimeError, ValueError, IndexError):
+                pass
+        if backlog or pending:
+            problems.append(f"queue not drained: {backlog} in streams, {pending} pending")
+        tickets = None
+        if full_ticket_scan:
+            tickets = self.scan_tickets()
+            for activity, states in tickets.items():
+                orders = sum(r["orders"] for r in by_activity.get(int(activity), []))
+                if states.get("Q", 0):
+                    problems.append(f"activity {activity}: {states['Q']} tickets still QUEUED")
+                if states.get("S", 0) != orders:
+                    problems.append(f"activity {activity}: {states.get('S', 0)} SUCCESS tickets vs {orders} orders")
+        client = {}
+        for activity, (queued, runs) in (client_queued or {}).items():
+            orders = sum(r["orders"] for r in by_activity.get(activity, []))
+            client[activity] = {"client_saw_202": queued, "orders_in_db": orders,
+                                "orders_minus_202": orders - queued, "load_runs": runs}
+            # wrk drops the answers still in flight when its time is up: at most one per connection
+            # (and the probe's one) per load run.
+            if not (queued <= orders <= queued + runs * (self.args.connections + 1)):
+                problems.append(f"activity {activity}: clients saw {queued} QUEUED, database has {orders} orders")
+        audit = {"at": time.time(), "items": rows, "stream_backlog": backlog, "pending": pending,
+                 "tickets": tickets, "client_vs_db": client, "problems": problems, "ok": not problems}
+        self.results["audits"].append(audit)
+        total_orders = sum(r["orders"] for r in rows)
+        log(f"audit: {len(rows)} items, {total_orders:,} orders, backlog {backlog}, pending {pending}"
+            + (f", tickets {tickets}" if tickets is not None else "")
+            + (" — all invariants hold" if not problems else f" — PROBLEMS: {problems}"))
+        return audit
+
+    def scan_tickets(self):
+        script = ("local r = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', 20000) local c = {} "
+                  "for _, k in ipairs(r[2]) do local v = redis.call('GET', k) "
+                  "local key = (string.match(k, '{(%d+)}') or '?') .. ':' .. (v and string.sub(v, 1, 1) or '?') "
+                  "c[key] = (c[key] or 0) + 1 end local out = {r[1]} "
+                  "for k, n in pairs(c) do table.insert(out, k .. '=' .. n) end return out")
+        cursor, states = "0", {}
+        while True:
+            out = redis_cli("EVAL", script, 0, cursor, self.prefix + "sk:{*}:ticket:*").split()
+            cursor = out[0]
+            for item in out[1:]:
+                key, n = item.split("=")
+                activity, state = key.split(":")
+                states.setdefault(activity, {})
+                states[activity][state] = states[activity].get(state, 0) + int(n)
+            if cursor == "0":
+                return states
+
+
+def commandstats_delta(before, after):
+    """Redis commands run between two INFO commandstats (the whole server: other users' commands too)."""
+    def parse(text):
+        stats = {}
+        for line in text.splitlines():
+            m = re.match(r"cmdstat_(\w+):calls=(\d+),usec=(\d+)", line)
+            if m:
+                stats[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+        return stats
+    a, b = parse(before), parse(after)
+    delta = {}
+    for name, (calls, usec) in b.items():
+        calls0, usec0 = a.get(name, (0, 0))
+        if calls - calls0 > 0:
+            delta[name] = {"calls": calls - calls0, "usec_per_call": round((usec - usec0) / (calls - calls0), 2)}
+    return dict(sorted(delta.items(), key=lambda kv: -kv[1]["calls"])[:8])
+
+
+def nonzero(d):
+    return {k: v for k, v in d.items() if v} or "none"
+
+
+def compact_cpu(cpu):
+    return ", ".join(f"{k} {v:.0f}%" for k, v in cpu.items() if v and k != "machine_busy_pct_of_all_cores") + \
+        f" (machine busy {cpu.get('machine_busy_pct_of_all_cores')}%)"
+
+
+def queued_of(result, single=False):
+    if not single and "client_202_all_attempts" in result:
+        return result["client_202_all_attempts"]
+    outcomes = result["outcomes"]
+    probe = result["probe"]["outcomes"] if result.get("probe") else {}
+    return int(outcomes.get("202", 0)) + int(probe.get("202", 0))
+
+
+# ---------------------------------------------------------------- the standard suite
+
+def suite(bench):
+    a = bench.args
+    bench.environment()
+    bench.setup()
+    bench.start_node("A", "api,admin")
+    if a.lb:
+        bench.start_node("B", "api")
+    if a.variant_arg:  # an A/B experiment: node V runs with extra settings, measured next to node A
+        bench.start_node("V", "api", extra=a.variant_arg)
+    bench.start_nginx()
+    bench.create_users(a.users)
+    items = a.items
+    ng, node_a = bench.nginx["port_static"], bench.nodes["A"]["port"]
+    client_queued = {}
+
+    def count(activity, result):
+        queued, runs = client_queued.get(activity["id"], (0, 0))
+        # A run measured again because the machine was busy made more than one wrk invocation.
+        client_queued[activity["id"]] = (queued + queued_of(result), runs + result.get("attempts", 1))
+
+    # Warm-up (not recorded): JIT, connection pools, caches.
+    warm = bench.create_activity("warm-up", 10_000_000, items, 100)
+    log(f"warm-up {a.warmup} s (ping, then purchases)")
+    bench.wrk(None, node_a, "GET", "/api/v1/ping", a.warmup, record=False, probe=False)
+    count(warm, bench.wrk(None, node_a, "POST", bench.purchase_paths(warm), a.warmup, record=False, probe=False))
+    if a.variant_arg:
+        count(warm, bench.wrk(None, bench.nodes["V"]["port"], "POST", bench.purchase_paths(warm), a.warmup,
+                              record=False, probe=False))
+    if a.lb:  # node B too, through the load balancer
+        count(warm, bench.wrk(None, bench.nginx["port_lb"], "POST", bench.purchase_paths(warm), a.warmup,
+                              record=False, probe=False))
+
+    for i in range(1, a.runs + 1):
+        log(f"===== run {i} of {a.runs} =====")
+        adm = bench.create_activity(f"admission-{i}", 10_000_000, items, 100)
+        # Fewer units than shoppers: the shoppers who got none meet SOLD_OUT, which sets the node's flag.
+        sold = bench.create_activity(f"sold-out-{i}", min(a.soldout_stock, a.users // 5), 1, 1)
+        lb = bench.create_activity(f"balanced-{i}", 10_000_000, items, 100) if a.lb else None
+        d = a.duration
+        bench.wrk("nginx return 200", ng, "GET", "/api/v1/ping", d, scenario="nginx", iteration=i)
+        bench.wrk("ping", node_a, "GET", "/api/v1/ping", d, scenario="ping", iteration=i)
+        count(adm, bench.wrk("admission", node_a, "POST", bench.purchase_paths(adm), d, scenario="admission",
+                             iteration=i, activity=adm["id"]))
+        if a.variant_arg:
+            node_v = bench.nodes["V"]["port"]
+            bench.wrk("ping (variant)", node_v, "GET", "/api/v1/ping", d, scenario="ping-variant", iteration=i)
+            count(adm, bench.wrk("admission (variant)", node_v, "POST", bench.purchase_paths(adm), d,
+                                 scenario="admission-variant", iteration=i, activity=adm["id"]))
+        # Sell the small stock out first (not measured), then the storm.
+        count(sold, bench.wrk(None, node_a, "POST", bench.purchase_paths(sold), 2, scenario="sell-out", iteration=i,
+                              activity=sold["id"], probe=False))
+        left = redis_cli("HGET", f"{bench.prefix}sk:{{{sold['id']}}}:stock", sold["items"][0])
+        if left != "0":
+            raise RuntimeError(f"sold-out activity still has {left} units after the sell-out phase")
+        count(sold, bench.wrk("sold-out storm", node_a, "POST", bench.purchase_paths(sold), d, scenario="soldout",
+                              iteration=i, activity=sold["id"]))
+        if a.variant_arg:
+            count(sold, bench.wrk("sold-out storm (variant)", bench.nodes["V"]["port"], "POST",
+                                  bench.purchase_paths(sold), d, scenario="soldout-variant", iteration=i,
+                                  activity=sold["id"]))
+        if a.soldout_without_keys:
+            count(sold, bench.wrk("sold-out storm, no keys", node_a, "POST", bench.purchase_paths(sold), d,
+                                  scenario="soldout-nokeys", iteration=i, activity=sold["id"], keys=False))
+        if lb:
+            count(lb, bench.wrk("1 node direct", node_a, "POST", bench.purchase_paths(lb), d, scenario="direct",
+                                iteration=i, activity=lb["id"]))
+            count(lb, bench.wrk("nginx -> 2 nodes", bench.nginx["port_lb"], "POST", bench.purchase_paths(lb), d,
+                                scenario="balanced", iteration=i, activity=lb["id"]))
+        if not a.drain:
+            continue
+        # The writer drain needs a long enough backlog: top it up through the real admission path.
+        fill_deadline = time.monotonic() + 60
+        while bench.stream_backlog() < a.drain_min and time.monotonic() < fill_deadline:
+            count(adm, bench.wrk(None, node_a, "POST", bench.purchase_paths(adm), 5, scenario="fill", iteration=i,
+                                 activity=adm["id"], probe=False))
+        bench.drain(i, consumers=a.drain_consumers, batch_size=a.drain_batch)
+        for spec in a.drain_variant:  # e.g. "consumers=2,batch=500": same backlog size, other settings
+            settings = dict(part.split("=") for part in spec.split(","))
+            fill_deadline = time.monotonic() + 60
+            while bench.stream_backlog() < max(a.drain_min, 1) and time.monotonic() < fill_deadline:
+                count(adm, bench.wrk(None, node_a, "POST", bench.purchase_paths(adm), 5, scenario="fill",
+                                     iteration=i, activity=adm["id"], probe=False))
+            bench.drain(i, consumers=int(settings.get("consumers", 1)), batch_size=int(settings.get("batch", 500)),
+                        label=f"writer drain {spec}", scenario=f"drain-variant {spec}")
+        bench.audit(client_queued)
+    if not a.drain:  # one drain at the end, so that the audit still sees every order written
+        bench.drain(a.runs, consumers=a.drain_consumers, batch_size=a.drain_batch, label="final drain",
+                    scenario="final-drain")
+    bench.audit(client_queued, full_ticket_scan=True)
+
+
+def sale(bench):
+    """One custom sale: U users, S stock per item, N items (1 = hot), C connections, D seconds."""
+    a = bench.args
+    bench.environment()
+    bench.setup()
+    bench.start_node("A", "api,admin")
+    bench.create_users(a.users)
+    node_a = bench.nodes["A"]["port"]
+    activity = bench.create_activity("sale", a.stock, a.items, a.limit)
+    warm = bench.create_activity("warm-up", 10_000_000, 1, 100)
+    log(f"warm-up {a.warmup} s")
+    queued = {warm["id"]: (queued_of(bench.wrk(None, node_a, "POST", bench.purchase_paths(warm), a.warmup,
+                                                record=False, probe=False)), 1)}
+    result = bench.wrk("sale", node_a, "POST", bench.purchase_paths(activity), a.duration, scenario="sale",
+                       iteration=1, activity=activity["id"])
+    queued[activity["id"]] = (queued_of(result), 1)
+    bench.drain(1, consumers=a.drain_consumers, batch_size=a.drain_batch)
+    bench.audit(queued, full_ticket_scan=True)
+
+
+# ---------------------------------------------------------------- summary lines, JSON and HTML
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def summarize(results):
+    runs = results["runs"]
+
+    def of(scenario):
+        return {r["iteration"]: r for r in runs if r.get("scenario") == scenario and not r.get("discarded")}
+
+    nginx, ping, adm, sold = of("nginx"), of("ping"), of("admission"), of("soldout")
+    nokeys, direct, balanced, drain, custom = of("soldout-nokeys"), of("direct"), of("balanced"), of("drain"), of("sale")
+
+    def ratio(a, b):
+        return round(a / b, 3) if a and b else None
+
+    def p99(r):
+        return r["latency_us"]["percentiles"]["99"] / 1000
+
+    lines, table = [], []
+
+    def scenario_line(name, runs_of, baselines):
+        if not runs_of:
+            return
+        its = sorted(runs_of)
+        rps = [runs_of[i]["rps"] for i in its]
+        row = {"scenario": name, "runs": len(its), "rps": rps, "median_rps": median(rps),
+               "median_p99_ms": median([p99(runs_of[i]) for i in its]),
+               "max_ms": max(runs_of[i]["latency_us"]["max"] / 1000 for i in its)}
+        text = f"{name:<22} {row['median_rps']:>9,.0f} req/s  p99 {row['median_p99_ms']:6.2f} ms"
+        for base_name, base in baselines:
+            ratios = [ratio(runs_of[i]["rps"], base[i]["rps"]) for i in its if i in base]
+            row[f"vs_{base_name}"] = ratios
+            row[f"median_vs_{base_name}"] = median(ratios)
+            base_rps = median([base[i]["rps"] for i in its if i in base])
+            if ratios:
+                text += f" | {base_name} {base_rps:,.0f} → {median(ratios):.2f}×"
+        text += f"   (runs: {', '.join(f'{r:,.0f}' for r in rps)})"
+        row["line"] = text
+        lines.append(text)
+        table.append(row)
+
+    scenario_line("nginx return 200", nginx, [])
+    scenario_line("ping", ping, [("nginx", nginx)])
+    scenario_line("admission", adm, [("ping", ping), ("nginx", nginx)])
+    scenario_line("sold-out storm", sold, [("ping", ping), ("nginx", nginx)])
+    scenario_line("sold-out, no keys", nokeys, [("ping", ping), ("nginx", nginx)])
+    scenario_line("ping (variant)", of("ping-variant"), [("ping", ping)])
+    scenario_line("admission (variant)", of("admission-variant"), [("admission", adm), ("ping", ping)])
+    scenario_line("sold-out (variant)", of("soldout-variant"), [("sold-out", sold), ("ping", ping)])
+    scenario_line("1 node direct", direct, [])
+    scenario_line("nginx -> 2 nodes", balanced, [("direct", direct), ("nginx", nginx)])
+    scenario_line("sale", custom, [])
+    if drain:
+        its = sorted(drain)
+        rates = [drain[i]["orders_per_s"] for i in its]
+        written = sum(drain[i]["orders_written"] for i in its)
+        ratios = [ratio(drain[i]["orders_per_s"], adm[i]["rps"]) for i in its if i in adm]
+        per_run = ", ".join(f"{drain[i]['orders_written']:,}" for i in its)
+        text = f"{'writer drain':<22} {median(rates):>9,.0f} orders/s over {written:,} orders ({per_run} per run)"
+        if ratios:
+            text += f" | admission {median([adm[i]['rps'] for i in its if i in adm]):,.0f} req/s → {median(ratios):.2f}×"
+        text += f"   (runs: {', '.join(f'{r:,.0f}' for r in rates)})"
+        lines.append(text)
+        table.append({"scenario": "writer drain", "runs": len(its), "orders_per_s": rates,
+                      "median_orders_per_s": median(rates), "orders_written": written,
+                      "median_vs_admission": median(ratios), "line": text})
+    for scenario in sorted({r["scenario"] for r in runs if r.get("scenario", "").startswith("drain-variant")}):
+        variant = of(scenario)
+        its = sorted(variant)
+        rates = [variant[i]["orders_per_s"] for i in its]
+        ratios = [ratio(variant[i]["orders_per_s"], drain[i]["orders_per_s"]) for i in its if i in drain]
+        text = (f"{scenario.replace('drain-variant ', 'drain '):<22} {median(rates):>9,.0f} orders/s"
+                + (f" | default drain {median([drain[i]['orders_per_s'] for i in its if i in drain]):,.0f} → "
+                   f"{median(ratios):.2f}×" if ratios else "") + f"   (runs: {', '.join(f'{r:,.0f}' for r in rates)})")
+        lines.append(text)
+        table.append({"scenario": scenario, "orders_per_s": rates, "median_orders_per_s": median(rates),
+                      "median_vs_default": median(ratios), "line": text})
+    gc = results.get("gc", {})
+    if gc:
+        windows = [(r["started"], r["ended"]) for r in runs
+                   if r.get("scenario") and r.get("label") and not r.get("discarded")]
+        for name, info in gc.items():
+            inside = [p[1] for p in info["pauses"] if any(a <= p[0] <= b for a, b in windows)]
+            info["max_ms_during_measured_runs"] = max(inside, default=0.0)
+            info["pauses_over_50ms"] = sum(1 for p in info["pauses"] if p[1] > 50)
+        text = "GC pauses: " + ", ".join(
+            f"node {n} max {g['max_ms']:.1f} ms overall, {g['max_ms_during_measured_runs']:.1f} ms during measured runs "
+            f"({g['count']} pauses, {g['pauses_over_50ms']} over 50 ms)" for n, g in sorted(gc.items()))
+        lines.append(text)
+    audits = results.get("audits", [])
+    if audits:
+        lines.append("audit: " + ("all invariants hold" if all(a["ok"] for a in audits)
+                                  else "PROBLEMS: " + "; ".join(p for a in audits for p in a["problems"])))
+    results["summary"] = {"lines": lines, "table": table}
+    return lines
+
+
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+
+
+def svg_chart(title, series, y_label, width=560, height=220):
+    """Line chart as inline SVG. series: [(name, [(x, y), ...])]."""
+    points = [p for _, pts in series for p in pts]
+    if not points:
+        return ""
+    max_x = max(p[0] for p in points) or 1
+    max_y = max(p[1] for p in points) or 1
+    left, right, top, bottom = 60, 10, 24, 30
+    w, h = width - left - right, height - top - bottom
+
+    def sx(x):
+        return left + w * x / max_x
+
+    def sy(y):
+        return top + h - h * y / max_y
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'font-family="sans-serif" font-size="11">',
+             f'<text x="{left}" y="14" font-weight="bold">{html.escape(title)}</text>',
+             f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#ccc"/>']
+    for k in range(5):
+        value = max_y * k / 4
+        y = sy(value)
+        parts.append(f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eee"/>')
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{human(value)}</text>')
+    parts.append(f'<text x="{left + w}" y="{height - 6}" text-anchor="end">{max_x:.0f} s</text>')
+    parts.append(f'<text x="{left}" y="{height - 6}">0</text>')
+    parts.append(f'<text x="{left + 30}" y="{height - 6}">{html.escape(y_label)}</text>')
+    legend_x = left + 8
+    for index, (name, pts) in enumerate(series):
+        color = COLORS[index % len(COLORS)]
+        if pts:
+            path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in pts)
+            parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.6" points="{path}"/>')
+        parts.append(f'<text x="{legend_x}" y="{top + 14 + 13 * index}" fill="{color}">{html.escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def human(value):
+    if value >= 1_000_000:
+        return f"{value / 1e6:.1f}M"
+    if value >= 1000:
+        return f"{value / 1000:.0f}k"
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
+def write_report(results, out):
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    env = results.get("environment", {})
+    rows = []
+    for key, value in env.items():
+        rows.append(f"<tr><th>{html.escape(key)}</th><td>{html.escape(str(value))}</td></tr>")
+    body = [f"<h1>seckill benchmark {html.escape(results['id'])}</h1>",
+            f"<p>Started {html.escape(results['started'])}; arguments <code>{html.escape(' '.join(results['argv']))}</code>.</p>",
+            "<h2>Summary</h2><pre>" + html.escape("\n".join(results.get("summary", {}).get("lines", []))) + "</pre>",
+            "<h2>Machine</h2><table>" + "".join(rows) + "</table>"]
+    body.append("<h2>Runs</h2>")
+    for run_ in results["runs"]:
+        if run_["scenario"].startswith("drain") or run_["scenario"] == "final-drain":
+            title = f"{run_['label']} #{run_['iteration']}: {run_['orders_per_s']:,.0f} orders/s, " \
+                    f"{run_['orders_written']:,} orders"
+            charts = [svg_chart("orders written per second", [("orders/s", [(p["t"], p["orders_per_s"]) for p in run_["series"]])], "orders/s"),
+                      svg_chart("stream backlog", [("entries", [(p["t"], p["backlog"]) for p in run_["series"]])], "entries")]
+            facts = {"backlog before": run_["backlog_before"], "seconds writing": run_["seconds_writing"],
+                     "worker threads (% of one core)": run_.get("worker_threads"),
+                     "load before": run_["loadavg_before"], "CPU % of one core": run_["cpu_pct_of_one_core"]}
+        else:
+            lat = run_["latency_us"]
+            name = run_["label"] or f"{run_['scenario']} (set-up, not a measured run)"
+            if run_.get("discarded"):
+                name += f" [discarded: {run_['discarded']}]"
+            title = (f"{name} #{run_['iteration']}: {run_['rps']:,.0f} req/s, p50 {lat['percentiles']['50'] / 1000:.2f} ms, "
+                     f"p99 {lat['percentiles']['99'] / 1000:.2f} ms, p99.9 {lat['percentiles']['99.9'] / 1000:.2f} ms, "
+                     f"max {lat['max'] / 1000:.1f} ms")
+            # The first and last wall-clock seconds are partial: left out of the chart (not of the totals).
+            full = run_["per_second"][1:-1] or run_["per_second"]
+            outcomes = sorted({k for p in full for k in p if k not in ("t", "epoch")})
+            series = [("total", [(p["t"], sum(v for k, v in p.items() if k not in ("t", "epoch"))) for p in full])]
+            if len(outcomes) > 1:
+                series += [(o, [(p["t"], p.get(o, 0)) for p in full]) for o in outcomes]
+            probe = run_["probe"]["series"]
+            charts = [svg_chart("throughput (responses per second, by outcome)", series, "req/s"),
+                      svg_chart("latency of a one-connection probe (ms)",
+                                [(name, [(p["t"], p[key] / 1000) for p in probe]) for name, key in
+                                 (("p50", "p50_us"), ("p99", "p99_us"), ("max", "max_us"))], "ms")]
+            facts = {"outcomes": run_["outcomes"], "errors": nonzero(run_["errors"]),
+                     "threads of the node (% of one core)": run_.get("node_threads"),
+                     "Redis commands": run_.get("redis_commands"),
+                     "latency percentiles (µs)": lat["percentiles"], "load before": run_["loadavg_before"],
+                     "CPU % of one core": run_["cpu_pct_of_one_core"], "command": run_["command"]}
+        body.append(f"<h3>{html.escape(title)}</h3>" + "".join(charts))
+        body.append("<table>" + "".join(f"<tr><th>{html.escape(k)}</th><td><code>{html.escape(str(v))}</code></td></tr>"
+                                        for k, v in facts.items()) + "</table>")
+    body.append("<h2>GC pauses</h2><table>")
+    for name, info in sorted(results.get("gc", {}).items()):
+        body.append(f"<tr><th>node {html.escape(name)}</th><td>{info['count']} pauses, max {info['max_ms']:.1f} ms, "
+                    f"total {info['total_ms']:.0f} ms</td></tr>")
+    body.append("</table><h2>Invariant audits</h2>")
+    for audit in results.get("audits", []):
+        body.append(f"<p><b>{'OK' if audit['ok'] else 'PROBLEMS'}</b> — backlog {audit['stream_backlog']}, pending "
+                    f"{audit['pending']}, tickets {html.escape(str(audit['tickets']))}, client vs database "
+                    f"{html.escape(str(audit['client_vs_db']))} {html.escape(str(audit['problems']))}</p>")
+        body.append("<table><tr><th>activity</th><th>item</th><th>stock</th><th>orders</th><th>DB remaining</th>"
+                    "<th>Redis remaining</th><th>max per user</th><th>duplicate slots</th></tr>")
+        for row in audit["items"]:
+            body.append(f"<tr><td>{row['activity_id']}</td><td>{row['item_id']}</td><td>{row['stock']:,}</td>"
+                        f"<td>{row['orders']:,}</td><td>{row['remaining']:,}</td><td>{row['redis_remaining']}</td>"
+                        f"<td>{row['max_per_user']}</td><td>{row['duplicate_slots']}</td></tr>")
+        body.append("</table>")
+    page = ("<!doctype html><html><head><meta charset='utf-8'><title>seckill benchmark</title><style>"
+            "body{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}"
+            "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 6px;"
+            "text-align:left;font-size:12px;vertical-align:top}code{font-size:11px}svg{margin-right:8px}"
+            "pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}</style></head><body>"
+            + "\n".join(body) + "</body></html>")
+    with open(os.path.join(out, "report.html"), "w") as f:
+        f.write(page)
+
+
+def markdown(results):
+    """Markdown tables of one results.json, for docs/benchmarks.md."""
+    out = []
+    env = results.get("environment", {})
+    out.append(f"Run `{results['id']}` started {results['started']}, `{' '.join(results['argv'])}`; "
+               f"{env.get('nproc')} cores ({env.get('cpu_model')}), {env.get('java')}, {env.get('wrk')}, "
+               f"{env.get('nginx')}, Redis {env.get('redis')}, PostgreSQL {env.get('postgresql')}.\n")
+    out.append("```\n" + "\n".join(results.get("summary", {}).get("lines", [])) + "\n```\n")
+    out.append("| run | scenario | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | outcomes | load (1 min) | "
+               "others' CPU | node threads (% of a core) |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results["runs"]:
+        if r.get("scenario", "").startswith("drain") or r.get("scenario") == "final-drain" or not r.get("label"):
+            continue
+        lat = r["latency_us"]
+        pct = lat["percentiles"]
+        threads = (r.get("node_threads") or {}).get("groups") or []
+        threads_text = ", ".join(f"{g['threads']} {g['pct_of_one_core']:.0f}" for g in threads[:3])
+        flag = " (discarded)" if r.get("discarded") else ""
+        out.append(f"| {r['iteration']} | {r['label']}{flag} | {r['rps']:,.0f} | {pct['50'] / 1000:.2f} | "
+                   f"{pct['90'] / 1000:.2f} | {pct['99'] / 1000:.2f} | {pct['99.9'] / 1000:.2f} | {lat['max'] / 1000:.1f} | "
+                   f"{', '.join(f'{k} {v:,}' for k, v in r['outcomes'].items())} | {r['loadavg_before'][0]:.2f} | "
+                   f"{r['cpu_pct_of_one_core'].get('others', 0):.0f}% | {threads_text} |")
+    drains = [r for r in results["runs"] if r.get("scenario", "").startswith("drain")]
+    if drains:
+        out.append("\n| run | drain | backlog | orders written | seconds | orders/s | load (1 min) | others' CPU | "
+                   "worker / PostgreSQL CPU (% of a core) | writer threads |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
+        for r in drains:
+            cpu = r["cpu_pct_of_one_core"]
+            threads = ", ".join(f"{g['threads']} {g['pct_of_one_core']:.0f}" for g in (r.get("worker_threads") or [])[:3])
+            out.append(f"| {r['iteration']} | {r['label']} | {r['backlog_before']:,} | {r['orders_written']:,} | {r['seconds_writing']} | "
+                       f"{r['orders_per_s']:,.0f} | {r['loadavg_before'][0]:.2f} | {cpu.get('others', 0):.0f}% | "
+                       f"{cpu.get('worker', 0):.0f} / {cpu.get('postgres', 0):.0f} | {threads} |")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["suite", "sale", "markdown"])
+    parser.add_argument("results", nargs="?", help="results.json (markdown command)")
+    parser.add_argument("--smoke", action="store_true", help="a few seconds per scenario, one run, few users")
+    parser.add_argument("--runs", type=int, default=3, help="iterations of the suite (each scenario once per run)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measured load run")
+    parser.add_argument("--warmup", type=int, default=8, help="seconds of unrecorded warm-up")
+    parser.add_argument("--users", "-u", type=int, default=10000, help="shoppers created and logged in")
+    parser.add_argument("--stock", "-s", type=int, default=1000, help="units per item (sale command)")
+    parser.add_argument("--items", type=int, default=1, help="items per activity: 1 = one hot item, more = spread")
+    parser.add_argument("--limit", type=int, default=1, help="per-user limit (sale command)")
+    parser.add_argument("--connections", "-c", type=int, default=64)
+    parser.add_argument("--threads", "-t", type=int, default=1, help="wrk threads")
+    parser.add_argument("--soldout-stock", type=int, default=1000)
+    parser.add_argument("--soldout-without-keys", action="store_true",
+                        help="also run the sold-out storm without Idempotency-Key headers")
+    parser.add_argument("--no-lb", dest="lb", action="store_false", help="skip the nginx -> 2 nodes scenario")
+    parser.add_argument("--no-drain", dest="drain", action="store_false",
+                        help="no writer drain per run (one unmeasured drain at the end, for the audit)")
+    parser.add_argument("--drain-min", type=int, default=200_000, help="entries in the stream before a drain")
+    parser.add_argument("--drain-consumers", type=int, default=None)
+    parser.add_argument("--drain-batch", type=int, default=None)
+    parser.add_argument("--drain-timeout", type=int, default=240)
+    parser.add_argument("--drain-variant", action="append", default=[],
+                        help="after each drain, refill and drain again with other settings, e.g. "
+                             "'consumers=2,batch=500' (repeatable)")
+    parser.add_argument("--probe-interval-ms", type=int, default=5)
+    parser.add_argument("--quiet-wait", type=int, default=90,
+                        help="before each measured run, wait up to this many seconds for a quiet machine (0: never)")
+    parser.add_argument("--quiet-cpu", type=float, default=25,
+                        help="'quiet': other people's processes use less than this %% of one core")
+    parser.add_argument("--busy-cpu", type=float, default=40,
+                        help="a run during which others used more than this %% of one core is measured again")
+    parser.add_argument("--retry-busy", type=int, default=2, help="how many times a busy run is measured again")
+    parser.add_argument("--setup-threads", type=int, default=12)
+    parser.add_argument("--java", default=os.environ.get("BENCH_JAVA", "java"))
+    parser.add_argument("--jar", default=os.path.join(REPO, "target", "seckill-0.1.0-SNAPSHOT.jar"))
+    parser.add_argument("--heap", default="512m")
+    parser.add_argument("--jvm-opt", action="append", default=[], help="extra JVM option (repeatable)")
+    parser.add_argument("--app-arg", action="append", default=[], help="extra application argument for every node")
+    parser.add_argument("--variant-arg", action="append", default=[],
+                        help="start node V with this extra argument (repeatable) and measure ping, admission and the "
+                             "sold-out storm on it next to node A in every run: an A/B test of a setting")
+    parser.add_argument("--out", help="output directory (default bench/results/<time>)")
+    parser.add_argument("--max-minutes", type=float, default=40, help="abort (and clean up) after this long")
+    parser.add_argument("--quiet", action="store_true", help="no per-second progress lines")
+    parser.add_argument("--profile", action="store_true",
+                        help="record JFR on node A during the first run's ping, admission and sold-out storm")
+    args = parser.parse_args()
+    if args.command == "markdown":
+        with open(args.results) as f:
+            results = json.load(f)
+        summarize(results)
+        print(markdown(results))
+        return
+    if args.smoke:
+        args.runs, args.duration, args.warmup = 1, 3, 3
+        args.users = min(args.users, 1000)
+        args.drain_min = 0
+        args.max_minutes = min(args.max_minutes, 10)
+        args.quiet_wait = 0
+        args.retry_busy = 0
+    bench = Bench(args)
+    atexit.register(bench.cleanup)
+
+    def interrupted(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGHUP, interrupted)
+    failed = None
+    try:
+        (suite if args.command == "suite" else sale)(bench)
+    except BaseException as ex:  # report what was measured, then clean up
+        failed = f"{type(ex).__name__}: {ex}"
+        log(f"FAILED: {failed}")
+    finally:
+        for name in list(bench.nodes):
+            bench.stop_node(name)
+        bench.results["failed"] = failed
+        bench.results["ended"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+        bench.results["loadavg_at_end"] = loadavg()
+        lines = summarize(bench.results)
+        write_report(bench.results, bench.out)
+        bench.cleanup()
+        print()
+        for line in lines:
+            print(line)
+        print(f"\nresults: {os.path.join(bench.out, 'results.json')}\nreport:  {os.path.join(bench.out, 'report.html')}")
+    sys.exit(1 if failed or not all(a["ok"] for a in bench.results["audits"]) else 0)
+
+
+if __name__ == "__main__":
+    main()
