@@ -19,7 +19,10 @@ import org.springframework.stereotype.Component;
  * <p>
  * Without the pause, the socket closes at the same moment readiness changes: a balancer
  * with active checks (HAProxy) learns of the stop only from refused connections, and a
- * request already sent on a pooled connection can meet the close.
+ * request already sent on a pooled connection can meet the close. During the pause every
+ * response also closes its connection ({@link DrainingConnections}), so a balancer
+ * without active checks (nginx) holds no idle connection to this node by the time it
+ * stops.
  */
 @Component
 class TrafficDrain implements SmartLifecycle {
@@ -40,6 +43,8 @@ class TrafficDrain implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile boolean draining;
+
 	TrafficDrain(ShutdownSettings settings, Roles roles, ApplicationEventPublisher events) {
 		this.settings = settings;
 		this.roles = roles;
@@ -57,6 +62,7 @@ class TrafficDrain implements SmartLifecycle {
 			return;
 		}
 		this.running = false;
+		this.draining = true;
 		long delay = this.settings.preStopDelay().toMillis();
 		if (!this.roles.api() || delay <= 0) {
 			return;
@@ -72,6 +78,11 @@ class TrafficDrain implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** Whether this node is on its way out: set when a stop was asked for. */
+	boolean draining() {
+		return this.draining;
 	}
 
 	@Override
