@@ -15,6 +15,7 @@
 #   --api N / --workers M    API nodes and worker nodes [3 / 2]
 #   --port P|auto            the balancer's port on 127.0.0.1 [8080]; auto picks a free one
 #   --balance least_conn|hash  least connections, or consistent hash on the Authorization header
+#   --weights 2,1,1          relative weights of the API nodes at the balancer [all 1]
 #   --ip-rate R              per-client-IP request rate allowed by the balancer, per second [500]
 #   --pg auto|machine|own    PostgreSQL: the machine's 127.0.0.1:5432 (auto: when reachable) or a
 #                            throwaway server from Debian's binaries under the state directory [auto]
@@ -95,7 +96,14 @@ java_bin() {
   fi
 }
 
-find_jar() { ls -t "$ROOT"/target/seckill-*.jar 2>/dev/null | grep -v -e '-sources' -e '\.original' | head -1; }
+find_jar() {
+  local jar newest=""
+  for jar in "$ROOT"/target/seckill-*.jar; do
+    [[ -f $jar && $jar != *-sources.jar && $jar != *-javadoc.jar ]] || continue
+    [[ -z $newest || $jar -nt $newest ]] && newest=$jar
+  done
+  echo "$newest"
+}
 
 build_jar() {
   log "building the jar (./mvnw -q -DskipTests package)"
@@ -599,7 +607,7 @@ cmd_down() {
     source "$STATE/state.env"
   fi
   [[ -f $STATE/lb.kind ]] && stop_lb
-  local name pids=()
+  local name pid
   if [[ -f $STATE/nodes ]]; then
     while read -r name _; do
       if pid=$(pid_of "$name"); then kill -TERM "$pid" 2>/dev/null || true; fi
@@ -688,7 +696,7 @@ main() {
     redis-primary) load_state; redis_primary ;;
     redis-kill-primary) cmd_redis_kill_primary ;;
     env) load_state; cat "$STATE/state.env"; echo "NODES=\"$(tr '\n' ',' <"$STATE/nodes")\"" ;;
-    *) sed -n '2,37p' "$0"; exit 2 ;;
+    *) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 2 ;;
   esac
 }
 
