@@ -1,0 +1,703 @@
+#!/usr/bin/env bash
+# A seckill cluster on one machine: N API nodes and M workers (the same jar with different roles),
+# a load balancer (nginx or HAProxy) on 127.0.0.1:8080, its own Redis (a primary, a replica and three
+# Sentinels with --ha) and PostgreSQL (a database of its own on the machine's server, or a throwaway
+# server of its own). Everything it starts is recorded by PID under the state directory; `down` stops
+# exactly those processes and removes the directory. It never touches the machine's Redis on 6379.
+#
+#   deploy/local/cluster.sh up [options]     start (builds the jar when target/ has none)
+#   deploy/local/cluster.sh status           processes, ports, readiness, Redis primary
+#   deploy/local/cluster.sh down             stop everything it started, drop its database, clean up
+#
+# Options of `up` (defaults in brackets):
+#   --lb nginx|haproxy       the load balancer [nginx]
+#   --ha                     Redis primary + replica + 3 Sentinels instead of one Redis
+#   --api N / --workers M    API nodes and worker nodes [3 / 2]
+#   --port P|auto            the balancer's port on 127.0.0.1 [8080]; auto picks a free one
+#   --balance least_conn|hash  least connections, or consistent hash on the Authorization header
+#   --weights 2,1,1          relative weights of the API nodes at the balancer [all 1]
+#   --ip-rate R              per-client-IP request rate allowed by the balancer, per second [500]
+#   --pg auto|machine|own    PostgreSQL: the machine's 127.0.0.1:5432 (auto: when reachable) or a
+#                            throwaway server from Debian's binaries under the state directory [auto]
+#   --db NAME                database to create on the machine's server [seckill_cluster]
+#   --admin-password PW      bootstrap admin password [random, shown by up and status]
+#   --password-strength N    BCrypt rounds for shoppers [10]
+#   --no-demo                do not seed the demo sale
+#   --app-arg ARG            one more argument for every node (repeatable), e.g.
+#                            --app-arg --seckill.worker.claim-after=3s
+#   --heap SIZE              -Xmx of each node [384m]
+#   --build                  rebuild the jar first (./mvnw -q -DskipTests package)
+#
+# Commands used by the drills (deploy/drills/), also handy by hand:
+#   node start|stop|kill NAME   start again / SIGTERM and wait / SIGKILL one node (api1, worker2, ...)
+#   lb nginx|haproxy            replace the running balancer by the other one, same port
+#   pg stop|start               stop or start the throwaway PostgreSQL (--pg own only)
+#   redis-primary               host:port of the current Redis primary (asks the Sentinels with --ha)
+#   redis-kill-primary          SIGKILL the current Redis primary
+#   env                         the cluster's settings as KEY=VALUE lines
+#
+# The state directory is $SECKILL_CLUSTER_DIR, default /tmp/seckill-cluster; several clusters can run
+# side by side with different directories and --port auto.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STATE=${SECKILL_CLUSTER_DIR:-/tmp/seckill-cluster}
+DEPLOY=$ROOT/deploy
+SENTINEL_MASTER=seckill
+
+log() { printf '[cluster] %s\n' "$*" >&2; }
+die() { printf '[cluster] error: %s\n' "$*" >&2; exit 1; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A port nobody listens on, below the kernel's ephemeral range (32768+), not handed out before here.
+free_port() {
+  local p
+  for _ in $(seq 1 500); do
+    p=$((20000 + RANDOM % 12000))
+    if ! port_open "$p" && ! grep -qx "$p" "$STATE/ports" 2>/dev/null; then
+      echo "$p" >>"$STATE/ports"
+      echo "$p"
+      return
+    fi
+  done
+  die "no free port found"
+}
+
+# Installs Debian packages that are missing; keeps their services from starting (policy-rc.d 101),
+# since the packaged defaults would listen on 80/6379/26379/5432.
+APT_UPDATED=0
+ensure_packages() {
+  local missing=()
+  while (($#)); do
+    command -v "$1" >/dev/null 2>&1 || [[ -x "$1" ]] || missing+=("$2")
+    shift 2
+  done
+  ((${#missing[@]})) || return 0
+  [[ $(id -u) == 0 ]] || die "missing ${missing[*]}; install them (apt-get install ${missing[*]})"
+  log "installing ${missing[*]}"
+  local policy_added=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_added=1
+  fi
+  if ((APT_UPDATED == 0)); then apt-get update -qq >/dev/null && APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  ((policy_added)) && rm -f /usr/sbin/policy-rc.d
+  return 0
+}
+
+java_bin() {
+  if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
+    echo /usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+  elif [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then
+    echo "$JAVA_HOME/bin/java"
+  else
+    command -v java || die "no java found"
+  fi
+}
+
+find_jar() {
+  local jar newest=""
+  for jar in "$ROOT"/target/seckill-*.jar; do
+    [[ -f $jar && $jar != *-sources.jar && $jar != *-javadoc.jar ]] || continue
+    [[ -z $newest || $jar -nt $newest ]] && newest=$jar
+  done
+  echo "$newest"
+}
+
+build_jar() {
+  log "building the jar (./mvnw -q -DskipTests package)"
+  local home=${JAVA_HOME:-}
+  [[ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]] && home=/usr/lib/jvm/temurin-25-jdk-amd64
+  (cd "$ROOT" && JAVA_HOME=$home ./mvnw -q -B -DskipTests package >"$STATE/logs/build.log" 2>&1) ||
+    die "build failed, see $STATE/logs/build.log"
+}
+
+# ---- state ---------------------------------------------------------------------------------------
+
+load_state() {
+  [[ -f $STATE/state.env ]] || die "no cluster under $STATE (run: $0 up)"
+  # shellcheck disable=SC1091
+  source "$STATE/state.env"
+}
+
+save_var() { printf '%s=%q\n' "$1" "$2" >>"$STATE/state.env"; }
+
+# Starts NAME in the background from the command in $STATE/cmd/NAME.sh; records its PID and a marker
+# that must appear in its command line before anything signals that PID later.
+launch() {
+  local name=$1 marker=$2
+  setsid bash "$STATE/cmd/$name.sh" >>"$STATE/logs/$name.log" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid $marker" >"$STATE/pids/$name.pid"
+  # Until bash has exec'd the program (and it has set its process title) the marker is not there yet.
+  for _ in $(seq 1 100); do
+    [[ -d /proc/$pid ]] || return 0
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker" && return 0
+    sleep 0.05
+  done
+}
+
+write_cmd() { # NAME ARGV...
+  local name=$1
+  shift
+  {
+    echo '#!/usr/bin/env bash'
+    printf 'exec'
+    printf ' %q' "$@"
+    echo
+  } >"$STATE/cmd/$name.sh"
+}
+
+pid_of() { # prints the PID if NAME's recorded process is alive and still ours
+  local file=$STATE/pids/$1.pid pid marker
+  [[ -f $file ]] || return 1
+  read -r pid marker <"$file"
+  [[ -d /proc/$pid ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker" || return 1
+  echo "$pid"
+}
+
+signal_and_wait() { # NAME SIGNAL SECONDS
+  local name=$1 sig=$2 secs=$3 pid
+  pid=$(pid_of "$name") || { rm -f "$STATE/pids/$name.pid"; return 0; }
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for _ in $(seq 1 $((secs * 10))); do
+    [[ -d /proc/$pid ]] || break
+    sleep 0.1
+  done
+  if [[ -d /proc/$pid ]]; then
+    log "$name (pid $pid) still running after ${secs}s: SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.2
+  fi
+  rm -f "$STATE/pids/$name.pid"
+}
+
+http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null || true; }
+
+wait_ready() { # NAME PORT SECONDS
+  local name=$1 port=$2 secs=$3
+  for _ in $(seq 1 $((secs * 2))); do
+    [[ $(http_status "http://127.0.0.1:$port/actuator/health/readiness") == 200 ]] && return 0
+    pid_of "$name" >/dev/null || die "$name exited while starting; see $STATE/logs/$name.log"
+    sleep 0.5
+  done
+  die "$name not ready after ${secs}s; see $STATE/logs/$name.log"
+}
+
+# ---- Redis ---------------------------------------------------------------------------------------
+
+start_redis() { # NAME PORT [replicaof-port]
+  local name=$1 port=$2 primary=${3:-}
+  mkdir -p "$STATE/redis/$name"
+  # noeviction: the stream and the tickets must never be evicted. AOF every second: a restarted
+  # Redis keeps its queue. Logs go to stdout, which launch() sends to logs/NAME.log.
+  local args=(redis-server --port "$port" --bind 127.0.0.1 --protected-mode yes --daemonize no
+    --dir "$STATE/redis/$name" --save '' --appendonly yes --appendfsync everysec
+    --maxmemory-policy noeviction --logfile '')
+  [[ -n $primary ]] && args+=(--replicaof 127.0.0.1 "$primary")
+  write_cmd "$name" "${args[@]}"
+  echo "$name $port" >>"$STATE/services"
+  launch "$name" ":$port"
+}
+
+start_sentinel() { # NAME PORT PRIMARY_PORT
+  local name=$1 port=$2 primary=$3
+  mkdir -p "$STATE/redis/$name"
+  # Sentinel rewrites its configuration file (it records the current primary), so each has its own.
+  cat >"$STATE/redis/$name/sentinel.conf" <<EOF
+port $port
+bind 127.0.0.1
+daemonize no
+dir $STATE/redis/$name
+logfile ""
+sentinel monitor $SENTINEL_MASTER 127.0.0.1 $primary 2
+sentinel down-after-milliseconds $SENTINEL_MASTER 1500
+sentinel failover-timeout $SENTINEL_MASTER 10000
+sentinel parallel-syncs $SENTINEL_MASTER 1
+EOF
+  write_cmd "$name" redis-sentinel "$STATE/redis/$name/sentinel.conf"
+  echo "$name $port" >>"$STATE/services"
+  launch "$name" ":$port"
+}
+
+wait_redis() { # PORT
+  for _ in $(seq 1 100); do
+    [[ $(redis-cli -p "$1" ping 2>/dev/null) == PONG ]] && return 0
+    sleep 0.1
+  done
+  die "Redis on $1 did not answer"
+}
+
+redis_primary() {
+  if [[ $HA == 1 ]]; then
+    local s addr
+    for s in $SENTINEL_PORTS; do
+      addr=$(redis-cli -p "$s" sentinel get-master-addr-by-name "$SENTINEL_MASTER" 2>/dev/null | paste -sd: -)
+      [[ -n $addr && $addr != *ERR* ]] && { echo "$addr"; return 0; }
+    done
+    return 1
+  else
+    echo "127.0.0.1:$REDIS_PORT"
+  fi
+}
+
+setup_redis() {
+  ensure_packages redis-server redis-server redis-cli redis-tools
+  if [[ $HA == 1 ]]; then
+    ensure_packages redis-sentinel redis-sentinel
+    local p1 p2 s ports=()
+    p1=$(free_port)
+    p2=$(free_port)
+    start_redis redis1 "$p1"
+    wait_redis "$p1"
+    start_redis redis2 "$p2" "$p1"
+    wait_redis "$p2"
+    for i in 1 2 3; do
+      s=$(free_port)
+      ports+=("$s")
+      start_sentinel "sentinel$i" "$s" "$p1"
+    done
+    save_var REDIS_PORTS "$p1 $p2"
+    save_var SENTINEL_PORTS "${ports[*]}"
+    save_var REDIS_NAMES "redis1 redis2"
+    # Failover needs the replica in sync and each Sentinel to know the other two (hello messages
+    # every 2 s); the drills kill the primary only after that.
+    log "waiting for the replica and the Sentinels to find each other"
+    for _ in $(seq 1 200); do
+      local ok=1
+      redis-cli -p "$p2" info replication 2>/dev/null | grep -q 'master_link_status:up' || ok=0
+      for s in "${ports[@]}"; do
+        redis-cli -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
+          grep -qP '^num-other-sentinels\t2$' || ok=0
+        redis-cli -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
+          grep -qP '^num-slaves\t1$' || ok=0
+      done
+      ((ok)) && break
+      sleep 0.2
+    done
+    ((ok)) || die "Sentinels did not converge; see $STATE/logs/sentinel*.log"
+    local nodes=""
+    for s in "${ports[@]}"; do nodes+="${nodes:+,}127.0.0.1:$s"; done
+    save_var REDIS_APP_ARGS "--spring.data.redis.sentinel.master=$SENTINEL_MASTER --spring.data.redis.sentinel.nodes=$nodes"
+  else
+    local p
+    p=$(free_port)
+    start_redis redis1 "$p"
+    wait_redis "$p"
+    save_var REDIS_PORT "$p"
+    save_var REDIS_PORTS "$p"
+    save_var REDIS_NAMES "redis1"
+    save_var REDIS_APP_ARGS "--spring.data.redis.url=redis://127.0.0.1:$p"
+  fi
+}
+
+# ---- PostgreSQL ----------------------------------------------------------------------------------
+
+machine_pg_usable() {
+  port_open 5432 && psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -tAc 'select 1' >/dev/null 2>&1
+}
+
+pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [[ -n $dir ]] || return 1
+  echo "$dir"
+}
+
+as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+own_pg_ctl() { # ARGS... (runs pg_ctl on the throwaway server)
+  as_postgres "$PG_BIN/pg_ctl" -D "$STATE/pg/data" -l "$STATE/logs/postgres.log" "$@"
+}
+
+setup_postgres() {
+  ensure_packages psql postgresql-client
+  local mode=$PG_MODE
+  if [[ $mode == auto ]]; then
+    if machine_pg_usable; then mode=machine; else mode=own; fi
+  fi
+  if [[ $mode == machine ]]; then
+    machine_pg_usable || die "the machine's PostgreSQL at 127.0.0.1:5432 is not reachable (use --pg own)"
+    if [[ -n $(psql -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='$DB_NAME'") ]]; then
+      die "database $DB_NAME already exists on 127.0.0.1:5432; drop it or choose --db"
+    fi
+    psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DB_NAME" >/dev/null
+    save_var PG_MODE machine
+    save_var PG_PORT 5432
+  else
+    if ! PG_BIN=$(pg_bin); then
+      ensure_packages /usr/lib/postgresql/15/bin/initdb postgresql
+      PG_BIN=$(pg_bin) || die "no PostgreSQL server binaries (apt-get install postgresql)"
+    fi
+    local port
+    port=$(free_port)
+    mkdir -p "$STATE/pg/data"
+    [[ $(id -u) == 0 ]] && chown -R postgres: "$STATE/pg" "$STATE/logs"
+    as_postgres "$PG_BIN/initdb" -D "$STATE/pg/data" -U postgres -A trust --no-sync >"$STATE/logs/initdb.log" 2>&1 ||
+      die "initdb failed, see $STATE/logs/initdb.log"
+    cat >>"$STATE/pg/data/postgresql.conf" <<EOF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$STATE/pg'
+max_connections = 100
+shared_buffers = 64MB
+EOF
+    save_var PG_MODE own
+    save_var PG_PORT "$port"
+    save_var PG_BIN "$PG_BIN"
+    own_pg_ctl -w -t 60 start >/dev/null || die "PostgreSQL did not start, see $STATE/logs/postgres.log"
+    psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE $DB_NAME" >/dev/null
+  fi
+}
+
+# ---- app nodes -----------------------------------------------------------------------------------
+
+node_port() { sed -n "s/^$1 //p" "$STATE/nodes"; }
+
+write_node_cmd() { # NAME PORT ROLES
+  local name=$1 port=$2 roles=$3
+  local args=("$JAVA" "-Xmx$HEAP" -XX:+ExitOnOutOfMemoryError -jar "$JAR"
+    "--server.port=$port" --server.address=127.0.0.1 --seckill.embedded=never
+    "--seckill.roles=$roles"
+    "--spring.datasource.url=jdbc:postgresql://127.0.0.1:$PG_PORT/$DB_NAME?user=postgres"
+    "--seckill.security.token-secret=$TOKEN_SECRET"
+    "--seckill.security.bootstrap-admin.password=$ADMIN_PASSWORD"
+    "--seckill.security.password-strength=$PASSWORD_STRENGTH"
+    "--seckill.demo.enabled=$DEMO")
+  # shellcheck disable=SC2206
+  args+=($REDIS_APP_ARGS)
+  if [[ $roles == api* ]]; then
+    # The balancer's health check asks this node's own readiness only: a Redis or database outage
+    # hits every node alike, and taking them all out of rotation would turn the app's 503 (with
+    # Retry-After, and purchases still admitted during a database outage) into the balancer's.
+    # The pre-stop delay lets the check see REFUSING_TRAFFIC before the socket closes.
+    args+=(--management.endpoint.health.group.readiness.include=readinessState
+      --seckill.shutdown.pre-stop-delay=2s
+      --spring.datasource.hikari.maximum-pool-size=4 --spring.datasource.hikari.minimum-idle=1)
+  else
+    args+=(--spring.datasource.hikari.maximum-pool-size=4 --spring.datasource.hikari.minimum-idle=1)
+  fi
+  # shellcheck disable=SC2206
+  args+=(${APP_ARGS:-})
+  write_cmd "$name" "${args[@]}"
+}
+
+start_node() { launch "$1" "--server.port=$(node_port "$1")"; }
+
+# ---- load balancer -------------------------------------------------------------------------------
+
+render() { # TEMPLATE OUT KEY=VALUE...
+  local template=$1 out=$2 content kv
+  shift 2
+  content=$(<"$template")
+  for kv in "$@"; do content=${content//"{{${kv%%=*}}}"/${kv#*=}}; done
+  if grep -o '{{[A-Z_]*}}' <<<"$content" | head -1 | grep -q .; then
+    die "$template: placeholder left unrendered: $(grep -o '{{[A-Z_]*}}' <<<"$content" | head -1)"
+  fi
+  printf '%s\n' "$content" >"$out"
+}
+
+start_lb() { # nginx|haproxy
+  local kind=$1 servers="" name port i=0
+  mkdir -p "$STATE/lb"
+  local weights=()
+  IFS=, read -r -a weights <<<"${WEIGHTS:-}"
+  if [[ $kind == nginx ]]; then
+    ensure_packages nginx nginx
+    for name in $API_NAMES; do
+      port=$(node_port "$name")
+      servers+="${servers:+$'\n    '}server 127.0.0.1:$port weight=${weights[$i]:-1} max_fails=3 fail_timeout=5s;  # $name"
+      i=$((i + 1))
+    done
+    local balance='least_conn;'
+    [[ $BALANCE == hash ]] && balance='hash $http_authorization consistent;'
+    mkdir -p "$STATE/lb/temp"
+    render "$DEPLOY/nginx/seckill.conf.template" "$STATE/lb/nginx.conf" \
+      "USER_DIRECTIVE=user $(id -un);" "PID_FILE=$STATE/lb/nginx.pid" \
+      "ERROR_LOG=$STATE/logs/nginx-error.log" "ACCESS_LOG=$STATE/logs/nginx-access.log" \
+      "TEMP_DIR=$STATE/lb/temp" "LISTEN=127.0.0.1:$LB_PORT" "STATIC_ROOT=$ROOT/src/main/resources/static" \
+      "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE" "IP_BURST=$((IP_RATE * 2))"
+    nginx -t -q -p "$STATE/lb" -c "$STATE/lb/nginx.conf" -e "$STATE/logs/nginx-error.log" ||
+      die "nginx rejected $STATE/lb/nginx.conf"
+    write_cmd lb nginx -p "$STATE/lb" -c "$STATE/lb/nginx.conf" -e "$STATE/logs/nginx-error.log" -g 'daemon off;'
+    launch lb "$STATE/lb/nginx.conf"
+  else
+    ensure_packages haproxy haproxy
+    for name in $API_NAMES; do
+      port=$(node_port "$name")
+      servers+="${servers:+$'\n    '}server $name 127.0.0.1:$port weight $((${weights[$i]:-1} * 100))"
+      i=$((i + 1))
+    done
+    local balance='balance leastconn'
+    [[ $BALANCE == hash ]] && balance=$'balance hdr(Authorization)\n    hash-type consistent'
+    render "$DEPLOY/haproxy/haproxy.cfg.template" "$STATE/lb/haproxy.cfg" \
+      "PID_FILE=$STATE/lb/haproxy.pid" "STATS_SOCKET=$STATE/lb/haproxy.sock" \
+      "LISTEN=127.0.0.1:$LB_PORT" "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE"
+    haproxy -q -c -f "$STATE/lb/haproxy.cfg" || die "haproxy rejected $STATE/lb/haproxy.cfg"
+    write_cmd lb haproxy -W -db -f "$STATE/lb/haproxy.cfg"
+    launch lb "$STATE/lb/haproxy.cfg"
+  fi
+  for _ in $(seq 1 100); do
+    port_open "$LB_PORT" && break
+    pid_of lb >/dev/null || die "the balancer exited; see $STATE/logs/lb.log"
+    sleep 0.1
+  done
+  port_open "$LB_PORT" || die "the balancer does not listen on $LB_PORT"
+  # Ready when the balancer itself answers through to a node.
+  for _ in $(seq 1 100); do
+    [[ $(http_status "http://127.0.0.1:$LB_PORT/api/v1/time") == 200 ]] && return 0
+    sleep 0.2
+  done
+  die "the balancer does not reach the API nodes; see $STATE/logs/lb.log"
+}
+
+stop_lb() { signal_and_wait lb "$([[ $(cat "$STATE/lb.kind" 2>/dev/null) == nginx ]] && echo QUIT || echo USR1)" 10; }
+
+# ---- commands ------------------------------------------------------------------------------------
+
+# On a failed `up`: keep the logs beside the state directory, then stop what was started.
+up_failed() {
+  ((UP_DONE)) && return 0
+  rm -rf "$STATE.failed-logs"
+  cp -r "$STATE/logs" "$STATE.failed-logs" 2>/dev/null || true
+  log "up failed; logs kept in $STATE.failed-logs; stopping what was started"
+  cmd_down >/dev/null 2>&1 || true
+}
+
+cmd_up() {
+  local LB=nginx API=3 WORKERS=2 LB_PORT=8080 BALANCE=least_conn IP_RATE=500 PG_MODE=auto
+  local DB_NAME=seckill_cluster ADMIN_PASSWORD="" PASSWORD_STRENGTH=10 DEMO=true HEAP=384m BUILD=0
+  local APP_ARGS="" WEIGHTS=""
+  HA=0
+  while (($#)); do
+    case $1 in
+      --lb) LB=$2; shift ;;
+      --ha) HA=1 ;;
+      --api) API=$2; shift ;;
+      --workers) WORKERS=$2; shift ;;
+      --port) LB_PORT=$2; shift ;;
+      --balance) BALANCE=$2; shift ;;
+      --weights) WEIGHTS=$2; shift ;;
+      --ip-rate) IP_RATE=$2; shift ;;
+      --pg) PG_MODE=$2; shift ;;
+      --db) DB_NAME=$2; shift ;;
+      --admin-password) ADMIN_PASSWORD=$2; shift ;;
+      --password-strength) PASSWORD_STRENGTH=$2; shift ;;
+      --no-demo) DEMO=false ;;
+      --app-arg) APP_ARGS+="${APP_ARGS:+ }$2"; shift ;;
+      --heap) HEAP=$2; shift ;;
+      --build) BUILD=1 ;;
+      *) die "unknown option $1 (see the header of $0)" ;;
+    esac
+    shift
+  done
+  [[ $LB == nginx || $LB == haproxy ]] || die "--lb is nginx or haproxy"
+  [[ $BALANCE == least_conn || $BALANCE == hash ]] || die "--balance is least_conn or hash"
+  [[ $PG_MODE =~ ^(auto|machine|own)$ ]] || die "--pg is auto, machine or own"
+  [[ $DB_NAME =~ ^[a-z_][a-z0-9_]*$ ]] || die "--db must be a plain lower-case name"
+  ((API >= 1 && WORKERS >= 1)) || die "at least one API node and one worker"
+  if [[ -f $STATE/state.env ]]; then
+    die "a cluster is already recorded under $STATE (run: $0 down)"
+  fi
+  mkdir -p "$STATE"/{pids,cmd,logs}
+  chmod 755 "$STATE"
+  : >"$STATE/ports"
+  : >"$STATE/nodes"
+  : >"$STATE/services"
+  UP_DONE=0
+  trap up_failed EXIT
+  ensure_packages curl curl
+
+  [[ $LB_PORT == auto ]] && LB_PORT=$(free_port)
+  port_open "$LB_PORT" && die "port $LB_PORT is taken (use --port P or --port auto)"
+  [[ -n $ADMIN_PASSWORD ]] || ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  local TOKEN_SECRET
+  TOKEN_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  JAVA=$(java_bin)
+  JAR=$(find_jar)
+  if ((BUILD)) || [[ -z $JAR ]]; then
+    build_jar
+    JAR=$(find_jar)
+  fi
+  [[ -n $JAR ]] || die "no jar under $ROOT/target"
+  {
+    echo "# seckill cluster started $(date -Is)"
+    printf 'LB=%q\nHA=%q\nLB_PORT=%q\nBALANCE=%q\nWEIGHTS=%q\nIP_RATE=%q\nDB_NAME=%q\n' \
+      "$LB" "$HA" "$LB_PORT" "$BALANCE" "$WEIGHTS" "$IP_RATE" "$DB_NAME"
+    printf 'ADMIN_PASSWORD=%q\nTOKEN_SECRET=%q\nPASSWORD_STRENGTH=%q\nDEMO=%q\nHEAP=%q\n' \
+      "$ADMIN_PASSWORD" "$TOKEN_SECRET" "$PASSWORD_STRENGTH" "$DEMO" "$HEAP"
+    printf 'JAVA=%q\nJAR=%q\nAPP_ARGS=%q\nROOT=%q\n' "$JAVA" "$JAR" "$APP_ARGS" "$ROOT"
+  } >"$STATE/state.env"
+  chmod 600 "$STATE/state.env"
+  echo "$LB" >"$STATE/lb.kind"
+
+  log "Redis ($([[ $HA == 1 ]] && echo 'primary, replica, 3 Sentinels' || echo 'one server'))"
+  setup_redis
+  log "PostgreSQL"
+  setup_postgres
+  load_state
+
+  local names=() api_names=() worker_names=() name port roles i
+  for i in $(seq 1 "$API"); do
+    name=api$i
+    roles=api
+    ((i == 1)) && roles=api,admin
+    port=$(free_port)
+    echo "$name $port" >>"$STATE/nodes"
+    write_node_cmd "$name" "$port" "$roles"
+    api_names+=("$name")
+  done
+  for i in $(seq 1 "$WORKERS"); do
+    name=worker$i
+    port=$(free_port)
+    echo "$name $port" >>"$STATE/nodes"
+    write_node_cmd "$name" "$port" worker
+    worker_names+=("$name")
+  done
+  save_var API_NAMES "${api_names[*]}"
+  save_var WORKER_NAMES "${worker_names[*]}"
+  load_state
+  # All at once: Flyway serialises the migrations with a database lock, and only api1 (admin)
+  # creates the bootstrap admin.
+  names=("${api_names[@]}" "${worker_names[@]}")
+  log "starting ${names[*]} with $JAVA"
+  for name in "${names[@]}"; do start_node "$name"; done
+  for name in "${names[@]}"; do wait_ready "$name" "$(node_port "$name")" 240; done
+
+  log "load balancer: $LB on 127.0.0.1:$LB_PORT"
+  start_lb "$LB"
+  UP_DONE=1
+  trap - EXIT
+  cmd_status
+}
+
+cmd_status() {
+  load_state
+  local name port pid ready
+  echo "seckill cluster under $STATE"
+  pid=$(pid_of lb || echo -)
+  printf '  %-10s %-22s pid %-8s %s\n' "lb" "$(cat "$STATE/lb.kind") 127.0.0.1:$LB_PORT" "$pid" \
+    "$([[ $pid != - ]] && echo up || echo DOWN)"
+  while read -r name port; do
+    pid=$(pid_of "$name" || echo -)
+    ready=DOWN
+    if [[ $pid != - ]]; then
+      ready=$(curl -s --max-time 2 "http://127.0.0.1:$port/actuator/health/readiness" | sed -n 's/.*"status":"\([A-Z_]*\)".*/\1/p')
+      ready=${ready:-starting}
+    fi
+    printf '  %-10s %-22s pid %-8s %s\n' "$name" "127.0.0.1:$port" "$pid" "$ready"
+  done <"$STATE/nodes"
+  local r
+  for r in $REDIS_NAMES ${SENTINEL_PORTS:+sentinel1 sentinel2 sentinel3}; do
+    pid=$(pid_of "$r" || echo -)
+    printf '  %-10s %-22s pid %-8s %s\n' "$r" "127.0.0.1:$(sed -n "s/^$r //p" "$STATE/services")" "$pid" \
+      "$([[ $pid != - ]] && echo up || echo DOWN)"
+  done
+  echo "  redis primary: $(redis_primary || echo unknown)$([[ $HA == 1 ]] && echo " (Sentinel master name $SENTINEL_MASTER, sentinels on ${SENTINEL_PORTS// /,})")"
+  echo "  postgresql: $PG_MODE 127.0.0.1:$PG_PORT database $DB_NAME"
+  echo "  admin: admin / $ADMIN_PASSWORD    shop: http://127.0.0.1:$LB_PORT/"
+}
+
+cmd_down() {
+  [[ -d $STATE ]] || { log "nothing under $STATE"; return 0; }
+  if [[ -f $STATE/state.env ]]; then
+    # shellcheck disable=SC1091
+    source "$STATE/state.env"
+  fi
+  [[ -f $STATE/lb.kind ]] && stop_lb
+  local name pid
+  if [[ -f $STATE/nodes ]]; then
+    while read -r name _; do
+      if pid=$(pid_of "$name"); then kill -TERM "$pid" 2>/dev/null || true; fi
+    done <"$STATE/nodes"
+    while read -r name _; do signal_and_wait "$name" TERM 30; done <"$STATE/nodes"
+  fi
+  for name in sentinel1 sentinel2 sentinel3 redis2 redis1; do signal_and_wait "$name" TERM 10; done
+  if [[ ${PG_MODE:-} == machine && -n ${DB_NAME:-} ]]; then
+    psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 ||
+      log "could not drop database $DB_NAME"
+  elif [[ ${PG_MODE:-} == own && -f $STATE/pg/data/postmaster.pid ]]; then
+    own_pg_ctl -m fast -w -t 30 stop >/dev/null 2>&1 || log "could not stop the throwaway PostgreSQL"
+  fi
+  # Anything recorded that is still ours and alive (should be nothing by now).
+  local f
+  for f in "$STATE"/pids/*.pid; do
+    [[ -e $f ]] || continue
+    signal_and_wait "$(basename "$f" .pid)" KILL 5
+  done
+  rm -rf "$STATE"
+  log "down: stopped and removed $STATE"
+}
+
+cmd_node() { # start|stop|kill NAME
+  load_state
+  local action=$1 name=$2 port
+  port=$(node_port "$name")
+  [[ -n $port ]] || die "no node $name"
+  case $action in
+    start)
+      pid_of "$name" >/dev/null && die "$name is running"
+      start_node "$name"
+      wait_ready "$name" "$port" 240
+      ;;
+    stop) signal_and_wait "$name" TERM 40 ;;
+    kill) signal_and_wait "$name" KILL 5 ;;
+    *) die "node start|stop|kill NAME" ;;
+  esac
+}
+
+cmd_lb() {
+  load_state
+  local kind=$1
+  [[ $kind == nginx || $kind == haproxy ]] || die "lb nginx|haproxy"
+  stop_lb
+  echo "$kind" >"$STATE/lb.kind"
+  start_lb "$kind"
+  log "load balancer is now $kind on 127.0.0.1:$LB_PORT"
+}
+
+cmd_pg() {
+  load_state
+  [[ $PG_MODE == own ]] || die "pg stop|start works on the cluster's own PostgreSQL only (--pg own); the machine's server is shared"
+  case $1 in
+    stop) own_pg_ctl -m fast -w -t 30 stop >/dev/null ;;
+    start) own_pg_ctl -w -t 60 start >/dev/null ;;
+    *) die "pg stop|start" ;;
+  esac
+}
+
+cmd_redis_kill_primary() {
+  load_state
+  local addr port r
+  addr=$(redis_primary) || die "no Redis primary known"
+  port=${addr##*:}
+  for r in $REDIS_NAMES; do
+    if [[ $(sed -n "s/^$r //p" "$STATE/services") == "$port" ]]; then
+      signal_and_wait "$r" KILL 5
+      echo "$r $addr"
+      return 0
+    fi
+  done
+  die "the primary $addr is not one of this cluster's servers"
+}
+
+main() {
+  local cmd=${1:-}
+  shift || true
+  case $cmd in
+    up) cmd_up "$@" ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    node) cmd_node "$@" ;;
+    lb) cmd_lb "$@" ;;
+    pg) cmd_pg "$@" ;;
+    redis-primary) load_state; redis_primary ;;
+    redis-kill-primary) cmd_redis_kill_primary ;;
+    env) load_state; cat "$STATE/state.env"; echo "NODES=\"$(tr '\n' ',' <"$STATE/nodes")\"" ;;
+    *) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 2 ;;
+  esac
+}
+
+main "$@"
