@@ -151,6 +151,11 @@ class MalformedInputIT extends IntegrationTest {
 	private java.util.Map<String, Object> redisContents() {
 		java.util.Map<String, Object> contents = new java.util.TreeMap<>();
 		for (String key : this.redis.keys(this.keys.keyPrefix() + "*")) {
+			if (key.contains(":rate:")) {
+				// Rate-limit windows of earlier tests expire on their own, between two
+				// snapshots.
+				continue;
+			}
 			org.springframework.data.redis.connection.DataType type = this.redis.type(key);
 			if (type == org.springframework.data.redis.connection.DataType.STRING) {
 				contents.put(key, this.redis.opsForValue().get(key));

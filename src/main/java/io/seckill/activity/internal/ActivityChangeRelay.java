@@ -5,11 +5,13 @@ import io.seckill.platform.redis.RedisKeys;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.ReactiveSubscription;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 import org.springframework.stereotype.Component;
@@ -26,23 +28,25 @@ class ActivityChangeRelay implements SmartLifecycle, DisposableBean {
 
 	private static final Log log = LogFactory.getLog(ActivityChangeRelay.class);
 
-	private final ReactiveRedisMessageListenerContainer container;
+	private final ReactiveRedisConnectionFactory factory;
 
 	private final RedisKeys keys;
 
 	private final ApplicationEventPublisher events;
 
+	private volatile ReactiveRedisMessageListenerContainer container;
+
 	private volatile Disposable subscription;
 
 	ActivityChangeRelay(ReactiveRedisConnectionFactory factory, RedisKeys keys, ApplicationEventPublisher events) {
-		this.container = new ReactiveRedisMessageListenerContainer(factory);
+		this.factory = factory;
 		this.keys = keys;
 		this.events = events;
 	}
 
 	@Override
 	public void start() {
-		this.subscription = this.container.receive(ChannelTopic.of(this.keys.activityChangedChannel()))
+		this.subscription = Flux.defer(this::listen)
 			.doOnError((ex) -> log.warn("Activity change subscription lost, resubscribing: " + ex.getMessage()))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, java.time.Duration.ofMillis(200))
 				.maxBackoff(java.time.Duration.ofSeconds(5)))
@@ -56,12 +60,35 @@ class ActivityChangeRelay implements SmartLifecycle, DisposableBean {
 			});
 	}
 
+	/**
+	 * A fresh listener container per (re)subscription: one whose connection was lost, or
+	 * whose connection factory was stopped and started again (a paused context), is not
+	 * reused.
+	 */
+	private Flux<ReactiveSubscription.Message<String, String>> listen() {
+		closeContainer();
+		ReactiveRedisMessageListenerContainer fresh = new ReactiveRedisMessageListenerContainer(this.factory);
+		this.container = fresh;
+		return fresh.receive(ChannelTopic.of(this.keys.activityChangedChannel()));
+	}
+
+	private void closeContainer() {
+		ReactiveRedisMessageListenerContainer current = this.container;
+		this.container = null;
+		if (current != null) {
+			// Closing may fail when the connection is already gone; there is nothing left
+			// to free then.
+			current.destroyLater().subscribe(null, (ex) -> log.debug("Listener container closed uncleanly: " + ex));
+		}
+	}
+
 	@Override
 	public void stop() {
 		Disposable current = this.subscription;
 		if (current != null) {
 			current.dispose();
 		}
+		closeContainer();
 	}
 
 	@Override
@@ -72,14 +99,7 @@ class ActivityChangeRelay implements SmartLifecycle, DisposableBean {
 
 	@Override
 	public void destroy() {
-		try {
-			this.container.destroy();
-		}
-		catch (RuntimeException ex) {
-			// Shutting down: the connection may already be gone with the connection
-			// factory.
-			log.debug("Listener container did not close cleanly: " + ex.getMessage());
-		}
+		closeContainer();
 	}
 
 }
