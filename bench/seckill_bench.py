@@ -321,6 +321,9 @@ class Bench:
             "redis": redis_cli("INFO", "server").split("redis_version:")[1].split()[0],
             "postgresql": psql("postgres", "show server_version"),
             "loadavg_at_start": loadavg(),
+            "git_commit": first_line(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]),
+            "jar_built": time.strftime("%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(self.args.jar)))
+            if os.path.exists(self.args.jar) else None,
         }
         self.results["environment"] = env
         return env
