@@ -831,7 +831,8 @@ http {{
             self.results["runs"].append(result)
         if label is not None:
             lat = result["latency_us"]["percentiles"]
-            log(f"{label}: {result['rps']:,.0f} req/s, p50 {lat['50'] / 1000:.2f} ms, p99 {lat['99'] / 1000:.2f} ms, "
+            log(f"{label}: {result['rps']:,.0f} req/s, p50 {lat['50'] / 1000:.2f} ms, p90 {lat['90'] / 1000:.2f} ms, "
+                f"p99 {lat['99'] / 1000:.2f} ms, "
                 f"p99.9 {lat['99.9'] / 1000:.2f} ms, max {result['latency_us']['max'] / 1000:.1f} ms; "
                 f"outcomes {result['outcomes']}; errors {nonzero(result['errors'])}; load {load[0]:.2f}; "
                 f"cpu {compact_cpu(cpu)}" + (f"; node {target_node} threads " + ", ".join(
