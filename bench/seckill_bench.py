@@ -321,6 +321,9 @@ class Bench:
             "redis": redis_cli("INFO", "server").split("redis_version:")[1].split()[0],
             "postgresql": psql("postgres", "show server_version"),
             "loadavg_at_start": loadavg(),
+            "git_commit": first_line(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]),
+            "jar_built": time.strftime("%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(self.args.jar)))
+            if os.path.exists(self.args.jar) else None,
         }
         self.results["environment"] = env
         return env
@@ -828,7 +831,8 @@ http {{
             self.results["runs"].append(result)
         if label is not None:
             lat = result["latency_us"]["percentiles"]
-            log(f"{label}: {result['rps']:,.0f} req/s, p50 {lat['50'] / 1000:.2f} ms, p99 {lat['99'] / 1000:.2f} ms, "
+            log(f"{label}: {result['rps']:,.0f} req/s, p50 {lat['50'] / 1000:.2f} ms, p90 {lat['90'] / 1000:.2f} ms, "
+                f"p99 {lat['99'] / 1000:.2f} ms, "
                 f"p99.9 {lat['99.9'] / 1000:.2f} ms, max {result['latency_us']['max'] / 1000:.1f} ms; "
                 f"outcomes {result['outcomes']}; errors {nonzero(result['errors'])}; load {load[0]:.2f}; "
                 f"cpu {compact_cpu(cpu)}" + (f"; node {target_node} threads " + ", ".join(
