@@ -68,7 +68,11 @@ class OrderLifecycle {
 		if (!this.provider.charge(orderId)) {
 			throw new ApiException(ErrorCode.PAYMENT_FAILED);
 		}
-		if (markPaidRetryingDeadlocks(orderId)) {
+		// The charge went through, so the order's fate is settled now: a lock conflict
+		// with a
+		// concurrent expiry is retried (the expiry then wins and the charge is refunded,
+		// or waits).
+		if (retryingDeadlocks(() -> this.orders.markPaid(orderId))) {
 			return JdbcOrderLifecycle.PAID;
 		}
 		// Lost a race: a concurrent payment of the same order won (fine), or the expiry
@@ -83,20 +87,20 @@ class OrderLifecycle {
 	}
 
 	/**
-	 * The charge went through, so the order's fate must be settled now: a lock conflict
-	 * with a concurrent expiry is retried rather than reported (the expiry either wins,
-	 * and the charge is refunded, or waits).
+	 * Runs a transaction again when the database chose it as a deadlock victim (it was
+	 * rolled back, so nothing of it happened): concurrent expiries and cancellations
+	 * updating the same item rows and unique index entries can meet that way on InnoDB.
 	 */
-	private boolean markPaidRetryingDeadlocks(long orderId) {
+	private <T> T retryingDeadlocks(java.util.function.Supplier<T> work) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				return this.orders.markPaid(orderId);
+				return work.get();
 			}
 			catch (PessimisticLockingFailureException ex) {
 				if (attempt == 5) {
 					throw ex;
 				}
-				log.info("Payment of order " + orderId + " met a lock conflict, retrying: " + ex.getMessage());
+				log.info("A cancellation met a lock conflict, retrying: " + ex.getMessage());
 			}
 		}
 	}
@@ -107,7 +111,7 @@ class OrderLifecycle {
 	int expireUnpaid() {
 		int total = 0;
 		while (true) {
-			Integer cancelled = this.transaction.execute((status) -> {
+			Integer cancelled = retryingDeadlocks(() -> this.transaction.execute((status) -> {
 				List<OrderState> due = this.orders.lockUnpaidBefore(
 						this.clock.instant().minus(this.settings.paymentTimeout()), this.settings.expiryBatch());
 				int count = 0;
@@ -118,7 +122,7 @@ class OrderLifecycle {
 					}
 				}
 				return count;
-			});
+			}));
 			if (cancelled == null || cancelled == 0) {
 				break;
 			}
@@ -133,13 +137,13 @@ class OrderLifecycle {
 
 	/** An admin cancels an order (a paid one is refunded); idempotent. */
 	String cancel(long orderId) {
-		String before = this.transaction.execute((status) -> {
+		String before = retryingDeadlocks(() -> this.transaction.execute((status) -> {
 			OrderState order = this.orders.lock(orderId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
 			if (this.orders.markCancelled(orderId)) {
 				this.stock.returnUnits(order.activityId(), order.itemId(), order.userId(), 1);
 			}
 			return order.status();
-		});
+		}));
 		if (JdbcOrderLifecycle.PAID.equals(before)) {
 			this.provider.refund(orderId);
 		}
