@@ -68,15 +68,12 @@ class OrderLifecycle {
 		if (!this.provider.charge(orderId)) {
 			throw new ApiException(ErrorCode.PAYMENT_FAILED);
 		}
-		// The charge went through, so the order's fate is settled now: a lock conflict
-		// with a
-		// concurrent expiry is retried (the expiry then wins and the charge is refunded,
-		// or waits).
+		// The charge went through: settle the order now; a lock conflict with a
+		// concurrent expiry is retried rather than reported.
 		if (retryingDeadlocks(() -> this.orders.markPaid(orderId))) {
 			return JdbcOrderLifecycle.PAID;
 		}
-		// Lost a race: a concurrent payment of the same order won (fine), or the expiry
-		// did.
+		// Lost a race: a concurrent payment of this order won (fine), or the expiry.
 		OrderState now = this.orders.find(orderId).orElseThrow();
 		if (JdbcOrderLifecycle.PAID.equals(now.status())) {
 			return JdbcOrderLifecycle.PAID;
@@ -100,7 +97,7 @@ class OrderLifecycle {
 				if (attempt == 5) {
 					throw ex;
 				}
-				log.info("A cancellation met a lock conflict, retrying: " + ex.getMessage());
+				log.info("A transaction met a lock conflict and was rolled back, retrying: " + ex.getMessage());
 			}
 		}
 	}
