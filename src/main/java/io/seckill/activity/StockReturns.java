@@ -31,7 +31,7 @@ public class StockReturns {
 	 * next poll.
 	 */
 	public void applyNow() {
-		this.outbox.relay();
+		this.outbox.relaySoon();
 	}
 
 }

@@ -135,7 +135,7 @@ public class ActivityService {
 			}
 			return this.activities.find(activityId).orElseThrow();
 		});
-		this.outbox.relay();
+		this.outbox.relaySoon();
 		this.events.publishEvent(new ActivityChanged(activityId));
 		return raised;
 	}

@@ -15,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -112,37 +113,40 @@ public class StockOutbox {
 		}
 	}
 
+	/**
+	 * Applies waiting rows now, on the caller's thread, after the caller's commit. Best
+	 * effort: on a failure the rows stay and the scheduled relay applies them, so the
+	 * caller's committed work is never reported as failed.
+	 */
+	public void relaySoon() {
+		try {
+			relay();
+		}
+		catch (RuntimeException ex) {
+			log.info("Stock outbox rows left for the scheduled relay: " + ex.getMessage());
+		}
+	}
+
 	/** Applies waiting rows to Redis; returns how many were applied now. */
 	public int relay() {
 		Set<Long> touched = new LinkedHashSet<>();
 		int applied = 0;
+		int conflicts = 0;
 		while (true) {
 			List<Long> activities = new ArrayList<>();
-			Integer done = this.transaction.execute((status) -> {
-				List<Row> rows = this.jdbc
-					.sql("SELECT id, activity_id, item_id, user_id, units FROM redis_stock_outbox ORDER BY id "
-							+ "LIMIT 200 FOR UPDATE SKIP LOCKED")
-					.query((rs, n) -> new Row(rs.getLong("id"), rs.getLong("activity_id"), rs.getLong("item_id"),
-							(Long) rs.getObject("user_id", Long.class), rs.getInt("units")))
-					.list();
-				int count = 0;
-				for (Row row : rows) {
-					String buyer = (row.userId() != null) ? Long.toString(row.userId()) : "";
-					Long result = this.redis.execute(this.apply,
-							List.of(this.keys.stock(row.activityId()), this.keys.buyers(row.activityId(), row.itemId()),
-									this.keys.stockOutboxMarker(row.activityId(), row.id())),
-							Long.toString(row.itemId()), Integer.toString(row.units()), buyer,
-							Long.toString(MARKER_TTL.toMillis()));
-					count += (result != null && result == 1) ? 1 : 0;
-					activities.add(row.activityId());
+			Integer done;
+			try {
+				done = this.transaction.execute((status) -> relayBatch(activities));
+			}
+			catch (PessimisticLockingFailureException ex) {
+				// Rolled back as a deadlock victim: nothing was deleted, and the Redis
+				// markers make
+				// applying the same rows again a no-op.
+				if (++conflicts == 5) {
+					throw ex;
 				}
-				if (!rows.isEmpty()) {
-					this.jdbc.sql("DELETE FROM redis_stock_outbox WHERE id IN (:ids)")
-						.param("ids", rows.stream().map(Row::id).toList())
-						.update();
-				}
-				return rows.isEmpty() ? -1 : count;
-			});
+				continue;
+			}
 			if (done == null || done < 0) {
 				break;
 			}
@@ -153,6 +157,34 @@ public class StockOutbox {
 		touched.forEach(
 				(activity) -> this.redis.convertAndSend(this.keys.activityChangedChannel(), Long.toString(activity)));
 		return applied;
+	}
+
+	/** One transaction's worth: -1 when no row waits, else the rows applied now. */
+	private int relayBatch(List<Long> activities) {
+		List<Row> rows = this.jdbc
+			.sql("SELECT id, activity_id, item_id, user_id, units FROM redis_stock_outbox ORDER BY id "
+					+ "LIMIT 200 FOR UPDATE SKIP LOCKED")
+			.query((rs, n) -> new Row(rs.getLong("id"), rs.getLong("activity_id"), rs.getLong("item_id"),
+					(Long) rs.getObject("user_id", Long.class), rs.getInt("units")))
+			.list();
+		int count = 0;
+		for (Row row : rows) {
+			String buyer = (row.userId() != null) ? Long.toString(row.userId()) : "";
+			Long result = this.redis.execute(this.apply,
+					List.of(this.keys.stock(row.activityId()), this.keys.buyers(row.activityId(), row.itemId()),
+							this.keys.stockOutboxMarker(row.activityId(), row.id())),
+					Long.toString(row.itemId()), Integer.toString(row.units()), buyer,
+					Long.toString(MARKER_TTL.toMillis()));
+			count += (result != null && result == 1) ? 1 : 0;
+			activities.add(row.activityId());
+		}
+		if (rows.isEmpty()) {
+			return -1;
+		}
+		this.jdbc.sql("DELETE FROM redis_stock_outbox WHERE id IN (:ids)")
+			.param("ids", rows.stream().map(Row::id).toList())
+			.update();
+		return count;
 	}
 
 	private record Row(long id, long activityId, long itemId, Long userId, int units) {
