@@ -511,9 +511,26 @@ class Drills:
         if orphans > client_errors + in_flight:
             problems.append(f"{orphans} orders from requests the client never saw answered "
                             f"(> {client_errors} errors + {in_flight} in flight at the stop)")
+        # Redis may disagree with the database after a failover (the promoted replica missed the last
+        # writes while a worker had already written their orders): the reconciler repairs that drift
+        # once the item is quiescent, within its interval (5 s). Wait for it and report the repair.
+        drift_repaired = 0
+        if redis_remaining != remaining:
+            first_seen = redis_remaining
+            deadline = time.monotonic() + 25
+            while redis_remaining != remaining and time.monotonic() < deadline:
+                time.sleep(0.5)
+                redis = self.cluster.redis()
+                try:
+                    redis_remaining = int(redis.call("HGET", sale.key("stock"), sale.item) or -1)
+                finally:
+                    redis.close()
+            if redis_remaining == remaining:
+                drift_repaired = first_seen - remaining
         if redis_remaining != remaining:
             problems.append(f"Redis remaining {redis_remaining} != database remaining {remaining}")
         figures = (f"stock={stock} orders={orders} db_remaining={remaining} redis_remaining={redis_remaining} "
+                   f"drift_repaired={drift_repaired} "
                    f"queued={len(unique)} success={states['S']} failed={states['F']} unresolved={unresolved} "
                    f"lost={lost} unanswered={orphans} dup={duplicates}")
         return figures, problems
