@@ -139,9 +139,8 @@ public class StockOutbox {
 				done = this.transaction.execute((status) -> relayBatch(activities));
 			}
 			catch (PessimisticLockingFailureException ex) {
-				// Rolled back as a deadlock victim: nothing was deleted, and the Redis
-				// markers make
-				// applying the same rows again a no-op.
+				// Rolled back as a deadlock victim: nothing was deleted, and the
+				// Redis markers make applying the same rows again a no-op.
 				if (++conflicts == 5) {
 					throw ex;
 				}
