@@ -1127,10 +1127,12 @@ def suite(bench):
         bench.drain(i, consumers=a.drain_consumers, batch_size=a.drain_batch)
         for spec in a.drain_variant:  # e.g. "consumers=2,batch=500": same backlog size, other settings
             settings = dict(part.split("=") for part in spec.split(","))
+            # A fresh activity per refill: users × limit bounds what one activity can admit.
+            fill = bench.create_activity(f"fill-{i}-{spec}", 10_000_000, items, 100)
             fill_deadline = time.monotonic() + 60
             while bench.stream_backlog() < max(a.drain_min, 1) and time.monotonic() < fill_deadline:
-                count(adm, bench.wrk(None, node_a, "POST", bench.purchase_paths(adm), 5, scenario="fill",
-                                     iteration=i, activity=adm["id"], probe=False))
+                count(fill, bench.wrk(None, node_a, "POST", bench.purchase_paths(fill), 5, scenario="fill",
+                                      iteration=i, activity=fill["id"], probe=False))
             bench.drain(i, consumers=int(settings.get("consumers", 1)), batch_size=int(settings.get("batch", 500)),
                         label=f"writer drain {spec}", scenario=f"drain-variant {spec}")
         bench.audit(client_queued)
