@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RedisKeys;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -33,7 +33,7 @@ class RedisStockLedger {
 	RedisStockLedger(StringRedisTemplate redis, RedisKeys keys) {
 		this.redis = redis;
 		this.keys = keys;
-		this.preload = RedisScript.of(new ClassPathResource("lua/preload.lua"), Long.class);
+		this.preload = LuaScripts.returningLong("preload.lua");
 	}
 
 	/**

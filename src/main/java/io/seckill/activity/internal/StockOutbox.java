@@ -1,8 +1,5 @@
 package io.seckill.activity.internal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -10,11 +7,11 @@ import java.util.List;
 import java.util.Set;
 
 import io.seckill.platform.Roles;
+import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RedisKeys;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -22,7 +19,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.util.StreamUtils;
 
 /**
  * Stock the database gained (an expired or cancelled order, a raised stock) reaches Redis
@@ -57,14 +53,7 @@ public class StockOutbox {
 		this.keys = keys;
 		this.transaction = transaction;
 		this.roles = roles;
-		try {
-			this.apply = RedisScript.of(StreamUtils
-				.copyToString(new ClassPathResource("lua/return-stock.lua").getInputStream(), StandardCharsets.UTF_8),
-					Long.class);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		this.apply = LuaScripts.returningLong("return-stock.lua");
 	}
 
 	/**

@@ -1,8 +1,5 @@
 package io.seckill.activity.internal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,18 +11,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.seckill.platform.Roles;
+import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RedisKeys;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.util.StreamUtils;
 
 /**
  * Compares each item's remaining stock in Redis with the database's (the truth) and
@@ -81,14 +77,7 @@ class StockReconciler {
 		this.repairs = Counter.builder("seckill.stock.repairs")
 			.description("Redis stock figures set back to the database's")
 			.register(meters);
-		try {
-			this.repair = RedisScript.of(StreamUtils
-				.copyToString(new ClassPathResource("lua/repair-stock.lua").getInputStream(), StandardCharsets.UTF_8),
-					Long.class);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		this.repair = LuaScripts.returningLong("repair-stock.lua");
 	}
 
 	@Scheduled(fixedDelayString = "${seckill.orders.reconcile-interval:5s}",

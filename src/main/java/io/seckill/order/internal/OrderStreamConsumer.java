@@ -1,9 +1,7 @@
 package io.seckill.order.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.seckill.platform.Roles;
 import io.seckill.platform.redis.OrderStreamRecord;
+import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RedisKeys;
 import io.seckill.platform.redis.TicketState;
 import org.apache.commons.logging.Log;
@@ -27,7 +26,6 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
@@ -43,7 +41,6 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StreamUtils;
 
 /**
  * The worker: consumers in the group {@value OrderStreams#GROUP} read admitted purchases
@@ -109,7 +106,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 		this.writer = writer;
 		this.settings = settings;
 		this.roles = roles;
-		this.settle = RedisScript.of(script("lua/settle.lua"), Long.class);
+		this.settle = LuaScripts.returningLong("settle.lua");
 		this.ticketTtl = Long.toString(settings.ticketTtl().toMillis());
 		this.nodeName = settings.nodeName().isBlank() ? hostName() + ":" + port : settings.nodeName();
 		this.batchLatency = Timer.builder("seckill.writer.batch.latency")
@@ -129,15 +126,6 @@ class OrderStreamConsumer implements SmartLifecycle {
 			.description("Age of the oldest admitted purchase not yet written")
 			.baseUnit("seconds")
 			.register(meters);
-	}
-
-	private static String script(String path) {
-		try {
-			return StreamUtils.copyToString(new ClassPathResource(path).getInputStream(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	private static String hostName() {

@@ -1,19 +1,16 @@
 package io.seckill.purchase.internal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RedisKeys;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StreamUtils;
 
 /**
  * Runs {@code lua/admission.lua}: one Redis round trip per purchase. The script text is
@@ -47,12 +44,7 @@ class RedisAdmission {
 		this.redis = redis;
 		this.keys = keys;
 		this.settings = settings;
-		try {
-			this.script = StreamUtils.copyToByteArray(new ClassPathResource("lua/admission.lua").getInputStream());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		this.script = LuaScripts.text("admission.lua").getBytes(StandardCharsets.UTF_8);
 		this.sha = sha1Hex(this.script);
 		this.rateLimit = ascii(Integer.toString(settings.rateLimit()));
 		this.rateWindow = ascii(Long.toString(settings.rateWindow().toMillis()));
