@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class SaleCatalog {
 
-	private static final List<Object> RULE_FIELDS = List.of("start", "end", "minLevel", "items");
+	private static final List<Object> RULE_FIELDS = List.of("start", "end", "minLevel", "items", "challenge");
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -71,7 +71,7 @@ public class SaleCatalog {
 						Integer.parseInt((String) limit)));
 			return Optional.of(new SaleRules(Long.parseLong(id), Long.parseLong((String) values.get(0)),
 					Long.parseLong((String) values.get(1)), Integer.parseInt((String) values.get(2)),
-					Map.copyOf(itemLimits)));
+					Map.copyOf(itemLimits), "1".equals(values.get(4))));
 		});
 	}
 

@@ -71,19 +71,25 @@ class AdmissionScriptIT {
 		this.redis.eval(preload, ScriptOutputType.INTEGER,
 				new String[] { this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY), this.keys.limits(ACTIVITY) },
 				Long.toString(now + startOffsetMillis), Long.toString(now + endOffsetMillis), "0", Long.toString(ITEM),
-				Long.toString(ITEM), Integer.toString(stock), Integer.toString(limit));
+				"0", Long.toString(ITEM), Integer.toString(stock), Integer.toString(limit));
 	}
 
 	private List<Object> admit(long user, String idempotencyKey, int rateLimit) {
+		return admit(user, idempotencyKey, rateLimit, "", "10.0.0.1", 0);
+	}
+
+	private List<Object> admit(long user, String idempotencyKey, int rateLimit, String tokenId, String ip,
+			int ipRateLimit) {
 		String ticket = ACTIVITY + "-ticket" + (++this.ticketCounter);
 		boolean keyed = idempotencyKey != null;
 		String[] scriptKeys = { this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY), this.keys.limits(ACTIVITY),
 				this.keys.buyers(ACTIVITY, ITEM),
 				keyed ? this.keys.requestKey(ACTIVITY, user, idempotencyKey) : this.keys.meta(ACTIVITY),
-				this.keys.ticket(ACTIVITY, ticket), this.keys.orders(ACTIVITY), this.keys.rate(ACTIVITY, user) };
+				this.keys.ticket(ACTIVITY, ticket), this.keys.orders(ACTIVITY), this.keys.rate(ACTIVITY, user),
+				this.keys.purchaseToken(ACTIVITY, tokenId), this.keys.ipRate(ACTIVITY, ip) };
 		return this.redis.eval(admission, ScriptOutputType.MULTI, scriptKeys, Long.toString(user), Long.toString(ITEM),
 				ticket, Long.toString(ACTIVITY), keyed ? "1" : "0", Integer.toString(rateLimit), "1000", "60000",
-				"60000");
+				"60000", tokenId, "60000", Integer.toString(ipRateLimit), keyed ? idempotencyKey : "");
 	}
 
 	@Test
@@ -160,6 +166,52 @@ class AdmissionScriptIT {
 		assertThat(admit(5, null, 2).get(0)).isEqualTo("LIMIT_REACHED");
 		assertThat(admit(5, null, 2).get(0)).isEqualTo("RATE_LIMITED");
 		assertThat(admit(6, null, 2).get(0)).isEqualTo("QUEUED");
+	}
+
+	@Test
+	void aPurchaseTokenAdmitsOnceAndAnyOtherUseIsRefused() {
+		publish(-1000, 60_000, 5, 3);
+
+		assertThat(admit(42, null, 0, "tok1", "10.0.0.1", 0)).containsExactly("QUEUED", ACTIVITY + "-ticket1", 4L);
+		assertThat(admit(42, null, 0, "tok1", "10.0.0.1", 0).get(0)).isEqualTo("TOKEN_USED");
+		assertThat(admit(42, "other-key", 0, "tok1", "10.0.0.1", 0).get(0)).isEqualTo("TOKEN_USED");
+		assertThat(this.redis.hget(this.keys.stock(ACTIVITY), Long.toString(ITEM))).isEqualTo("4");
+		assertThat(this.redis.xlen(this.keys.orders(ACTIVITY))).isOne();
+	}
+
+	@Test
+	void aRetryWithTheSameTokenAndKeyGetsTheFirstAnswerEvenARejection() {
+		publish(-1000, 60_000, 1, 1);
+		admit(1, null, 0);
+
+		assertThat(admit(42, "k1", 0, "tok1", "10.0.0.1", 0).get(0)).isEqualTo("SOLD_OUT");
+		this.redis.hset(this.keys.stock(ACTIVITY), Long.toString(ITEM), "5");
+
+		assertThat(admit(42, "k1", 0, "tok1", "10.0.0.1", 0).get(0)).isEqualTo("SOLD_OUT");
+		assertThat(admit(42, "k2", 0, "tok1", "10.0.0.1", 0).get(0)).isEqualTo("TOKEN_USED");
+		assertThat(this.redis.hget(this.keys.stock(ACTIVITY), Long.toString(ITEM))).isEqualTo("5");
+	}
+
+	@Test
+	void aRateLimitedAttemptLeavesTheTokenUsableAndSaysWhenToRetry() {
+		publish(-1000, 60_000, 5, 1);
+		admit(42, null, 1, "tok0", "10.0.0.1", 0);
+
+		List<Object> limited = admit(42, "k", 1, "tok1", "10.0.0.1", 0);
+		assertThat(limited.get(0)).isEqualTo("RATE_LIMITED");
+		assertThat((Long) limited.get(2)).isBetween(1L, 1000L);
+		this.redis.del(this.keys.rate(ACTIVITY, 42));
+
+		assertThat(admit(42, "k", 1, "tok1", "10.0.0.1", 0).get(0)).isEqualTo("LIMIT_REACHED");
+	}
+
+	@Test
+	void limitsRequestsPerClientAddressAcrossUsers() {
+		publish(-1000, 60_000, 100, 1);
+		assertThat(admit(1, null, 0, "", "10.0.0.9", 2).get(0)).isEqualTo("QUEUED");
+		assertThat(admit(2, null, 0, "", "10.0.0.9", 2).get(0)).isEqualTo("QUEUED");
+		assertThat(admit(3, null, 0, "", "10.0.0.9", 2).get(0)).isEqualTo("RATE_LIMITED");
+		assertThat(admit(3, null, 0, "", "10.0.0.10", 2).get(0)).isEqualTo("QUEUED");
 	}
 
 	@Test

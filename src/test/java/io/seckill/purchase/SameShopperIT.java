@@ -75,9 +75,11 @@ class SameShopperIT extends IntegrationTest {
 		String second = this.api.newShopper();
 		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 1);
 
-		Reply bought = this.api.purchaseAsync(sale, sale.item(), first, "retry-me").join();
+		// A client whose answer was lost retries the same request: same token, same key.
+		String purchaseToken = this.api.purchaseToken(sale, sale.item(), first);
+		Reply bought = this.api.purchaseWithTokenAsync(sale, sale.item(), first, purchaseToken, "retry-me").join();
 		Reply soldOut = this.api.purchaseAsync(sale, sale.item(), second, null).join();
-		Reply retried = this.api.purchaseAsync(sale, sale.item(), first, "retry-me").join();
+		Reply retried = this.api.purchaseWithTokenAsync(sale, sale.item(), first, purchaseToken, "retry-me").join();
 
 		assertThat(bought.status()).isEqualTo(202);
 		assertThat(soldOut.code()).isEqualTo("SOLD_OUT");

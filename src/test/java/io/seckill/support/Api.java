@@ -61,7 +61,7 @@ public final class Api {
 	public CompletableFuture<Reply> sendAsync(String method, String path, String token, String body,
 			Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path))
-			.timeout(Duration.ofSeconds(30))
+			.timeout(Duration.ofSeconds(60))
 			.method(method,
 					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (body != null && !headers.containsKey("Content-Type")) {
@@ -175,6 +175,16 @@ public final class Api {
 	}
 
 	public Activity newSale(Duration startsIn, Duration length, int minLevel, int limit, int... stocks) {
+		return newSale(startsIn, length, minLevel, limit, false, stocks);
+	}
+
+	/** A sale whose shoppers must answer a challenge before they get a purchase token. */
+	public Activity newChallengeSale(Duration startsIn, int... stocks) {
+		return newSale(startsIn, Duration.ofHours(1), 0, 1, true, stocks);
+	}
+
+	private Activity newSale(Duration startsIn, Duration length, int minLevel, int limit, boolean challenge,
+			int... stocks) {
 		String admin = adminToken();
 		Instant start = Instant.now().plus(startsIn);
 		StringBuilder items = new StringBuilder();
@@ -190,7 +200,8 @@ public final class Api {
 		}
 		Reply created = post("/api/v1/admin/activities", admin,
 				"{\"name\":\"" + uniqueName("sale") + "\",\"startsAt\":\"" + start + "\",\"endsAt\":\""
-						+ start.plus(length) + "\",\"minLevel\":" + minLevel + ",\"items\":[" + items + "]}");
+						+ start.plus(length) + "\",\"minLevel\":" + minLevel + ",\"challenge\":" + challenge
+						+ ",\"items\":[" + items + "]}");
 		if (created.status() != 201) {
 			throw new IllegalStateException("create failed: " + created);
 		}
@@ -217,8 +228,44 @@ public final class Api {
 
 	}
 
+	/**
+	 * A shopper's whole purchase: asks for a purchase token, then buys with it. When no
+	 * token is issued, the token request's reply (e.g. NOT_STARTED, SOLD_OUT).
+	 */
 	public CompletableFuture<Reply> purchaseAsync(Activity sale, long itemId, String token, String idempotencyKey) {
-		Map<String, String> headers = (idempotencyKey != null) ? Map.of("Idempotency-Key", idempotencyKey) : Map.of();
+		return purchaseTokenAsync(sale, itemId, token).thenCompose((issued) -> (issued.status() == 201)
+				? purchaseWithTokenAsync(sale, itemId, token, issued.text("token"), idempotencyKey)
+				: CompletableFuture.completedFuture(issued));
+	}
+
+	/** POST .../purchase-tokens without a body. */
+	public CompletableFuture<Reply> purchaseTokenAsync(Activity sale, long itemId, String token) {
+		return sendAsync("POST", sale.purchasePath(itemId).replace("/purchases", "/purchase-tokens"), token, null,
+				Map.of());
+	}
+
+	/** A purchase token for one item; fails the test when none is issued. */
+	public String purchaseToken(Activity sale, long itemId, String token) {
+		Reply issued = purchaseTokenAsync(sale, itemId, token).join();
+		if (issued.status() != 201) {
+			throw new IllegalStateException("no purchase token: " + issued);
+		}
+		return issued.text("token");
+	}
+
+	/**
+	 * The purchase request alone, with the given purchase token and idempotency key (each
+	 * may be null: then the header is not sent).
+	 */
+	public CompletableFuture<Reply> purchaseWithTokenAsync(Activity sale, long itemId, String token,
+			String purchaseToken, String idempotencyKey) {
+		Map<String, String> headers = new java.util.HashMap<>();
+		if (purchaseToken != null) {
+			headers.put("Purchase-Token", purchaseToken);
+		}
+		if (idempotencyKey != null) {
+			headers.put("Idempotency-Key", idempotencyKey);
+		}
 		return sendAsync("POST", sale.purchasePath(itemId), token, null, headers);
 	}
 

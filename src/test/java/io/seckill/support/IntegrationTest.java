@@ -22,10 +22,10 @@ import io.seckill.platform.redis.RedisKeys;
 				"seckill.security.bootstrap-admin.username=root-admin",
 				"seckill.security.bootstrap-admin.password=root-admin-password",
 				"seckill.security.token-secret=integration-tests-secret-at-least-32-bytes",
-				"seckill.purchase.rate-limit=1000", "seckill.worker.claim-after=2s",
-				"seckill.worker.claim-interval=500ms", "seckill.security.rules-guard-interval=500ms",
-				"seckill.orders.reconcile-interval=1h", "spring.data.redis.timeout=10s",
-				"spring.datasource.hikari.maximum-pool-size=10" })
+				"seckill.purchase.rate-limit=1000", "seckill.purchase-token.rate-limit=1000",
+				"seckill.worker.claim-after=2s", "seckill.worker.claim-interval=500ms",
+				"seckill.security.rules-guard-interval=500ms", "seckill.orders.reconcile-interval=1h",
+				"spring.data.redis.timeout=10s", "spring.datasource.hikari.maximum-pool-size=10" })
 public abstract class IntegrationTest {
 
 	@LocalServerPort

@@ -17,10 +17,16 @@ import jakarta.validation.constraints.Size;
 
 /** What an admin sends to create or change an activity. */
 record ActivityDraft(@NotBlank @Size(max = 100) String name, @NotNull Instant startsAt, @NotNull Instant endsAt,
-		@Min(0) @Max(100) Integer minLevel, @NotEmpty @Size(max = 50) List<@Valid @NotNull ItemDraft> items) {
+		@Min(0) @Max(100) Integer minLevel, @NotEmpty @Size(max = 50) List<@Valid @NotNull ItemDraft> items,
+		Boolean challenge) {
 
 	int minLevelOrDefault() {
 		return (this.minLevel != null) ? this.minLevel : 0;
+	}
+
+	/** Off unless asked for: a challenge slows every shopper down. */
+	boolean challengeOrDefault() {
+		return Boolean.TRUE.equals(this.challenge);
 	}
 
 	/**

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** An activity as shown to shoppers and admins. */
 record ActivityView(long id, String name, Instant startsAt, Instant endsAt, int minLevel, boolean published,
-		String state, List<ItemView> items) {
+		String state, List<ItemView> items, boolean challenge) {
 
 	record ItemView(long id, String name, BigDecimal price, int stock, long remaining, int limit) {
 	}
@@ -25,7 +25,7 @@ record ActivityView(long id, String name, Instant startsAt, Instant endsAt, int 
 					Math.max(0, redisRemaining.getOrDefault(item.id(), (long) item.remaining())), item.purchaseLimit()))
 			.toList();
 		return new ActivityView(activity.id(), activity.name(), activity.startsAt(), activity.endsAt(),
-				activity.minLevel(), activity.published(), state, items);
+				activity.minLevel(), activity.published(), state, items, activity.challenge());
 	}
 
 }

@@ -25,11 +25,13 @@ class JdbcActivities {
 	long insert(ActivityDraft draft) {
 		KeyHolder keys = new GeneratedKeyHolder();
 		this.jdbc
-			.sql("INSERT INTO activities (name, starts_at, ends_at, min_level) VALUES (:name, :starts, :ends, :level)")
+			.sql("INSERT INTO activities (name, starts_at, ends_at, min_level, challenge) "
+					+ "VALUES (:name, :starts, :ends, :level, :challenge)")
 			.param("name", draft.name())
 			.param("starts", Timestamp.from(draft.startsAt()))
 			.param("ends", Timestamp.from(draft.endsAt()))
 			.param("level", draft.minLevelOrDefault())
+			.param("challenge", draft.challengeOrDefault())
 			.update(keys, "id");
 		long id = keys.getKey().longValue();
 		draft.items().forEach((item) -> insertItem(id, item));
@@ -39,11 +41,12 @@ class JdbcActivities {
 	void update(long id, ActivityDraft draft) {
 		this.jdbc
 			.sql("UPDATE activities SET name = :name, starts_at = :starts, ends_at = :ends, min_level = :level, "
-					+ "updated_at = now() WHERE id = :id")
+					+ "challenge = :challenge, updated_at = now() WHERE id = :id")
 			.param("name", draft.name())
 			.param("starts", Timestamp.from(draft.startsAt()))
 			.param("ends", Timestamp.from(draft.endsAt()))
 			.param("level", draft.minLevelOrDefault())
+			.param("challenge", draft.challengeOrDefault())
 			.param("id", id)
 			.update();
 		List<Long> kept = new ArrayList<>();
@@ -157,7 +160,7 @@ class JdbcActivities {
 		Map<Long, Activity> byId = new LinkedHashMap<>();
 		Map<Long, List<Activity.Item>> items = new LinkedHashMap<>();
 		this.jdbc
-			.sql("SELECT a.id, a.name, a.starts_at, a.ends_at, a.min_level, a.published, i.id AS item_id, "
+			.sql("SELECT a.id, a.name, a.starts_at, a.ends_at, a.min_level, a.published, a.challenge, i.id AS item_id, "
 					+ "i.name AS item_name, i.price, i.stock, i.remaining, i.purchase_limit "
 					+ "FROM activities a LEFT JOIN items i ON i.activity_id = a.id WHERE " + condition
 					+ " ORDER BY a.starts_at DESC, a.id DESC, i.id")
@@ -168,7 +171,7 @@ class JdbcActivities {
 					try {
 						return new Activity(id, rs.getString("name"), rs.getTimestamp("starts_at").toInstant(),
 								rs.getTimestamp("ends_at").toInstant(), rs.getInt("min_level"),
-								rs.getBoolean("published"), List.of());
+								rs.getBoolean("published"), List.of(), rs.getBoolean("challenge"));
 					}
 					catch (java.sql.SQLException ex) {
 						throw new IllegalStateException(ex);
@@ -182,8 +185,9 @@ class JdbcActivities {
 				}
 			});
 		List<Activity> result = new ArrayList<>(byId.size());
-		byId.forEach((id, activity) -> result.add(new Activity(id, activity.name(), activity.startsAt(),
-				activity.endsAt(), activity.minLevel(), activity.published(), List.copyOf(items.get(id)))));
+		byId.forEach(
+				(id, activity) -> result.add(new Activity(id, activity.name(), activity.startsAt(), activity.endsAt(),
+						activity.minLevel(), activity.published(), List.copyOf(items.get(id)), activity.challenge())));
 		return result;
 	}
 

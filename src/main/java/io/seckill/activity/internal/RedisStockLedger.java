@@ -47,6 +47,7 @@ class RedisStockLedger {
 		args.add(Long.toString(activity.endsAt().toEpochMilli()));
 		args.add(Integer.toString(activity.minLevel()));
 		args.add(activity.items().stream().map((item) -> Long.toString(item.id())).collect(Collectors.joining(",")));
+		args.add(activity.challenge() ? "1" : "0");
 		for (Activity.Item item : activity.items()) {
 			args.add(Long.toString(item.id()));
 			args.add(Integer.toString(item.remaining()));

@@ -15,7 +15,10 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 		return this.keyPrefix + "sk:{" + activityId + "}:";
 	}
 
-	/** Hash: start, end (epoch ms), minLevel, items (comma separated ids). */
+	/**
+	 * Hash: start, end (epoch ms), minLevel, challenge (0/1), items (comma separated
+	 * ids).
+	 */
 	public String meta(long activityId) {
 		return activity(activityId) + "meta";
 	}
@@ -48,6 +51,39 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 	/** Counter for the per-user rate limit window. */
 	public String rate(long activityId, long userId) {
 		return activity(activityId) + "rate:" + userId;
+	}
+
+	/** Counter for the per-IP purchase rate limit window. */
+	public String ipRate(long activityId, String address) {
+		return activity(activityId) + "rate-ip:" + address;
+	}
+
+	/**
+	 * String: what a purchase token's one admission answered ("key|code|ticket"); its
+	 * presence makes the token used.
+	 */
+	public String purchaseToken(long activityId, String tokenId) {
+		return activity(activityId) + "token:" + tokenId;
+	}
+
+	/** Counter for the per-user rate limit on purchase-token and challenge requests. */
+	public String tokenRate(long activityId, long userId) {
+		return activity(activityId) + "token-rate:" + userId;
+	}
+
+	/** Counter for the per-IP rate limit on purchase-token and challenge requests. */
+	public String tokenIpRate(long activityId, String address) {
+		return activity(activityId) + "token-rate-ip:" + address;
+	}
+
+	/** String: "userId|question" of an open challenge, deleted when answered. */
+	public String challenge(long activityId, String challengeId) {
+		return activity(activityId) + "challenge:" + challengeId;
+	}
+
+	/** Counter of a user's wrong challenge answers in the current window. */
+	public String challengeFailures(long activityId, long userId) {
+		return activity(activityId) + "challenge-fails:" + userId;
 	}
 
 	/** Stream of admitted purchases waiting to be written as orders. */

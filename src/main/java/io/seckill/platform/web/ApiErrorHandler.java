@@ -56,7 +56,10 @@ public class ApiErrorHandler implements WebExceptionHandler {
 		response.setStatusCode(rejection.code().status());
 		HttpHeaders headers = response.getHeaders();
 		headers.setContentType(MediaType.APPLICATION_JSON);
-		if (rejection.code() == ErrorCode.RATE_LIMITED || rejection.code() == ErrorCode.UNAVAILABLE) {
+		if (rejection.retryAfterSeconds() > 0) {
+			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(rejection.retryAfterSeconds()));
+		}
+		else if (rejection.code() == ErrorCode.RATE_LIMITED || rejection.code() == ErrorCode.UNAVAILABLE) {
 			headers.set(HttpHeaders.RETRY_AFTER, "1");
 		}
 		byte[] body = this.json.writeValueAsString(ErrorBody.of(rejection, exchange.getRequest().getId()))

@@ -12,6 +12,8 @@ public final class ApiException extends RuntimeException {
 
 	private final String ticket;
 
+	private final long retryAfterSeconds;
+
 	public ApiException(ErrorCode code) {
 		this(code, null);
 	}
@@ -29,10 +31,28 @@ public final class ApiException extends RuntimeException {
 	 * client can poll it.
 	 */
 	public ApiException(ErrorCode code, String detail, String ticket) {
+		this(code, detail, ticket, 0);
+	}
+
+	private ApiException(ErrorCode code, String detail, String ticket, long retryAfterSeconds) {
 		super(code.name(), null, false, false);
 		this.code = code;
 		this.detail = detail;
 		this.ticket = ticket;
+		this.retryAfterSeconds = retryAfterSeconds;
+	}
+
+	/**
+	 * A RATE_LIMITED answer that names when the limit's window ends (the
+	 * {@code Retry-After} header, in whole seconds, at least 1).
+	 */
+	public static ApiException rateLimited(String detail, long retryAfterMillis) {
+		return new ApiException(ErrorCode.RATE_LIMITED, detail, null, Math.max(1, (retryAfterMillis + 999) / 1000));
+	}
+
+	/** Seconds for {@code Retry-After}, or 0 when the code's default applies. */
+	public long retryAfterSeconds() {
+		return this.retryAfterSeconds;
 	}
 
 	public String ticket() {

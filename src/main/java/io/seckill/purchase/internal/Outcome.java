@@ -13,17 +13,22 @@ sealed interface Outcome {
 	record Replayed(String ticket) implements Outcome {
 	}
 
+	/** Over a rate limit whose window ends in {@code retryAfterMillis}. */
+	record Throttled(long retryAfterMillis) implements Outcome {
+	}
+
 	/** Not admitted, for the given reason. */
 	record Rejected(ErrorCode code) implements Outcome {
 	}
 
-	static Outcome parse(String code, String ticket) {
+	static Outcome parse(String code, String ticket, long n) {
 		return switch (code) {
 			case "QUEUED" -> new Queued(ticket);
 			case "DUPLICATE" -> new Replayed(ticket);
 			case "SOLD_OUT" -> SOLD_OUT;
 			case "LIMIT_REACHED" -> LIMIT_REACHED;
-			case "RATE_LIMITED" -> RATE_LIMITED;
+			case "RATE_LIMITED" -> new Throttled(n);
+			case "TOKEN_USED" -> TOKEN_USED;
 			case "NOT_STARTED" -> NOT_STARTED;
 			case "ENDED" -> ENDED;
 			case "NOT_FOUND" -> NOT_FOUND;
@@ -35,7 +40,9 @@ sealed interface Outcome {
 
 	Rejected LIMIT_REACHED = new Rejected(ErrorCode.LIMIT_REACHED);
 
-	Rejected RATE_LIMITED = new Rejected(ErrorCode.RATE_LIMITED);
+	Rejected TOKEN_USED = new Rejected(ErrorCode.PURCHASE_TOKEN_USED);
+
+	Rejected TOKEN_EXPIRED = new Rejected(ErrorCode.PURCHASE_TOKEN_EXPIRED);
 
 	Rejected NOT_STARTED = new Rejected(ErrorCode.NOT_STARTED);
 

@@ -15,6 +15,7 @@ import io.seckill.activity.SaleRules;
 import io.seckill.platform.redis.RedisKeys;
 import io.seckill.platform.redis.TicketState;
 import io.seckill.platform.web.ApiException;
+import io.seckill.platform.web.ClientAddresses;
 import io.seckill.platform.web.ErrorCode;
 import io.seckill.user.Callers;
 import io.seckill.user.Eligibility;
@@ -32,8 +33,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * The purchase hot path. Everything that can be rejected without Redis is rejected here,
- * in memory: the token, the ids, the idempotency key, unknown activities and items,
- * eligibility, the sale window and sold-out items. What remains costs one Lua call.
+ * in memory: the access token, the ids, the idempotency key, the purchase token, unknown
+ * activities and items, eligibility, the sale window and sold-out items. What remains
+ * costs one Lua call.
  */
 @Component
 class PurchaseHandler {
@@ -41,6 +43,8 @@ class PurchaseHandler {
 	private static final Log log = LogFactory.getLog(PurchaseHandler.class);
 
 	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+	static final String PURCHASE_TOKEN = "Purchase-Token";
 
 	static final String ADMISSIONS = "seckill.admissions";
 
@@ -62,10 +66,18 @@ class PurchaseHandler {
 
 	private final Clock clock;
 
+	private final PurchaseTokens tokens;
+
+	private final boolean tokenRequired;
+
+	private final ClientAddresses clientAddresses;
+
 	/** The rejections a purchase can meet; each gets its own admissions counter. */
 	private static final ErrorCode[] PURCHASE_REJECTIONS = { ErrorCode.UNAUTHENTICATED, ErrorCode.BAD_REQUEST,
-			ErrorCode.NOT_FOUND, ErrorCode.NOT_ELIGIBLE, ErrorCode.NOT_STARTED, ErrorCode.ENDED, ErrorCode.SOLD_OUT,
-			ErrorCode.LIMIT_REACHED, ErrorCode.RATE_LIMITED, ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL_ERROR };
+			ErrorCode.PURCHASE_TOKEN_MISSING, ErrorCode.PURCHASE_TOKEN_INVALID, ErrorCode.PURCHASE_TOKEN_EXPIRED,
+			ErrorCode.PURCHASE_TOKEN_FOREIGN, ErrorCode.PURCHASE_TOKEN_USED, ErrorCode.NOT_FOUND,
+			ErrorCode.NOT_ELIGIBLE, ErrorCode.NOT_STARTED, ErrorCode.ENDED, ErrorCode.SOLD_OUT, ErrorCode.LIMIT_REACHED,
+			ErrorCode.RATE_LIMITED, ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL_ERROR };
 
 	private final Map<ErrorCode, Counter> rejections = new EnumMap<>(ErrorCode.class);
 
@@ -77,7 +89,8 @@ class PurchaseHandler {
 
 	PurchaseHandler(Callers callers, SaleCatalog catalog, Eligibility eligibility, SoldOutFlags soldOut,
 			RedisAdmission admission, ReactiveStringRedisTemplate redis, RedisKeys keys, Clock clock,
-			MeterRegistry meters) {
+			MeterRegistry meters, PurchaseTokens tokens, PurchaseTokenSettings tokenSettings,
+			ClientAddresses clientAddresses) {
 		this.callers = callers;
 		this.catalog = catalog;
 		this.eligibility = eligibility;
@@ -86,6 +99,9 @@ class PurchaseHandler {
 		this.redis = redis;
 		this.keys = keys;
 		this.clock = clock;
+		this.tokens = tokens;
+		this.tokenRequired = tokenSettings.required();
+		this.clientAddresses = clientAddresses;
 		this.queued = admissions(meters, "QUEUED");
 		this.replayed = admissions(meters, "REPLAYED");
 		this.latency = Timer.builder(LATENCY)
@@ -113,8 +129,25 @@ class PurchaseHandler {
 			long activityId = id(request.pathVariable("id"));
 			long itemId = id(request.pathVariable("itemId"));
 			String key = idempotencyKey(request.headers().firstHeader(IDEMPOTENCY_KEY));
+			PurchaseTokens.Claims token;
+			try {
+				token = token(request, shopper, activityId, itemId);
+			}
+			catch (ApiException ex) {
+				if (ex.code() != ErrorCode.PURCHASE_TOKEN_EXPIRED || key == null) {
+					throw ex;
+				}
+				// A late retry of a purchase whose answer was lost: its first answer, if
+				// it
+				// was admitted; a new admission needs a new token.
+				return replayOr(Outcome.TOKEN_EXPIRED, activityId, shopper, key).flatMap(this::respond)
+					.onErrorResume(ApiException.class, this::reject)
+					.doFinally((signal) -> this.latency.record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS));
+			}
+			String client = this.clientAddresses.of(request.exchange().getRequest());
 			response = this.catalog.find(activityId)
-				.flatMap((rules) -> decide(shopper, activityId, itemId, key, rules))
+				.flatMap((rules) -> decide(new RedisAdmission.Attempt(activityId, itemId, shopper.id(), key,
+						Tickets.newTicket(activityId), token, client), shopper, rules))
 				.flatMap(this::respond)
 				.onErrorResume(ApiException.class, this::reject);
 		}
@@ -124,7 +157,25 @@ class PurchaseHandler {
 		return response.doFinally((signal) -> this.latency.record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS));
 	}
 
-	private Mono<Outcome> decide(Shopper shopper, long activityId, long itemId, String key, Optional<SaleRules> found) {
+	/**
+	 * The verified purchase token, checked in memory: a request without a valid one never
+	 * reaches Redis.
+	 */
+	private PurchaseTokens.Claims token(ServerRequest request, Shopper shopper, long activityId, long itemId) {
+		String token = request.headers().firstHeader(PURCHASE_TOKEN);
+		if (token == null) {
+			if (this.tokenRequired) {
+				throw new ApiException(ErrorCode.PURCHASE_TOKEN_MISSING);
+			}
+			return null;
+		}
+		return this.tokens.verify(token, shopper.id(), activityId, itemId);
+	}
+
+	private Mono<Outcome> decide(RedisAdmission.Attempt attempt, Shopper shopper, Optional<SaleRules> found) {
+		long activityId = attempt.activityId();
+		long itemId = attempt.itemId();
+		String key = attempt.idempotencyKey();
 		if (found.isEmpty() || !found.get().hasItem(itemId)) {
 			return Mono.just(Outcome.NOT_FOUND);
 		}
@@ -149,18 +200,21 @@ class PurchaseHandler {
 			if (key == null || local == Outcome.NOT_STARTED) {
 				return Mono.just(local);
 			}
-			Outcome rejected = local;
-			return this.admission.ticketFor(activityId, shopper.id(), key)
-				.<Outcome>map(Outcome.Replayed::new)
-				.defaultIfEmpty(rejected)
-				.onErrorMap((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, null));
+			return replayOr(local, activityId, shopper, key);
 		}
-		String ticket = Tickets.newTicket(activityId);
-		return this.admission.admit(activityId, itemId, shopper.id(), key, ticket).doOnNext((outcome) -> {
+		return this.admission.admit(attempt).doOnNext((outcome) -> {
 			if (outcome == Outcome.SOLD_OUT) {
 				this.soldOut.markSoldOut(activityId, itemId);
 			}
-		}).onErrorMap((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, ticket));
+		}).onErrorMap((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, attempt.newTicket()));
+	}
+
+	/** The first ticket of the shopper's idempotency key, else {@code rejected}. */
+	private Mono<Outcome> replayOr(Outcome.Rejected rejected, long activityId, Shopper shopper, String key) {
+		return this.admission.ticketFor(activityId, shopper.id(), key)
+			.<Outcome>map(Outcome.Replayed::new)
+			.defaultIfEmpty(rejected)
+			.onErrorMap((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, null));
 	}
 
 	/**
@@ -184,6 +238,9 @@ class PurchaseHandler {
 		if (outcome instanceof Outcome.Replayed replayed) {
 			this.replayed.increment();
 			return accepted(replayed.ticket());
+		}
+		if (outcome instanceof Outcome.Throttled throttled) {
+			return Mono.error(ApiException.rateLimited(null, throttled.retryAfterMillis()));
 		}
 		return Mono.error(new ApiException(((Outcome.Rejected) outcome).code()));
 	}
@@ -223,7 +280,7 @@ class PurchaseHandler {
 				.bodyValue(PurchaseView.of(ticket, state)));
 	}
 
-	private static long id(String text) {
+	static long id(String text) {
 		if (text.isEmpty() || text.length() > 18) {
 			throw new ApiException(ErrorCode.BAD_REQUEST, "Ids are positive integers");
 		}

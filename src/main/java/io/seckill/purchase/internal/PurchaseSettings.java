@@ -9,7 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rateLimit purchase requests a shopper may send per {@code rateWindow} and
  * activity, counted in Redis inside the admission script so every node enforces one limit
  * (0 turns it off)
- * @param rateWindow the rate limit's window
+ * @param rateWindow the window of both rate limits
+ * @param ipRateLimit purchase requests one client IP may send per {@code rateWindow} and
+ * activity, also counted in the admission script (0, the default, turns it off; set
+ * {@code seckill.web.trusted-proxies} first when behind a balancer)
  * @param idempotencyTtl how long an Idempotency-Key is remembered
  * @param ticketTtl how long a ticket stays readable
  * @param soldOutRecheck how long this node answers SOLD_OUT from its local flag before
@@ -18,5 +21,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("seckill.purchase")
 record PurchaseSettings(@DefaultValue("10") int rateLimit, @DefaultValue("1s") Duration rateWindow,
 		@DefaultValue("10m") Duration idempotencyTtl, @DefaultValue("24h") Duration ticketTtl,
-		@DefaultValue("1s") Duration soldOutRecheck) {
+		@DefaultValue("1s") Duration soldOutRecheck, @DefaultValue("0") int ipRateLimit) {
 }

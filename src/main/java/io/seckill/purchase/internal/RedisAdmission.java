@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RedisKeys;
 import reactor.core.publisher.Mono;
@@ -20,7 +22,9 @@ import org.springframework.stereotype.Component;
 @Component
 class RedisAdmission {
 
-	private static final int KEY_COUNT = 8;
+	private static final int KEY_COUNT = 10;
+
+	static final String SCRIPT_CALLS = "seckill.admission.scripts";
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -40,7 +44,11 @@ class RedisAdmission {
 
 	private final byte[] ticketTtl;
 
-	RedisAdmission(ReactiveStringRedisTemplate redis, RedisKeys keys, PurchaseSettings settings) {
+	private final byte[] ipRateLimit;
+
+	private final Counter scriptCalls;
+
+	RedisAdmission(ReactiveStringRedisTemplate redis, RedisKeys keys, PurchaseSettings settings, MeterRegistry meters) {
 		this.redis = redis;
 		this.keys = keys;
 		this.settings = settings;
@@ -50,22 +58,45 @@ class RedisAdmission {
 		this.rateWindow = ascii(Long.toString(settings.rateWindow().toMillis()));
 		this.idempotencyTtl = ascii(Long.toString(settings.idempotencyTtl().toMillis()));
 		this.ticketTtl = ascii(Long.toString(settings.ticketTtl().toMillis()));
+		this.ipRateLimit = ascii(Integer.toString(settings.ipRateLimit()));
+		this.scriptCalls = Counter.builder(SCRIPT_CALLS)
+			.description("Admission scripts run in Redis (every purchase that passed the in-memory checks)")
+			.register(meters);
+	}
+
+	/** Who asks for what: the inputs of one admission. */
+	record Attempt(long activityId, long itemId, long userId, String idempotencyKey, String newTicket,
+			PurchaseTokens.Claims token, String clientAddress) {
 	}
 
 	/**
-	 * Admits one unit of {@code itemId} for {@code userId}, or says why not.
-	 * {@code idempotencyKey} is the client's key, or {@code null}.
+	 * Admits one unit of the attempt's item for its user, or says why not.
+	 * {@code idempotencyKey} is the client's key, or {@code null}; {@code token} the
+	 * verified purchase token, or {@code null} when tokens are not required.
 	 */
-	Mono<Outcome> admit(long activityId, long itemId, long userId, String idempotencyKey, String newTicket) {
+	Mono<Outcome> admit(Attempt attempt) {
+		long activityId = attempt.activityId();
+		long itemId = attempt.itemId();
+		long userId = attempt.userId();
+		String idempotencyKey = attempt.idempotencyKey();
+		String newTicket = attempt.newTicket();
 		boolean keyed = idempotencyKey != null;
+		String tokenId = (attempt.token() != null) ? attempt.token().id() : "";
+		// The record must outlive the token, so a late reuse still finds it.
+		long tokenRecordTtl = (attempt.token() != null)
+				? Math.max(0, attempt.token().expiresAtMillis() - System.currentTimeMillis()) + 60_000 : 1;
 		ByteBuffer[] keysAndArgs = { key(this.keys.meta(activityId)), key(this.keys.stock(activityId)),
 				key(this.keys.limits(activityId)), key(this.keys.buyers(activityId, itemId)),
 				key(keyed ? this.keys.requestKey(activityId, userId, idempotencyKey) : this.keys.meta(activityId)),
 				key(this.keys.ticket(activityId, newTicket)), key(this.keys.orders(activityId)),
-				key(this.keys.rate(activityId, userId)), key(Long.toString(userId)), key(Long.toString(itemId)),
-				key(newTicket), key(Long.toString(activityId)), ByteBuffer.wrap(keyed ? ONE : ZERO),
-				ByteBuffer.wrap(this.rateLimit), ByteBuffer.wrap(this.rateWindow), ByteBuffer.wrap(this.idempotencyTtl),
-				ByteBuffer.wrap(this.ticketTtl) };
+				key(this.keys.rate(activityId, userId)), key(this.keys.purchaseToken(activityId, tokenId)),
+				key(this.keys.ipRate(activityId, attempt.clientAddress())), key(Long.toString(userId)),
+				key(Long.toString(itemId)), key(newTicket), key(Long.toString(activityId)),
+				ByteBuffer.wrap(keyed ? ONE : ZERO), ByteBuffer.wrap(this.rateLimit), ByteBuffer.wrap(this.rateWindow),
+				ByteBuffer.wrap(this.idempotencyTtl), ByteBuffer.wrap(this.ticketTtl), key(tokenId),
+				key(Long.toString(tokenRecordTtl)), ByteBuffer.wrap(this.ipRateLimit),
+				key(keyed ? idempotencyKey : "") };
+		this.scriptCalls.increment();
 		return this.redis
 			.execute(
 					(connection) -> connection.scriptingCommands()
@@ -85,7 +116,11 @@ class RedisAdmission {
 
 	private static Outcome toOutcome(List<Object> reply) {
 		List<?> values = (reply.size() == 1 && reply.get(0) instanceof List<?> nested) ? nested : reply;
-		return Outcome.parse(text(values.get(0)), text(values.get(1)));
+		return Outcome.parse(text(values.get(0)), text(values.get(1)), number(values.get(2)));
+	}
+
+	private static long number(Object value) {
+		return (value instanceof Number n) ? n.longValue() : Long.parseLong(text(value));
 	}
 
 	private static String text(Object value) {

@@ -1,0 +1,232 @@
+package io.seckill.purchase.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.seckill.activity.SaleCatalog;
+import io.seckill.activity.SaleRules;
+import io.seckill.platform.redis.LuaScripts;
+import io.seckill.platform.redis.RedisKeys;
+import io.seckill.platform.web.ApiException;
+import io.seckill.platform.web.ClientAddresses;
+import io.seckill.platform.web.ErrorCode;
+import io.seckill.user.Callers;
+import io.seckill.user.Eligibility;
+import io.seckill.user.Shopper;
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * The way in to a purchase: a one-time purchase token, issued from the sale's start on to
+ * an eligible shopper (after a right challenge answer where the sale asks for one), under
+ * per-shopper and per-IP limits counted in Redis so every node enforces the same limit.
+ */
+@Component
+class PurchaseTokenHandler {
+
+	static final String TOKEN_REQUESTS = "seckill.purchase-tokens";
+
+	private static final ErrorCode[] REJECTIONS = { ErrorCode.UNAUTHENTICATED, ErrorCode.BAD_REQUEST,
+			ErrorCode.NOT_FOUND, ErrorCode.NOT_ELIGIBLE, ErrorCode.NOT_STARTED, ErrorCode.ENDED, ErrorCode.SOLD_OUT,
+			ErrorCode.RATE_LIMITED, ErrorCode.CHALLENGE_REQUIRED, ErrorCode.CHALLENGE_FAILED };
+
+	private final Callers callers;
+
+	private final SaleCatalog catalog;
+
+	private final Eligibility eligibility;
+
+	private final SoldOutFlags soldOut;
+
+	private final PurchaseTokens tokens;
+
+	private final Challenges challenges;
+
+	private final ClientAddresses clientAddresses;
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final RedisKeys keys;
+
+	private final PurchaseTokenSettings settings;
+
+	private final Clock clock;
+
+	private final RedisScript<Long> rateLimits = RedisScript.of(LuaScripts.text("rate-limits.lua"), Long.class);
+
+	private final Map<ErrorCode, Counter> rejections = new EnumMap<>(ErrorCode.class);
+
+	private final Counter issued;
+
+	private final Counter challengesIssued;
+
+	PurchaseTokenHandler(Callers callers, SaleCatalog catalog, Eligibility eligibility, SoldOutFlags soldOut,
+			PurchaseTokens tokens, Challenges challenges, ClientAddresses clientAddresses,
+			ReactiveStringRedisTemplate redis, RedisKeys keys, PurchaseTokenSettings settings, Clock clock,
+			MeterRegistry meters) {
+		this.callers = callers;
+		this.catalog = catalog;
+		this.eligibility = eligibility;
+		this.soldOut = soldOut;
+		this.tokens = tokens;
+		this.challenges = challenges;
+		this.clientAddresses = clientAddresses;
+		this.redis = redis;
+		this.keys = keys;
+		this.settings = settings;
+		this.clock = clock;
+		this.issued = outcome(meters, "ISSUED");
+		this.challengesIssued = outcome(meters, "CHALLENGE_ISSUED");
+		for (ErrorCode code : REJECTIONS) {
+			this.rejections.put(code, outcome(meters, code.name()));
+		}
+	}
+
+	private static Counter outcome(MeterRegistry meters, String outcome) {
+		return Counter.builder(TOKEN_REQUESTS)
+			.description("Purchase-token and challenge requests by outcome")
+			.tag("outcome", outcome)
+			.register(meters);
+	}
+
+	/**
+	 * POST /api/v1/activities/{id}/items/{itemId}/purchase-tokens, body
+	 * {@code {challengeId, answer}} when the sale asks for a challenge (else none).
+	 */
+	Mono<ServerResponse> issue(ServerRequest request) {
+		return counted(Mono.defer(() -> {
+			Shopper shopper = this.callers.authenticate(request.exchange().getRequest());
+			long activityId = PurchaseHandler.id(request.pathVariable("id"));
+			long itemId = PurchaseHandler.id(request.pathVariable("itemId"));
+			String client = this.clientAddresses.of(request.exchange().getRequest());
+			return this.catalog.find(activityId)
+				.map((found) -> openSale(found, shopper, itemId))
+				.flatMap((rules) -> limit(activityId, shopper, client).thenReturn(rules))
+				.flatMap((rules) -> rules.challenge() ? answered(request, activityId, shopper) : Mono.just(true))
+				.map((ignored) -> this.tokens.issue(shopper.id(), activityId, itemId))
+				.flatMap((token) -> {
+					this.issued.increment();
+					return ServerResponse.status(HttpStatus.CREATED)
+						.contentType(MediaType.APPLICATION_JSON)
+						.bodyValue(new TokenView(token.token(), Instant.ofEpochMilli(token.expiresAtMillis()),
+								"/api/v1/activities/" + activityId + "/items/" + itemId + "/purchases"));
+				});
+		}));
+	}
+
+	/**
+	 * POST /api/v1/activities/{id}/challenges: an image challenge for a sale that asks
+	 * for one, from its start on.
+	 */
+	Mono<ServerResponse> challenge(ServerRequest request) {
+		return counted(Mono.defer(() -> {
+			Shopper shopper = this.callers.authenticate(request.exchange().getRequest());
+			long activityId = PurchaseHandler.id(request.pathVariable("id"));
+			String client = this.clientAddresses.of(request.exchange().getRequest());
+			return this.catalog.find(activityId).map((found) -> {
+				SaleRules rules = openSale(found, shopper, -1);
+				if (!rules.challenge()) {
+					throw new ApiException(ErrorCode.NOT_FOUND, "This sale asks for no challenge");
+				}
+				return rules;
+			})
+				.flatMap((rules) -> limit(activityId, shopper, client))
+				.then(Mono.defer(() -> this.challenges.create(activityId, shopper.id())))
+				.flatMap((challenge) -> {
+					this.challengesIssued.increment();
+					return ServerResponse.status(HttpStatus.CREATED)
+						.contentType(MediaType.APPLICATION_JSON)
+						.bodyValue(new ChallengeView(challenge.challengeId(), challenge.image(),
+								Instant.ofEpochMilli(challenge.expiresAtMillis())));
+				});
+		}));
+	}
+
+	/**
+	 * The sale's rules if it is open to this shopper now ({@code itemId} -1: any item).
+	 */
+	private SaleRules openSale(Optional<SaleRules> found, Shopper shopper, long itemId) {
+		if (found.isEmpty() || (itemId != -1 && !found.get().hasItem(itemId))) {
+			throw new ApiException(ErrorCode.NOT_FOUND);
+		}
+		SaleRules rules = found.get();
+		long now = this.clock.millis();
+		if (!this.eligibility.allows(shopper, rules.minLevel())) {
+			throw new ApiException(ErrorCode.NOT_ELIGIBLE);
+		}
+		if (now < rules.startsAtMillis()) {
+			// No token, so no purchase address, exists before the start.
+			throw new ApiException(ErrorCode.NOT_STARTED);
+		}
+		if (now >= rules.endsAtMillis()) {
+			throw new ApiException(ErrorCode.ENDED);
+		}
+		if (itemId != -1 && this.soldOut.isSoldOut(itemId)) {
+			throw new ApiException(ErrorCode.SOLD_OUT);
+		}
+		return rules;
+	}
+
+	private Mono<Void> limit(long activityId, Shopper shopper, String client) {
+		if (this.settings.rateLimit() <= 0 && this.settings.ipRateLimit() <= 0) {
+			return Mono.empty();
+		}
+		return this.redis
+			.execute(this.rateLimits,
+					List.of(this.keys.tokenRate(activityId, shopper.id()), this.keys.tokenIpRate(activityId, client)),
+					List.of(Long.toString(this.settings.rateWindow().toMillis()),
+							Integer.toString(this.settings.rateLimit()), Integer.toString(this.settings.ipRateLimit())))
+			.next()
+			.flatMap((wait) -> (wait > 0) ? Mono.error(ApiException.rateLimited(null, wait)) : Mono.empty());
+	}
+
+	private Mono<Boolean> answered(ServerRequest request, long activityId, Shopper shopper) {
+		return request.bodyToMono(ChallengeAnswer.class)
+			.switchIfEmpty(Mono.error(() -> new ApiException(ErrorCode.CHALLENGE_REQUIRED)))
+			.flatMap((body) -> {
+				if (body.challengeId() == null || body.answer() == null) {
+					return Mono.error(new ApiException(ErrorCode.CHALLENGE_REQUIRED));
+				}
+				return this.challenges.check(activityId, shopper.id(), body.challengeId(), body.answer())
+					.thenReturn(true);
+			});
+	}
+
+	private Mono<ServerResponse> counted(Mono<ServerResponse> response) {
+		return response.onErrorResume(ApiException.class, (rejection) -> {
+			Counter counter = this.rejections.get(rejection.code());
+			if (counter != null) {
+				counter.increment();
+			}
+			return Mono.error(rejection);
+		});
+	}
+
+	/** The answer to a challenge. */
+	record ChallengeAnswer(String challengeId, String answer) {
+	}
+
+	/** A token and where to use it. */
+	record TokenView(String token, Instant expiresAt, String purchasePath) {
+	}
+
+	/** A challenge to show. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record ChallengeView(String challengeId, String image, Instant expiresAt) {
+	}
+
+}
