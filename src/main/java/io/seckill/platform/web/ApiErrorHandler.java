@@ -1,7 +1,5 @@
 package io.seckill.platform.web;
 
-import java.nio.charset.StandardCharsets;
-
 import io.seckill.platform.web.internal.ErrorTranslation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,6 +12,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
@@ -28,10 +28,10 @@ public class ApiErrorHandler implements WebExceptionHandler {
 
 	private static final Log log = LogFactory.getLog(ApiErrorHandler.class);
 
-	private final ObjectMapper json;
+	private final ErrorBodies bodies;
 
 	ApiErrorHandler(ObjectMapper json) {
-		this.json = json;
+		this.bodies = new ErrorBodies(json);
 	}
 
 	@Override
@@ -56,16 +56,36 @@ public class ApiErrorHandler implements WebExceptionHandler {
 		response.setStatusCode(rejection.code().status());
 		HttpHeaders headers = response.getHeaders();
 		headers.setContentType(MediaType.APPLICATION_JSON);
-		if (rejection.retryAfterSeconds() > 0) {
-			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(rejection.retryAfterSeconds()));
+		String retryAfter = retryAfter(rejection);
+		if (retryAfter != null) {
+			headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
 		}
-		else if (rejection.code() == ErrorCode.RATE_LIMITED || rejection.code() == ErrorCode.UNAVAILABLE) {
-			headers.set(HttpHeaders.RETRY_AFTER, "1");
-		}
-		byte[] body = this.json.writeValueAsString(ErrorBody.of(rejection, exchange.getRequest().getId()))
-			.getBytes(StandardCharsets.UTF_8);
-		DataBuffer buffer = response.bufferFactory().wrap(body);
+		DataBuffer buffer = response.bufferFactory().wrap(this.bodies.render(rejection, exchange.getRequest().getId()));
 		return response.writeWith(Mono.just(buffer));
+	}
+
+	/**
+	 * {@code rejection} as a functional route's response, without raising it: the hot
+	 * path's refusals skip the error-handling chain.
+	 */
+	public Mono<ServerResponse> respond(ServerRequest request, ApiException rejection) {
+		ServerResponse.BodyBuilder response = ServerResponse.status(rejection.code().status())
+			.contentType(MediaType.APPLICATION_JSON);
+		String retryAfter = retryAfter(rejection);
+		if (retryAfter != null) {
+			response.header(HttpHeaders.RETRY_AFTER, retryAfter);
+		}
+		return response.bodyValue(this.bodies.render(rejection, request.exchange().getRequest().getId()));
+	}
+
+	private static String retryAfter(ApiException rejection) {
+		if (rejection.retryAfterSeconds() > 0) {
+			return Long.toString(rejection.retryAfterSeconds());
+		}
+		if (rejection.code() == ErrorCode.RATE_LIMITED || rejection.code() == ErrorCode.UNAVAILABLE) {
+			return "1";
+		}
+		return null;
 	}
 
 }

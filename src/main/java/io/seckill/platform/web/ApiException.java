@@ -50,6 +50,11 @@ public final class ApiException extends RuntimeException {
 		return new ApiException(ErrorCode.RATE_LIMITED, detail, null, Math.max(1, (retryAfterMillis + 999) / 1000));
 	}
 
+	/** Nothing but the code: its body is the code's fixed messages. */
+	boolean isPlain() {
+		return this.detail == null && this.ticket == null;
+	}
+
 	/** Seconds for {@code Retry-After}, or 0 when the code's default applies. */
 	public long retryAfterSeconds() {
 		return this.retryAfterSeconds;

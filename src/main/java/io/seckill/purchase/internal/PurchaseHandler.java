@@ -1,5 +1,6 @@
 package io.seckill.purchase.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import io.seckill.activity.SaleCatalog;
 import io.seckill.activity.SaleRules;
 import io.seckill.platform.redis.RedisKeys;
 import io.seckill.platform.redis.TicketState;
+import io.seckill.platform.web.ApiErrorHandler;
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ClientAddresses;
 import io.seckill.platform.web.ErrorCode;
@@ -72,6 +74,8 @@ class PurchaseHandler {
 
 	private final ClientAddresses clientAddresses;
 
+	private final ApiErrorHandler errors;
+
 	/** The rejections a purchase can meet; each gets its own admissions counter. */
 	private static final ErrorCode[] PURCHASE_REJECTIONS = { ErrorCode.UNAUTHENTICATED, ErrorCode.BAD_REQUEST,
 			ErrorCode.PURCHASE_TOKEN_MISSING, ErrorCode.PURCHASE_TOKEN_INVALID, ErrorCode.PURCHASE_TOKEN_EXPIRED,
@@ -90,7 +94,7 @@ class PurchaseHandler {
 	PurchaseHandler(Callers callers, SaleCatalog catalog, Eligibility eligibility, SoldOutFlags soldOut,
 			RedisAdmission admission, ReactiveStringRedisTemplate redis, RedisKeys keys, Clock clock,
 			MeterRegistry meters, PurchaseTokens tokens, PurchaseTokenSettings tokenSettings,
-			ClientAddresses clientAddresses) {
+			ClientAddresses clientAddresses, ApiErrorHandler errors) {
 		this.callers = callers;
 		this.catalog = catalog;
 		this.eligibility = eligibility;
@@ -102,6 +106,7 @@ class PurchaseHandler {
 		this.tokens = tokens;
 		this.tokenRequired = tokenSettings.required();
 		this.clientAddresses = clientAddresses;
+		this.errors = errors;
 		this.queued = admissions(meters, "QUEUED");
 		this.replayed = admissions(meters, "REPLAYED");
 		this.latency = Timer.builder(LATENCY)
@@ -123,38 +128,43 @@ class PurchaseHandler {
 
 	Mono<ServerResponse> purchase(ServerRequest request) {
 		long startedAt = System.nanoTime();
-		Mono<ServerResponse> response;
+		return answer(request).onErrorResume(ApiException.class, (rejection) -> reject(request, rejection))
+			.doFinally((signal) -> this.latency.record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS));
+	}
+
+	private Mono<ServerResponse> answer(ServerRequest request) {
+		Shopper shopper;
+		long activityId;
+		long itemId;
+		String key;
+		PurchaseTokens.Claims token;
 		try {
-			Shopper shopper = this.callers.authenticate(request.exchange().getRequest());
-			long activityId = id(request.pathVariable("id"));
-			long itemId = id(request.pathVariable("itemId"));
-			String key = idempotencyKey(request.headers().firstHeader(IDEMPOTENCY_KEY));
-			PurchaseTokens.Claims token;
-			try {
-				token = token(request, shopper, activityId, itemId);
-			}
-			catch (ApiException ex) {
-				if (ex.code() != ErrorCode.PURCHASE_TOKEN_EXPIRED || key == null) {
-					throw ex;
-				}
-				// A late retry of a purchase whose answer was lost: its first answer, if
-				// it
-				// was admitted; a new admission needs a new token.
-				return replayOr(Outcome.TOKEN_EXPIRED, activityId, shopper, key).flatMap(this::respond)
-					.onErrorResume(ApiException.class, this::reject)
-					.doFinally((signal) -> this.latency.record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS));
-			}
-			String client = this.clientAddresses.of(request.exchange().getRequest());
-			response = this.catalog.find(activityId)
-				.flatMap((rules) -> decide(new RedisAdmission.Attempt(activityId, itemId, shopper.id(), key,
-						Tickets.newTicket(activityId), token, client), shopper, rules))
-				.flatMap(this::respond)
-				.onErrorResume(ApiException.class, this::reject);
+			shopper = this.callers.authenticate(request.exchange().getRequest());
+			activityId = id(request.pathVariable("id"));
+			itemId = id(request.pathVariable("itemId"));
+			key = idempotencyKey(request.headers().firstHeader(IDEMPOTENCY_KEY));
 		}
 		catch (ApiException ex) {
-			response = reject(ex);
+			return reject(request, ex);
 		}
-		return response.doFinally((signal) -> this.latency.record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS));
+		try {
+			token = token(request, shopper, activityId, itemId);
+		}
+		catch (ApiException ex) {
+			if (ex.code() == ErrorCode.PURCHASE_TOKEN_EXPIRED && key != null) {
+				// A late retry of a purchase whose answer was lost gets its first answer
+				// if it was admitted; a new admission needs a new token.
+				return replayOr(Outcome.TOKEN_EXPIRED, activityId, shopper, key)
+					.flatMap((outcome) -> respond(request, outcome));
+			}
+			return reject(request, ex);
+		}
+		String client = this.clientAddresses.of(request.exchange().getRequest());
+		RedisAdmission.Attempt attempt = new RedisAdmission.Attempt(activityId, itemId, shopper.id(), key,
+				Tickets.newTicket(activityId), token, client);
+		return this.catalog.find(activityId)
+			.flatMap((rules) -> decide(attempt, shopper, rules))
+			.flatMap((outcome) -> respond(request, outcome));
 	}
 
 	/**
@@ -230,7 +240,7 @@ class PurchaseHandler {
 				ticket);
 	}
 
-	private Mono<ServerResponse> respond(Outcome outcome) {
+	private Mono<ServerResponse> respond(ServerRequest request, Outcome outcome) {
 		if (outcome instanceof Outcome.Queued queued) {
 			this.queued.increment();
 			return accepted(queued.ticket());
@@ -240,23 +250,37 @@ class PurchaseHandler {
 			return accepted(replayed.ticket());
 		}
 		if (outcome instanceof Outcome.Throttled throttled) {
-			return Mono.error(ApiException.rateLimited(null, throttled.retryAfterMillis()));
+			return reject(request, ApiException.rateLimited(null, throttled.retryAfterMillis()));
 		}
-		return Mono.error(new ApiException(((Outcome.Rejected) outcome).code()));
+		return reject(request, new ApiException(((Outcome.Rejected) outcome).code()));
 	}
 
+	private static final byte[] QUEUED_HEAD = "{\"status\":\"QUEUED\",\"ticket\":\""
+		.getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] QUEUED_TAIL = "\"}".getBytes(StandardCharsets.US_ASCII);
+
+	/**
+	 * {"status":"QUEUED","ticket":...}, written by hand: tickets are hex, a dash and
+	 * digits.
+	 */
 	private static Mono<ServerResponse> accepted(String ticket) {
-		return ServerResponse.status(HttpStatus.ACCEPTED)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(new PurchaseView("QUEUED", ticket, null, null));
+		byte[] body = new byte[QUEUED_HEAD.length + ticket.length() + QUEUED_TAIL.length];
+		System.arraycopy(QUEUED_HEAD, 0, body, 0, QUEUED_HEAD.length);
+		ticket.getBytes(0, ticket.length(), body, QUEUED_HEAD.length);
+		System.arraycopy(QUEUED_TAIL, 0, body, QUEUED_HEAD.length + ticket.length(), QUEUED_TAIL.length);
+		return ServerResponse.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON).bodyValue(body);
 	}
 
-	private Mono<ServerResponse> reject(ApiException rejection) {
+	/**
+	 * Counts the rejection and answers it directly (no error signal through the chain).
+	 */
+	private Mono<ServerResponse> reject(ServerRequest request, ApiException rejection) {
 		Counter counter = this.rejections.get(rejection.code());
 		if (counter != null) {
 			counter.increment();
 		}
-		return Mono.error(rejection);
+		return this.errors.respond(request, rejection);
 	}
 
 	/**
