@@ -87,9 +87,9 @@ class AdmissionScriptIT {
 				keyed ? this.keys.requestKey(ACTIVITY, user, idempotencyKey) : this.keys.meta(ACTIVITY),
 				this.keys.ticket(ACTIVITY, ticket), this.keys.orders(ACTIVITY), this.keys.rate(ACTIVITY, user),
 				this.keys.purchaseToken(ACTIVITY, tokenId), this.keys.ipRate(ACTIVITY, ip) };
-		return this.redis.eval(admission, ScriptOutputType.MULTI, scriptKeys, Long.toString(user), Long.toString(ITEM),
-				ticket, Long.toString(ACTIVITY), keyed ? "1" : "0", Integer.toString(rateLimit), "1000", "60000",
-				"60000", tokenId, "60000", Integer.toString(ipRateLimit), keyed ? idempotencyKey : "");
+		return this.redis.eval(admission, ScriptOutputType.MULTI, scriptKeys, "1", Long.toString(user),
+				Long.toString(ITEM), ticket, Long.toString(ACTIVITY), keyed ? "1" : "0", Integer.toString(rateLimit),
+				"1000", "60000", "60000", tokenId, "60000", Integer.toString(ipRateLimit), keyed ? idempotencyKey : "");
 	}
 
 	@Test
@@ -212,6 +212,29 @@ class AdmissionScriptIT {
 		assertThat(admit(2, null, 0, "", "10.0.0.9", 2).get(0)).isEqualTo("QUEUED");
 		assertThat(admit(3, null, 0, "", "10.0.0.9", 2).get(0)).isEqualTo("RATE_LIMITED");
 		assertThat(admit(3, null, 0, "", "10.0.0.10", 2).get(0)).isEqualTo("QUEUED");
+	}
+
+	@Test
+	void aBatchJudgesEachRequestInTurnAsIfItCameAlone() {
+		publish(-1000, 60_000, 2, 1);
+		List<String> keys = new java.util.ArrayList<>();
+		List<String> args = new java.util.ArrayList<>(List.of("3"));
+		for (long user : new long[] { 1, 1, 2, }) {
+			String ticket = ACTIVITY + "-batch" + keys.size();
+			keys.addAll(List.of(this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY), this.keys.limits(ACTIVITY),
+					this.keys.buyers(ACTIVITY, ITEM), this.keys.meta(ACTIVITY), this.keys.ticket(ACTIVITY, ticket),
+					this.keys.orders(ACTIVITY), this.keys.rate(ACTIVITY, user), this.keys.purchaseToken(ACTIVITY, ""),
+					this.keys.ipRate(ACTIVITY, "10.0.0.1")));
+			args.addAll(List.of(Long.toString(user), Long.toString(ITEM), ticket, Long.toString(ACTIVITY), "0", "0",
+					"1000", "60000", "60000", "", "1", "0", ""));
+		}
+
+		List<Object> replies = this.redis.eval(admission, ScriptOutputType.MULTI, keys.toArray(String[]::new),
+				args.toArray(String[]::new));
+
+		assertThat(replies).containsExactly("QUEUED", ACTIVITY + "-batch0", 1L, "LIMIT_REACHED", "", -1L, "QUEUED",
+				ACTIVITY + "-batch20", 0L);
+		assertThat(this.redis.xlen(this.keys.orders(ACTIVITY))).isEqualTo(2);
 	}
 
 	@Test

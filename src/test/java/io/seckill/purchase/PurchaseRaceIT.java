@@ -112,7 +112,7 @@ class PurchaseRaceIT extends IntegrationTest {
 	}
 
 	private double scriptCalls() {
-		return this.meters.get("seckill.admission.scripts").counter().count();
+		return this.meters.get("seckill.admission.requests").counter().count();
 	}
 
 }

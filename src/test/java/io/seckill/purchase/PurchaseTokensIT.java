@@ -189,7 +189,7 @@ class PurchaseTokensIT extends IntegrationTest {
 	}
 
 	private double scriptCalls() {
-		return this.meters.get("seckill.admission.scripts").counter().count();
+		return this.meters.get("seckill.admission.requests").counter().count();
 	}
 
 	private static void assertRefused(Reply reply, int status, String code) {

@@ -10,6 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * activity, counted in Redis inside the admission script so every node enforces one limit
  * (0 turns it off)
  * @param rateWindow the window of both rate limits
+ * @param batchSize at most this many purchases share one admission script call (1 turns
+ * coalescing off)
+ * @param batchesInFlight admission calls a node keeps in flight per activity; requests
+ * that arrive meanwhile wait and go together in the next call
  * @param ipRateLimit purchase requests one client IP may send per {@code rateWindow} and
  * activity, also counted in the admission script (0, the default, turns it off; set
  * {@code seckill.web.trusted-proxies} first when behind a balancer)
@@ -21,5 +25,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("seckill.purchase")
 record PurchaseSettings(@DefaultValue("10") int rateLimit, @DefaultValue("1s") Duration rateWindow,
 		@DefaultValue("10m") Duration idempotencyTtl, @DefaultValue("24h") Duration ticketTtl,
-		@DefaultValue("1s") Duration soldOutRecheck, @DefaultValue("0") int ipRateLimit) {
+		@DefaultValue("1s") Duration soldOutRecheck, @DefaultValue("0") int ipRateLimit,
+		@DefaultValue("64") int batchSize, @DefaultValue("2") int batchesInFlight) {
 }

@@ -2,7 +2,10 @@ package io.seckill.purchase.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +27,11 @@ class RedisAdmission {
 
 	private static final int KEY_COUNT = 10;
 
+	private static final int ARG_COUNT = 13;
+
 	static final String SCRIPT_CALLS = "seckill.admission.scripts";
+
+	static final String ADMISSIONS_IN_SCRIPTS = "seckill.admission.requests";
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -48,6 +55,10 @@ class RedisAdmission {
 
 	private final Counter scriptCalls;
 
+	private final Counter admissions;
+
+	private final Map<Long, AdmissionBatches> batches = new ConcurrentHashMap<>();
+
 	RedisAdmission(ReactiveStringRedisTemplate redis, RedisKeys keys, PurchaseSettings settings, MeterRegistry meters) {
 		this.redis = redis;
 		this.keys = keys;
@@ -60,7 +71,10 @@ class RedisAdmission {
 		this.ticketTtl = ascii(Long.toString(settings.ticketTtl().toMillis()));
 		this.ipRateLimit = ascii(Integer.toString(settings.ipRateLimit()));
 		this.scriptCalls = Counter.builder(SCRIPT_CALLS)
-			.description("Admission scripts run in Redis (every purchase that passed the in-memory checks)")
+			.description("Admission script calls sent to Redis (each admits a batch of purchases)")
+			.register(meters);
+		this.admissions = Counter.builder(ADMISSIONS_IN_SCRIPTS)
+			.description("Purchases judged by the admission script (those that passed the in-memory checks)")
 			.register(meters);
 	}
 
@@ -72,39 +86,74 @@ class RedisAdmission {
 	/**
 	 * Admits one unit of the attempt's item for its user, or says why not.
 	 * {@code idempotencyKey} is the client's key, or {@code null}; {@code token} the
-	 * verified purchase token, or {@code null} when tokens are not required.
+	 * verified purchase token, or {@code null} when tokens are not required. Requests of
+	 * one activity that arrive while its earlier calls are in flight share one script
+	 * call ({@link AdmissionBatches}).
 	 */
 	Mono<Outcome> admit(Attempt attempt) {
+		return this.batches
+			.computeIfAbsent(attempt.activityId(),
+					(activity) -> new AdmissionBatches(this.settings.batchSize(), this.settings.batchesInFlight(),
+							this::admitAll))
+			.admit(attempt);
+	}
+
+	/** One script call for {@code attempts} (all of one activity), answers in order. */
+	Mono<List<Outcome>> admitAll(List<Attempt> attempts) {
+		ByteBuffer[] keys = new ByteBuffer[KEY_COUNT * attempts.size()];
+		ByteBuffer[] args = new ByteBuffer[1 + ARG_COUNT * attempts.size()];
+		args[0] = key(Integer.toString(attempts.size()));
+		for (int r = 0; r < attempts.size(); r++) {
+			addAttempt(attempts.get(r), keys, r * KEY_COUNT, args, 1 + r * ARG_COUNT);
+		}
+		ByteBuffer[] keysAndArgs = new ByteBuffer[keys.length + args.length];
+		System.arraycopy(keys, 0, keysAndArgs, 0, keys.length);
+		System.arraycopy(args, 0, keysAndArgs, keys.length, args.length);
+		this.scriptCalls.increment();
+		this.admissions.increment(attempts.size());
+		return this.redis
+			.execute((connection) -> connection.scriptingCommands()
+				.<Object>evalSha(this.sha, ReturnType.MULTI, keys.length, duplicates(keysAndArgs))
+				.onErrorResume(RedisAdmission::isNoScript, (ex) -> connection.scriptingCommands()
+					.eval(ByteBuffer.wrap(this.script), ReturnType.MULTI, keys.length, duplicates(keysAndArgs))))
+			.collectList()
+			.map(RedisAdmission::toOutcomes);
+	}
+
+	private void addAttempt(Attempt attempt, ByteBuffer[] keys, int k, ByteBuffer[] args, int a) {
 		long activityId = attempt.activityId();
 		long itemId = attempt.itemId();
 		long userId = attempt.userId();
 		String idempotencyKey = attempt.idempotencyKey();
-		String newTicket = attempt.newTicket();
 		boolean keyed = idempotencyKey != null;
 		String tokenId = (attempt.token() != null) ? attempt.token().id() : "";
 		// The record must outlive the token, so a late reuse still finds it.
 		long tokenRecordTtl = (attempt.token() != null)
 				? Math.max(0, attempt.token().expiresAtMillis() - System.currentTimeMillis()) + 60_000 : 1;
-		ByteBuffer[] keysAndArgs = { key(this.keys.meta(activityId)), key(this.keys.stock(activityId)),
-				key(this.keys.limits(activityId)), key(this.keys.buyers(activityId, itemId)),
-				key(keyed ? this.keys.requestKey(activityId, userId, idempotencyKey) : this.keys.meta(activityId)),
-				key(this.keys.ticket(activityId, newTicket)), key(this.keys.orders(activityId)),
-				key(this.keys.rate(activityId, userId)), key(this.keys.purchaseToken(activityId, tokenId)),
-				key(this.keys.ipRate(activityId, attempt.clientAddress())), key(Long.toString(userId)),
-				key(Long.toString(itemId)), key(newTicket), key(Long.toString(activityId)),
-				ByteBuffer.wrap(keyed ? ONE : ZERO), ByteBuffer.wrap(this.rateLimit), ByteBuffer.wrap(this.rateWindow),
-				ByteBuffer.wrap(this.idempotencyTtl), ByteBuffer.wrap(this.ticketTtl), key(tokenId),
-				key(Long.toString(tokenRecordTtl)), ByteBuffer.wrap(this.ipRateLimit),
-				key(keyed ? idempotencyKey : "") };
-		this.scriptCalls.increment();
-		return this.redis
-			.execute(
-					(connection) -> connection.scriptingCommands()
-						.<Object>evalSha(this.sha, ReturnType.MULTI, KEY_COUNT, duplicates(keysAndArgs))
-						.onErrorResume(RedisAdmission::isNoScript, (ex) -> connection.scriptingCommands()
-							.eval(ByteBuffer.wrap(this.script), ReturnType.MULTI, KEY_COUNT, duplicates(keysAndArgs))))
-			.collectList()
-			.map(RedisAdmission::toOutcome);
+		keys[k] = key(this.keys.meta(activityId));
+		keys[k + 1] = key(this.keys.stock(activityId));
+		keys[k + 2] = key(this.keys.limits(activityId));
+		keys[k + 3] = key(this.keys.buyers(activityId, itemId));
+		keys[k + 4] = key(
+				keyed ? this.keys.requestKey(activityId, userId, idempotencyKey) : this.keys.meta(activityId));
+		keys[k + 5] = key(this.keys.ticket(activityId, attempt.newTicket()));
+		keys[k + 6] = key(this.keys.orders(activityId));
+		keys[k + 7] = key(this.keys.rate(activityId, userId));
+		keys[k + 8] = key(this.keys.purchaseToken(activityId, tokenId));
+		keys[k + 9] = key(this.keys.ipRate(activityId, attempt.clientAddress()));
+		args[a] = key(Long.toString(userId));
+		args[a + 1] = key(Long.toString(itemId));
+		args[a + 2] = key(attempt.newTicket());
+		args[a + 3] = key(Long.toString(activityId));
+		args[a + 4] = ByteBuffer.wrap(keyed ? ONE : ZERO);
+		args[a + 5] = ByteBuffer.wrap(this.rateLimit);
+		args[a + 6] = ByteBuffer.wrap(this.rateWindow);
+		args[a + 7] = ByteBuffer.wrap(this.idempotencyTtl);
+		args[a + 8] = ByteBuffer.wrap(this.ticketTtl);
+		args[a + 9] = key(tokenId);
+		args[a + 10] = key(Long.toString(tokenRecordTtl));
+		args[a + 11] = ByteBuffer.wrap(this.ipRateLimit);
+		args[a + 12] = key(keyed ? idempotencyKey : "");
 	}
 
 	/**
@@ -114,9 +163,13 @@ class RedisAdmission {
 		return this.redis.opsForValue().get(this.keys.requestKey(activityId, userId, idempotencyKey));
 	}
 
-	private static Outcome toOutcome(List<Object> reply) {
+	private static List<Outcome> toOutcomes(List<Object> reply) {
 		List<?> values = (reply.size() == 1 && reply.get(0) instanceof List<?> nested) ? nested : reply;
-		return Outcome.parse(text(values.get(0)), text(values.get(1)), number(values.get(2)));
+		List<Outcome> outcomes = new ArrayList<>(values.size() / 3);
+		for (int i = 0; i + 2 < values.size(); i += 3) {
+			outcomes.add(Outcome.parse(text(values.get(i)), text(values.get(i + 1)), number(values.get(i + 2))));
+		}
+		return outcomes;
 	}
 
 	private static long number(Object value) {

@@ -1,0 +1,80 @@
+package io.seckill.purchase.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The coalescing logic alone (the script itself is tested against Redis in
+ * AdmissionScriptIT and under a crowd in PurchaseRaceIT): every request gets its own
+ * answer, batches and calls in flight stay within their bounds, failures reach every
+ * member of the batch.
+ */
+class AdmissionBatchesTest {
+
+	private static RedisAdmission.Attempt attempt(long user) {
+		return new RedisAdmission.Attempt(1, 1, user, null, "1-" + user, null, "10.0.0.1");
+	}
+
+	@Test
+	void concurrentRequestsShareCallsWithinTheBoundsAndEachGetsItsOwnAnswer() throws Exception {
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger mostRunning = new AtomicInteger();
+		ConcurrentLinkedQueue<Integer> sizes = new ConcurrentLinkedQueue<>();
+		AdmissionBatches batches = new AdmissionBatches(16, 2, (attempts) -> {
+			mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+			sizes.add(attempts.size());
+			List<Outcome> answers = new ArrayList<>();
+			attempts.forEach((attempt) -> answers.add(new Outcome.Queued("t" + attempt.userId())));
+			return Mono.delay(Duration.ofMillis(2), Schedulers.parallel())
+				.doOnNext((tick) -> running.decrementAndGet())
+				.thenReturn(answers);
+		});
+		int requests = 2000;
+		ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
+		CountDownLatch answered = new CountDownLatch(requests);
+		ExecutorService senders = Executors.newFixedThreadPool(8);
+		for (int i = 0; i < requests; i++) {
+			long user = i;
+			senders.execute(() -> batches.admit(attempt(user)).subscribe((outcome) -> {
+				if (!((Outcome.Queued) outcome).ticket().equals("t" + user)) {
+					mismatches.add(user + " got " + outcome);
+				}
+				answered.countDown();
+			}));
+		}
+		assertThat(answered.await(30, TimeUnit.SECONDS)).isTrue();
+		senders.shutdown();
+
+		assertThat(mismatches).isEmpty();
+		assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(requests);
+		assertThat(sizes).allSatisfy((size) -> assertThat(size).isBetween(1, 16));
+		assertThat(sizes.size()).as("calls").isLessThan(requests);
+		assertThat(mostRunning.get()).isLessThanOrEqualTo(2);
+	}
+
+	@Test
+	void aFailedCallFailsEveryRequestInItAndTheNextCallsStillGoOut() {
+		AtomicInteger calls = new AtomicInteger();
+		AdmissionBatches batches = new AdmissionBatches(16, 1,
+				(attempts) -> (calls.incrementAndGet() == 1) ? Mono.error(new IllegalStateException("Redis went away"))
+						: Mono.just(attempts.stream().<Outcome>map((attempt) -> Outcome.SOLD_OUT).toList()));
+
+		assertThat(batches.admit(attempt(1)).onErrorResume((ex) -> Mono.just(Outcome.NOT_FOUND)).block())
+			.isEqualTo(Outcome.NOT_FOUND);
+		assertThat(batches.admit(attempt(2)).block()).isEqualTo(Outcome.SOLD_OUT);
+	}
+
+}
