@@ -295,7 +295,7 @@ class ShopperPagesIT extends BrowserTest {
 			if (limited.getAndSet(false)) {
 				route.fulfill(new Route.FulfillOptions().setStatus(429)
 					.setContentType("application/json")
-					.setHeaders(Map.of("Retry-After", "3"))
+					.setHeaders(Map.of("Retry-After", "5"))
 					.setBody(
 							"{\"code\":\"RATE_LIMITED\",\"message\":\"Too many requests; slow down and retry shortly.\","
 									+ "\"messageZh\":\"请求过于频繁，请稍后重试。\",\"requestId\":\"r-2\"}"));
@@ -312,9 +312,9 @@ class ShopperPagesIT extends BrowserTest {
 		buy.click();
 
 		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Too many requests");
-		assertThat(item.getByRole(AriaRole.STATUS)).containsText("You can try again in 3 s.");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("You can try again in 5 s.");
 		assertThat(buy).isDisabled();
-		assertThat(buy).hasText(Pattern.compile("Wait [1-3] s"));
+		assertThat(buy).hasText(Pattern.compile("Wait [1-5] s"));
 		screenshot("shop-rate-limited");
 		assertThat(buy).hasText("Buy now");
 		buy.click();
