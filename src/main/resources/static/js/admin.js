@@ -1,5 +1,6 @@
 // The admin console: activities and items (create, edit, publish), user eligibility, and a
-// live dashboard per activity that polls the stats and this node's metrics every second.
+// live dashboard per activity that polls the stats and this node's metrics every second (purchase
+// admissions and purchase-token requests by outcome, rejections by reason).
 import { api, el, i18n, languageSwitch, loginForm, session } from './common.js';
 import { LineChart } from './charts.js';
 
@@ -115,8 +116,8 @@ function renderActivities() {
   status.textContent = activities.length === 0 ? i18n.t('adm.list.none') : '';
   status.hidden = activities.length > 0;
   body.replaceChildren(...[...activities].sort((a, b) => b.id - a.id).map((activity) => {
-    const state = activity.published ? i18n.t(`adm.state.${activity.state}`)
-      : `${i18n.t('adm.state.draft')} · ${i18n.t(`adm.state.${activity.state}`)}`;
+    const state = [activity.published ? null : i18n.t('adm.state.draft'), i18n.t(`adm.state.${activity.state}`),
+      activity.challenge ? i18n.t('adm.state.challenge') : null].filter(Boolean).join(' · ');
     const upcoming = activity.state === 'UPCOMING';
     const canPublish = activity.state !== 'ENDED' && (!activity.published || upcoming);
     const publishText = activity.published ? i18n.t('adm.republish') : i18n.t('adm.publish');
@@ -173,6 +174,7 @@ function openEditor(activity) {
   document.getElementById('activity-starts').value = localInput(start);
   document.getElementById('activity-ends').value = localInput(end);
   document.getElementById('activity-level').value = activity?.minLevel ?? 0;
+  document.getElementById('activity-challenge').checked = activity?.challenge ?? false;
   itemRows.replaceChildren();
   (activity?.items ?? [{}]).forEach(addItemRow);
   renumberItems();
@@ -302,6 +304,7 @@ function draft() {
     startsAt: instant(value('activity-starts')),
     endsAt: instant(value('activity-ends')),
     minLevel: number(value('activity-level')),
+    challenge: value('activity-challenge').checked,
     items: [...itemRows.children].map((row) => {
       const input = (key) => row.querySelector(`[data-key="${key}"]`);
       const item = {
@@ -394,7 +397,7 @@ document.getElementById('users-form').addEventListener('submit', async (event) =
 
 // ---------- the dashboard ----------
 
-// Outcomes of /api/v1/admin/metrics "admissions", each with a colour (≥ 3:1 on white) and a
+// Outcomes of /api/v1/admin/metrics "admissions" and "tokenRequests", each with a colour (≥ 3:1 on white) and a
 // dash pattern so lines stay apart without colour.
 const OUTCOMES = {
   QUEUED: { color: '#1e6b35' },
@@ -406,12 +409,27 @@ const OUTCOMES = {
   ENDED: { color: '#7a4b00', dash: '10 4' },
   UNAVAILABLE: { color: '#000000', dash: '3 2' },
   REPLAYED: { color: '#0e7490', dash: '5 2 1 2' },
+  ISSUED: { color: '#1e6b35' },
+  CHALLENGE_ISSUED: { color: '#0e7490', dash: '5 2 1 2' },
+  CHALLENGE_FAILED: { color: '#9d174d', dash: '6 2' },
+  CHALLENGE_REQUIRED: { color: '#854d0e', dash: '2 2 6 2' },
+  PURCHASE_TOKEN_MISSING: { color: '#9d174d', dash: '6 2' },
+  PURCHASE_TOKEN_INVALID: { color: '#3730a3', dash: '3 3' },
+  PURCHASE_TOKEN_EXPIRED: { color: '#854d0e', dash: '2 2 6 2' },
+  PURCHASE_TOKEN_FOREIGN: { color: '#115e59', dash: '8 2' },
+  PURCHASE_TOKEN_USED: { color: '#6b21a8', dash: '1 2' },
 };
 
+/** Outcomes that are not rejections: admitted or replayed purchases, issued tokens and challenges. */
+const ACCEPTED = new Set(['QUEUED', 'REPLAYED', 'ISSUED', 'CHALLENGE_ISSUED']);
+
+function perSecond(v) {
+  return `${v >= 10 || v === 0 ? Math.round(v) : v.toFixed(1)}/s`;
+}
+
 const charts = {
-  rate: new LineChart(document.getElementById('chart-rate'), {
-    id: 'chart-rate', minimumMax: 5, format: (v) => `${v >= 10 || v === 0 ? Math.round(v) : v.toFixed(1)}/s`,
-  }),
+  rate: new LineChart(document.getElementById('chart-rate'), { id: 'chart-rate', minimumMax: 5, format: perSecond }),
+  tokens: new LineChart(document.getElementById('chart-tokens'), { id: 'chart-tokens', minimumMax: 5, format: perSecond }),
   remaining: new LineChart(document.getElementById('chart-remaining'), { id: 'chart-remaining', minimumMax: 1 }),
   queue: new LineChart(document.getElementById('chart-queue'), { id: 'chart-queue', minimumMax: 5 }),
   latency: new LineChart(document.getElementById('chart-latency'), { id: 'chart-latency', minimumMax: 5 }),
@@ -428,6 +446,7 @@ function emptyDashboard(activityId) {
     peak: 0,
     latest: null,
     rates: {},
+    tokenRates: {},
     redis: [],
     database: [],
     queue: [],
@@ -509,33 +528,40 @@ function dashboardHeading() {
   });
 }
 
-/** Adds one reading; turns the cumulative admissions into requests per second. */
+/**
+ * Adds one reading; turns the cumulative counters (purchase admissions and purchase-token
+ * requests, by outcome) into requests per second.
+ */
 function record(state, stats, metrics) {
   const at = metrics.at;
-  const admissions = metrics.admissions ?? {};
+  const counters = { admissions: metrics.admissions ?? {}, tokenRequests: metrics.tokenRequests ?? {} };
   if (state.previous && at > state.previous.at) {
     const seconds = (at - state.previous.at) / 1000;
-    let total = 0;
-    const outcomes = new Set([...Object.keys(admissions), ...Object.keys(state.previous.admissions)]);
     let reset = false;
-    outcomes.forEach((outcome) => {
-      const delta = (admissions[outcome] ?? 0) - (state.previous.admissions[outcome] ?? 0);
-      if (delta < 0) {
-        reset = true;
-      }
-      const rate = Math.max(0, delta) / seconds;
-      total += rate;
-      (state.rates[outcome] ??= []).push({ t: at, v: rate });
-    });
+    const rates = (now, before, series) => {
+      let total = 0;
+      new Set([...Object.keys(now), ...Object.keys(before)]).forEach((outcome) => {
+        const delta = (now[outcome] ?? 0) - (before[outcome] ?? 0);
+        if (delta < 0) {
+          reset = true;
+        }
+        const rate = Math.max(0, delta) / seconds;
+        total += rate;
+        (series[outcome] ??= []).push({ t: at, v: rate });
+      });
+      return total;
+    };
+    const total = rates(counters.admissions, state.previous.admissions, state.rates);
+    rates(counters.tokenRequests, state.previous.tokenRequests, state.tokenRates);
     if (reset) {
       // The node restarted: its counters began again from zero.
-      state.baseline = admissions;
+      state.baseline = counters;
     }
     state.totalRate = total;
     state.peak = Math.max(state.peak, total);
   }
-  state.baseline ??= admissions;
-  state.previous = { at, admissions };
+  state.baseline ??= counters;
+  state.previous = { at, ...counters };
   const statsAt = Date.parse(stats.at);
   const sum = (key) => stats.items.reduce((total, item) => total + (item[key] ?? 0), 0);
   state.redis.push({ t: statsAt, v: sum('redisRemaining') });
@@ -545,11 +571,46 @@ function record(state, stats, metrics) {
   state.p99.push({ t: at, v: metrics.purchaseLatencyMillis?.p99 ?? 0 });
   state.latest = { stats, metrics, at: Math.max(at, statsAt) };
   const keepFrom = state.latest.at - HISTORY_MS;
-  for (const list of [state.redis, state.database, state.queue, state.p50, state.p99, ...Object.values(state.rates)]) {
+  for (const list of [state.redis, state.database, state.queue, state.p50, state.p99, ...Object.values(state.rates),
+    ...Object.values(state.tokenRates)]) {
     while (list.length && list[0].t < keepFrom) {
       list.shift();
     }
   }
+}
+
+/** Chart series of the outcomes that had any request in the window, labelled by their code. */
+function series(rates) {
+  return Object.entries(rates)
+    .filter(([, points]) => points.some((p) => p.v > 0))
+    .map(([outcome, points]) => ({ label: outcome, points, ...(OUTCOMES[outcome] ?? { color: '#333333', dash: '2 2' }) }));
+}
+
+/**
+ * Rejections since the dashboard opened, one row per reason, with the purchase requests and the
+ * purchase-token requests this node refused for it; most frequent first.
+ */
+function renderRejections(metrics, baseline) {
+  const counts = new Map();
+  for (const counter of ['admissions', 'tokenRequests']) {
+    Object.entries(metrics?.[counter] ?? {}).forEach(([outcome, count]) => {
+      const delta = count - (baseline?.[counter]?.[outcome] ?? 0);
+      if (!ACCEPTED.has(outcome) && delta > 0) {
+        const row = counts.get(outcome) ?? { admissions: 0, tokenRequests: 0 };
+        row[counter] = delta;
+        counts.set(outcome, row);
+      }
+    });
+  }
+  const rows = [...counts.entries()]
+    .sort(([a, x], [b, y]) => (y.admissions + y.tokenRequests) - (x.admissions + x.tokenRequests) || a.localeCompare(b));
+  document.getElementById('dashboard-rejections-none').hidden = rows.length > 0;
+  document.getElementById('dashboard-rejections').hidden = rows.length === 0;
+  document.querySelector('#dashboard-rejections tbody').replaceChildren(...rows.map(([reason, row]) => el('tr', { dataset: { reason } },
+      el('th', { scope: 'row', 'data-label': i18n.t('dash.col.reason') },
+          i18n.has(`outcome.${reason}`) ? i18n.t(`outcome.${reason}`) : reason, el('span', { class: 'reason-code', text: reason })),
+      el('td', { class: 'num purchases', 'data-label': i18n.t('dash.col.purchases'), text: String(row.admissions) }),
+      el('td', { class: 'num tokens', 'data-label': i18n.t('dash.col.tokenRequests'), text: String(row.tokenRequests) }))));
 }
 
 function renderDashboard() {
@@ -559,12 +620,14 @@ function renderDashboard() {
     document.getElementById(id).textContent = text;
   };
   if (!latest) {
-    ['kpi-rate', 'kpi-queued', 'kpi-sold', 'kpi-queue', 'kpi-p99'].forEach((id) => set(id, '–'));
+    ['kpi-rate', 'kpi-queued', 'kpi-sold', 'kpi-queue', 'kpi-p99', 'kpi-tokens'].forEach((id) => set(id, '–'));
     document.querySelector('#dashboard-items tbody').replaceChildren();
+    renderRejections(null, null);
   }
   else {
     const { stats, metrics } = latest;
-    const queuedSince = (metrics.admissions?.QUEUED ?? 0) - (state.baseline?.QUEUED ?? 0);
+    const since = (counter, outcome) => (metrics[counter]?.[outcome] ?? 0) - (state.baseline?.[counter]?.[outcome] ?? 0);
+    const queuedSince = since('admissions', 'QUEUED');
     const sold = stats.items.reduce((total, item) => total + item.liveOrders, 0);
     const stock = stats.items.reduce((total, item) => total + item.stock, 0);
     set('kpi-rate', state.totalRate === undefined ? '–' : `${state.totalRate.toFixed(1)}/s`);
@@ -573,6 +636,8 @@ function renderDashboard() {
     set('kpi-sold', `${sold} / ${stock}`);
     set('kpi-queue', String(stats.queueLength));
     set('kpi-p99', i18n.t('dash.ms', { value: (metrics.purchaseLatencyMillis?.p99 ?? 0).toFixed(1) }));
+    set('kpi-tokens', String(since('tokenRequests', 'ISSUED')));
+    renderRejections(metrics, state.baseline);
     document.querySelector('#dashboard-items tbody').replaceChildren(...stats.items.map((item) => {
       const drift = item.redisRemaining == null ? null : item.redisRemaining - item.databaseRemaining;
       const soldShare = item.stock > 0 ? Math.min(100, (item.liveOrders / item.stock) * 100) : 0;
@@ -592,10 +657,8 @@ function renderDashboard() {
   }
   const now = latest?.at ?? Date.now();
   const empty = i18n.t('dash.chart.empty');
-  charts.rate.draw(i18n.t('dash.chart.rate'), Object.entries(state.rates)
-    .filter(([, points]) => points.some((p) => p.v > 0))
-    .map(([outcome, points]) => ({ label: outcome, points, ...(OUTCOMES[outcome] ?? { color: '#333333', dash: '2 2' }) })),
-  now, empty);
+  charts.rate.draw(i18n.t('dash.chart.rate'), series(state.rates), now, empty);
+  charts.tokens.draw(i18n.t('dash.chart.tokens'), series(state.tokenRates), now, empty);
   charts.remaining.draw(i18n.t('dash.chart.remaining'), [
     { label: i18n.t('dash.series.redis'), color: '#b3261e', points: state.redis },
     { label: i18n.t('dash.series.db'), color: '#1a56db', dash: '6 3', points: state.database },

@@ -31,6 +31,7 @@ const messages = {
     'activity.ended': 'Ended',
     'activity.window': '{start} – {end}',
     'activity.minLevel': 'Members of level {level} and above',
+    'activity.challenge': 'Buying here asks you to solve a small sum first.',
     'item.price': 'Price',
     'item.remaining': 'Left',
     'item.remainingOf': '{remaining} of {stock}',
@@ -42,6 +43,8 @@ const messages = {
     'buy.busy': 'Buying…',
     'buy.logIn': 'Log in to buy',
     'buy.label': 'Buy {item}',
+    'buy.wait': 'Wait {seconds} s',
+    'buy.answer': 'Solve the sum below',
     'outcome.queued': 'Queued — waiting for your order…',
     'outcome.success': 'Success! Order #{orderId}',
     'outcome.successDetail': 'Pay for it to keep it.',
@@ -58,6 +61,32 @@ const messages = {
     'outcome.stillQueued': 'Still queued; your order will appear under “My orders”.',
     'outcome.retrySafe': 'Press Buy again to retry safely: it will not buy twice.',
     'outcome.notAdmitted': 'The purchase was not admitted.',
+    'outcome.sending': 'Sending your purchase…',
+    'outcome.opening': 'The sale is opening — trying again…',
+    'outcome.openingDetail': 'The server has not opened the sale yet (the clocks differ a little).',
+    'outcome.retryIn': 'You can try again in {seconds} s.',
+    'outcome.PURCHASE_TOKEN_MISSING': 'No purchase token',
+    'outcome.PURCHASE_TOKEN_INVALID': 'Purchase token not accepted',
+    'outcome.PURCHASE_TOKEN_EXPIRED': 'Purchase token expired',
+    'outcome.PURCHASE_TOKEN_FOREIGN': 'Purchase token not yours',
+    'outcome.PURCHASE_TOKEN_USED': 'Purchase token already used',
+    'outcome.CHALLENGE_REQUIRED': 'Question not answered',
+    'outcome.CHALLENGE_FAILED': 'Wrong answer',
+    'outcome.BAD_REQUEST': 'Bad request',
+    'outcome.NOT_FOUND': 'Not found',
+    'outcome.INTERNAL_ERROR': 'Server error',
+    'challenge.heading': 'Quick check before buying',
+    'challenge.prompt': 'Solve the sum in the picture, then confirm.',
+    'challenge.image': 'A sum to solve, shown as a picture',
+    'challenge.answer': 'Result',
+    'challenge.hint': 'A whole number, e.g. 7 or -2.',
+    'challenge.submit': 'Confirm and buy',
+    'challenge.new': 'New picture',
+    'challenge.loading': 'Loading the question…',
+    'challenge.empty': 'Enter the result first.',
+    'challenge.wrong': 'Wrong answer, or the question expired: here is a new one.',
+    'challenge.expired': 'Your purchase token expired before the purchase went through: answer a new question to retry it.',
+    'challenge.wait': 'Too many tries: you can answer again in {seconds} s.',
     'pay': 'Pay',
     'pay.label': 'Pay order #{orderId}',
     'pay.busy': 'Paying…',
@@ -79,6 +108,13 @@ const messages = {
     'status.EXPIRED': 'Expired',
     'status.QUEUED': 'Queued',
     'error.NETWORK': 'The server could not be reached; check the connection and retry.',
+    'error.PURCHASE_TOKEN_MISSING': 'The purchase was sent without its purchase token. Press Buy again: the page asks for a new one.',
+    'error.PURCHASE_TOKEN_INVALID': 'The purchase token was not accepted (damaged, or signed with a retired key). Press Buy again for a new one.',
+    'error.PURCHASE_TOKEN_EXPIRED': 'The purchase token expired before it was used. Press Buy again for a new one.',
+    'error.PURCHASE_TOKEN_FOREIGN': 'The purchase token was issued to another account or item (did you switch accounts?). Press Buy again for a new one.',
+    'error.PURCHASE_TOKEN_USED': 'This purchase token was already used. Press Buy again for a new one; an earlier purchase that went through shows under “My orders”.',
+    'error.CHALLENGE_REQUIRED': 'This sale asks you to solve a small sum before buying. Press Buy again to see it.',
+    'error.CHALLENGE_FAILED': 'Wrong answer, or the question expired. Press Buy again for a new one.',
     'nav.activities': 'Activities',
     'nav.users': 'Users',
     'nav.dashboard': 'Dashboard',
@@ -111,6 +147,9 @@ const messages = {
     'adm.form.endsAt': 'Ends at (your time zone)',
     'adm.form.minLevel': 'Minimum member level',
     'adm.form.items': 'Items',
+    'adm.form.challenge': 'Ask shoppers to solve a picture challenge before buying',
+    'adm.form.challengeHint': 'Slows scripted buyers down; every shopper needs a few seconds more.',
+    'adm.state.challenge': 'challenge on',
     'adm.form.item': 'Item {n}',
     'adm.form.itemName': 'Item name',
     'adm.form.price': 'Price',
@@ -153,7 +192,15 @@ const messages = {
     'dash.col.redis': 'Redis remaining',
     'dash.col.db': 'Database remaining',
     'dash.col.drift': 'Redis − database',
-    'dash.chart.rate': 'Requests per second by outcome',
+    'dash.chart.rate': 'Purchase requests per second by outcome (this node)',
+    'dash.chart.tokens': 'Purchase-token requests per second by outcome (this node)',
+    'dash.tokens': 'Tokens issued since opened (this node)',
+    'dash.rejections': 'Rejected requests by reason',
+    'dash.rejections.scope': 'This node, all sales, since the dashboard opened.',
+    'dash.rejections.none': 'No request rejected yet.',
+    'dash.col.reason': 'Reason',
+    'dash.col.purchases': 'Purchase requests',
+    'dash.col.tokenRequests': 'Token requests',
     'dash.chart.remaining': 'Remaining stock: Redis vs database',
     'dash.chart.queue': 'Queue length',
     'dash.chart.latency': 'Purchase latency (ms)',
@@ -193,6 +240,7 @@ const messages = {
     'activity.ended': '已结束',
     'activity.window': '{start} – {end}',
     'activity.minLevel': '限 {level} 级及以上会员',
+    'activity.challenge': '本场抢购需先完成一道算术验证。',
     'item.price': '价格',
     'item.remaining': '剩余',
     'item.remainingOf': '{remaining} / {stock}',
@@ -204,6 +252,8 @@ const messages = {
     'buy.busy': '抢购中…',
     'buy.logIn': '登录后抢购',
     'buy.label': '抢购 {item}',
+    'buy.wait': '请等待 {seconds} 秒',
+    'buy.answer': '请先完成下方验证',
     'outcome.queued': '排队中——正在为您下单…',
     'outcome.success': '抢购成功！订单号 {orderId}',
     'outcome.successDetail': '请尽快付款。',
@@ -220,6 +270,32 @@ const messages = {
     'outcome.stillQueued': '仍在排队；订单生成后会出现在“我的订单”中。',
     'outcome.retrySafe': '可再次点击抢购安全重试，不会重复下单。',
     'outcome.notAdmitted': '本次抢购未被受理。',
+    'outcome.sending': '正在提交抢购…',
+    'outcome.opening': '即将开始——正在重试…',
+    'outcome.openingDetail': '服务器尚未开始本场抢购（时钟略有偏差）。',
+    'outcome.retryIn': '请在 {seconds} 秒后重试。',
+    'outcome.PURCHASE_TOKEN_MISSING': '缺少购买令牌',
+    'outcome.PURCHASE_TOKEN_INVALID': '购买令牌无效',
+    'outcome.PURCHASE_TOKEN_EXPIRED': '购买令牌已过期',
+    'outcome.PURCHASE_TOKEN_FOREIGN': '购买令牌不属于您',
+    'outcome.PURCHASE_TOKEN_USED': '购买令牌已被使用',
+    'outcome.CHALLENGE_REQUIRED': '尚未完成验证',
+    'outcome.CHALLENGE_FAILED': '验证答案错误',
+    'outcome.BAD_REQUEST': '请求无效',
+    'outcome.NOT_FOUND': '不存在',
+    'outcome.INTERNAL_ERROR': '服务器错误',
+    'challenge.heading': '抢购前安全验证',
+    'challenge.prompt': '请计算图中算式的结果，然后确认。',
+    'challenge.image': '图片中的算式',
+    'challenge.answer': '计算结果',
+    'challenge.hint': '填写整数，如 7 或 -2。',
+    'challenge.submit': '确认并抢购',
+    'challenge.new': '换一张',
+    'challenge.loading': '正在加载验证题…',
+    'challenge.empty': '请先填写计算结果。',
+    'challenge.wrong': '答案错误或题目已过期，已换一道新题。',
+    'challenge.expired': '购买令牌在抢购完成前已过期：请回答新题后重试。',
+    'challenge.wait': '尝试次数过多：请在 {seconds} 秒后再作答。',
     'pay': '付款',
     'pay.label': '为订单 {orderId} 付款',
     'pay.busy': '付款中…',
@@ -241,6 +317,13 @@ const messages = {
     'status.EXPIRED': '已过期',
     'status.QUEUED': '排队中',
     'error.NETWORK': '无法连接服务器，请检查网络后重试。',
+    'error.PURCHASE_TOKEN_MISSING': '抢购请求缺少购买令牌。请再次点击抢购，页面会重新申请。',
+    'error.PURCHASE_TOKEN_INVALID': '购买令牌无效（已损坏或密钥已更换）。请再次点击抢购以重新申请。',
+    'error.PURCHASE_TOKEN_EXPIRED': '购买令牌在使用前已过期。请再次点击抢购以重新申请。',
+    'error.PURCHASE_TOKEN_FOREIGN': '该购买令牌属于其他账户或商品（是否切换过账户？）。请再次点击抢购以重新申请。',
+    'error.PURCHASE_TOKEN_USED': '该购买令牌已被使用。请再次点击抢购以重新申请；之前成功的抢购会出现在“我的订单”中。',
+    'error.CHALLENGE_REQUIRED': '本场抢购需先完成算术验证。请再次点击抢购查看题目。',
+    'error.CHALLENGE_FAILED': '答案错误或题目已过期。请再次点击抢购获取新题。',
     'nav.activities': '活动',
     'nav.users': '用户',
     'nav.dashboard': '实时看板',
@@ -273,6 +356,9 @@ const messages = {
     'adm.form.endsAt': '结束时间（本地时区）',
     'adm.form.minLevel': '最低会员等级',
     'adm.form.items': '商品',
+    'adm.form.challenge': '抢购前要求回答图片验证题',
+    'adm.form.challengeHint': '可拖慢脚本抢购；每位顾客需多花几秒。',
+    'adm.state.challenge': '需验证',
     'adm.form.item': '商品 {n}',
     'adm.form.itemName': '商品名称',
     'adm.form.price': '价格',
@@ -315,7 +401,15 @@ const messages = {
     'dash.col.redis': 'Redis 剩余',
     'dash.col.db': '数据库剩余',
     'dash.col.drift': 'Redis − 数据库',
-    'dash.chart.rate': '按结果统计的每秒请求数',
+    'dash.chart.rate': '按结果统计的每秒抢购请求（本节点）',
+    'dash.chart.tokens': '按结果统计的每秒购买令牌请求（本节点）',
+    'dash.tokens': '打开后签发的购买令牌（本节点）',
+    'dash.rejections': '按原因统计的被拒请求',
+    'dash.rejections.scope': '本节点、全部活动，自打开看板起。',
+    'dash.rejections.none': '暂无被拒请求。',
+    'dash.col.reason': '原因',
+    'dash.col.purchases': '抢购请求',
+    'dash.col.tokenRequests': '令牌请求',
     'dash.chart.remaining': '剩余库存：Redis 与数据库',
     'dash.chart.queue': '队列长度',
     'dash.chart.latency': '抢购延迟（毫秒）',
@@ -405,11 +499,14 @@ export const i18n = {
     return text;
   },
 
-  /** The message of an API error body in the current language. */
+  /**
+   * The message of an API error body in the current language: the page's own words where it
+   * has them (codes a shopper can act on), else the API's message.
+   */
   error(body) {
     const code = body?.code ?? 'NETWORK';
-    if (code === 'NETWORK') {
-      return this.t('error.NETWORK');
+    if (this.has(`error.${code}`)) {
+      return this.t(`error.${code}`);
     }
     if (this.lang === 'zh') {
       const zh = body.messageZh || fallbackZh[code] || body.message || code;
@@ -465,8 +562,9 @@ export function languageSwitch(button, onChange) {
 }
 
 /**
- * One API call. Resolves to {ok, status, body}; a network failure resolves to status 0 and
- * the NETWORK code instead of throwing, so callers handle every outcome in one place.
+ * One API call. Resolves to {ok, status, body, retryAfter}; a network failure resolves to
+ * status 0 and the NETWORK code instead of throwing, so callers handle every outcome in one
+ * place. retryAfter: the seconds of a Retry-After header (429, 503), else null.
  */
 export async function api(method, path, { token, body, headers = {} } = {}) {
   // The API's validation details follow Accept-Language: ask for the page's language.
@@ -494,7 +592,16 @@ export async function api(method, path, { token, body, headers = {} } = {}) {
   catch (ignored) {
     parsed = { code: response.ok ? undefined : 'INTERNAL_ERROR' };
   }
-  return { ok: response.ok, status: response.status, body: parsed };
+  return { ok: response.ok, status: response.status, body: parsed, retryAfter: retryAfter(response.headers.get('Retry-After')) };
+}
+
+/** Seconds from a Retry-After value: delay-seconds or an HTTP date; null when absent or unreadable. */
+function retryAfter(value) {
+  if (!value) {
+    return null;
+  }
+  const seconds = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Math.ceil((Date.parse(value) - Date.now()) / 1000);
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : null;
 }
 
 /**

@@ -1,10 +1,13 @@
-// The shopper's page: sales with live stock and a server-clock countdown, one-press buying
-// with an idempotency key and ticket polling, and the shopper's orders with payment.
+// The shopper's page: sales with live stock and a server-clock countdown, buying with a one-time
+// purchase token (after a picture challenge where the sale asks for one) and an idempotency key,
+// ticket polling, and the shopper's orders with payment.
 import { api, duration, el, i18n, languageSwitch, loginForm, serverClock, session } from './common.js';
 
 const LISTING_REFRESH_MS = 2000;
 const CLOCK_RESYNC_MS = 5 * 60 * 1000;
 const TICKET_TIMEOUT_MS = 60 * 1000;
+/** How long a purchase answered NOT_STARTED (clock skew) is retried before the page gives up. */
+const NOT_STARTED_RETRY_MS = 10 * 1000;
 
 const store = session('seckill.shop.session');
 const activitiesBox = document.getElementById('activities');
@@ -32,6 +35,7 @@ const login = loginForm(document.getElementById('login-form'), store, async (not
 
 document.getElementById('logout').addEventListener('click', () => {
   store.clear();
+  forgetAttempts();
   orders = [];
   renderSession();
   renderOrders();
@@ -50,9 +54,18 @@ function renderSession() {
 
 function sessionEnded() {
   store.clear();
+  forgetAttempts();
   renderSession();
   login.show(i18n.t('login.expired'), 'error');
   document.getElementById('username').focus();
+}
+
+/** Tokens and keys belong to the shopper who was logged in: none carries over to another. */
+function forgetAttempts() {
+  activities.forEach((activity) => activity.items.forEach((entry) => {
+    entry.attempt = null;
+    closeChallenge(entry);
+  }));
 }
 
 function showNotice(text) {
@@ -147,10 +160,12 @@ function createActivity(data) {
     countdown: el('p', { class: 'countdown' }),
     window: el('p', { class: 'muted' }),
     minLevel: el('p', { class: 'muted' }),
+    challenge: el('p', { class: 'muted' }),
     list: el('ul', { class: 'items' }),
   };
   activity.node = el('article', { class: 'activity', 'aria-labelledby': headingId, dataset: { activity: data.id } },
-      el('header', { class: 'activity-head' }, activity.heading, activity.countdown, activity.window, activity.minLevel),
+      el('header', { class: 'activity-head' }, activity.heading, activity.countdown, activity.window, activity.minLevel,
+          activity.challenge),
       activity.list);
   return activity;
 }
@@ -161,7 +176,12 @@ function createItem(activity, item) {
     activity,
     item,
     busy: false,
-    pendingKey: null,
+    /** {key, token, renewed}: the purchase being made, kept while it may be retried */
+    attempt: null,
+    /** {id, image, note, message} while a challenge is shown */
+    challenge: null,
+    /** performance.now() until which the server asked to wait (Retry-After) */
+    waitUntil: 0,
     outcome: null,
     localSoldOutAt: 0,
     name: el('h4', { id: nameId }),
@@ -169,15 +189,16 @@ function createItem(activity, item) {
     remaining: el('dd', { class: 'remaining' }),
     limit: el('p', { class: 'muted' }),
     button: el('button', { type: 'button', class: 'buy', 'aria-describedby': nameId }),
-    outcomeBox: el('div', { class: 'outcome', role: 'status', 'aria-live': 'polite' }),
+    outcomeBox: el('div', { class: 'outcome', role: 'status', 'aria-live': 'polite', tabindex: '-1' }),
   };
+  entry.challengeParts = createChallenge(entry);
   entry.priceLabel = el('dt');
   entry.remainingLabel = el('dt');
   entry.button.addEventListener('click', () => buy(entry));
   entry.node = el('li', { class: 'item', 'aria-labelledby': nameId, dataset: { item: item.id } },
       entry.name,
       el('dl', { class: 'figures' }, entry.priceLabel, entry.price, entry.remainingLabel, entry.remaining),
-      entry.limit, entry.button, entry.outcomeBox);
+      entry.limit, entry.button, entry.challengeParts.form, entry.outcomeBox);
   activity.list.append(entry.node);
   return entry;
 }
@@ -191,6 +212,8 @@ function updateItemData(entry) {
   });
   activity.minLevel.textContent = activity.data.minLevel > 0 ? i18n.t('activity.minLevel', { level: activity.data.minLevel }) : '';
   activity.minLevel.hidden = activity.data.minLevel <= 0;
+  activity.challenge.textContent = activity.data.challenge ? i18n.t('activity.challenge') : '';
+  activity.challenge.hidden = !activity.data.challenge;
   entry.name.textContent = item.name;
   entry.priceLabel.textContent = i18n.t('item.price');
   entry.price.textContent = i18n.money(item.price);
@@ -220,8 +243,15 @@ function updateItem(entry) {
   const current = phase(entry.activity.data);
   let label;
   let enabled = false;
+  if (entry.challenge && !entry.busy && (current === 'ENDED' || entry.item.remaining <= 0)) {
+    closeChallenge(entry);
+    return;
+  }
   if (entry.busy) {
     label = i18n.t('buy.busy');
+  }
+  else if (entry.challenge) {
+    label = i18n.t('buy.answer');
   }
   else if (current === 'ENDED') {
     label = i18n.t('buy.ended');
@@ -236,6 +266,9 @@ function updateItem(entry) {
     label = i18n.t('buy.logIn');
     enabled = true;
   }
+  else if (waiting(entry)) {
+    label = i18n.t('buy.wait', { seconds: Math.ceil((entry.waitUntil - performance.now()) / 1000) });
+  }
   else {
     label = i18n.t('buy');
     enabled = true;
@@ -245,12 +278,23 @@ function updateItem(entry) {
   }
   entry.button.disabled = !enabled;
   entry.node.classList.toggle('sold-out', entry.item.remaining <= 0);
+  if (entry.challenge && entry.waitUntil && !waiting(entry)) {
+    // The wait the server asked for is over: the question can be answered again.
+    entry.waitUntil = 0;
+    entry.challenge.message = null;
+    renderChallenge(entry);
+  }
 }
 
 // ---------- buying ----------
+//
+// One attempt is one Idempotency-Key and, once issued, one purchase token. It is kept while the
+// outcome is unknown (no connection, 503) or the server asked to wait (RATE_LIMITED, NOT_STARTED):
+// pressing Buy again then resends the same token and key, and the server answers that purchase at
+// most once. A final answer ends the attempt; the next press starts a new one.
 
 async function buy(entry) {
-  if (entry.busy) {
+  if (entry.busy || entry.challenge || waiting(entry)) {
     return;
   }
   if (!store.current) {
@@ -258,45 +302,154 @@ async function buy(entry) {
     document.getElementById('username').focus();
     return;
   }
+  entry.attempt ??= { key: newKey(), token: null, renewed: false };
+  await run(entry, async () => {
+    if (entry.attempt.token) {
+      await purchase(entry);
+    }
+    else if (entry.activity.data.challenge) {
+      await openChallenge(entry, null);
+    }
+    else {
+      await tokenThenPurchase(entry, null);
+    }
+  });
+}
+
+/** Runs one step of a purchase with the item marked busy, then shows the new stock. */
+async function run(entry, step) {
   entry.busy = true;
   updateItem(entry);
-  // A key is kept only while the outcome is unknown (UNAVAILABLE, no connection): pressing Buy
-  // again then retries the same purchase, and the server answers it at most once.
-  const key = entry.pendingKey ?? newKey();
-  entry.pendingKey = key;
-  setOutcome(entry, { kind: 'queued' });
+  renderChallenge(entry);
   try {
-    const { activity, item } = entry;
-    const reply = await api('POST', `/api/v1/activities/${activity.data.id}/items/${item.id}/purchases`, {
-      token: store.token,
-      headers: { 'Idempotency-Key': key },
-    });
-    if (reply.status === 202) {
-      await follow(entry, reply.body.ticket, false);
-      return;
-    }
-    const code = reply.body.code ?? 'NETWORK';
-    if (code === 'UNAVAILABLE' && reply.body.ticket) {
-      await follow(entry, reply.body.ticket, true);
-      return;
-    }
-    if (code !== 'UNAVAILABLE' && code !== 'NETWORK') {
-      entry.pendingKey = null;
-    }
-    if (code === 'SOLD_OUT') {
-      markSoldOut(entry);
-    }
-    if (code === 'UNAUTHENTICATED') {
-      sessionEnded();
-    }
-    setOutcome(entry, { kind: 'failed', code, body: reply.body });
+    await step();
   }
   finally {
     entry.busy = false;
     updateItem(entry);
+    renderChallenge(entry);
     // The stock has moved (by this purchase or others): show it now, not at the next refresh.
     loadActivities();
   }
+}
+
+/** Asks for a purchase token ({@code answer}: the challenge's, or null), then buys with it. */
+async function tokenThenPurchase(entry, answer) {
+  if (!entry.challenge) {
+    setOutcome(entry, { kind: 'sending' });
+  }
+  const { activity, item } = entry;
+  const reply = await untilStarted(entry, () => api('POST',
+      `/api/v1/activities/${activity.data.id}/items/${item.id}/purchase-tokens`,
+      { token: store.token, body: answer ?? undefined }));
+  if (reply.status === 201) {
+    entry.attempt.token = reply.body.token;
+    setOutcome(entry, { kind: 'sending' });
+    closeChallenge(entry);
+    await purchase(entry);
+    return;
+  }
+  const code = reply.body.code ?? 'NETWORK';
+  if (code === 'CHALLENGE_REQUIRED' || code === 'CHALLENGE_FAILED') {
+    // CHALLENGE_REQUIRED: the sale asks for a challenge since the listing was loaded.
+    await openChallenge(entry, code === 'CHALLENGE_FAILED' ? 'challenge.wrong' : null);
+    return;
+  }
+  if (code === 'RATE_LIMITED' && entry.challenge) {
+    // Too many wrong answers (or requests): the question stays open until the wait is over.
+    waitFor(entry, reply.retryAfter);
+    entry.challenge.message = { key: 'challenge.wait', seconds: reply.retryAfter ?? 1 };
+    renderChallenge(entry);
+    return;
+  }
+  failed(entry, code, reply);
+  closeChallenge(entry);
+}
+
+/** The purchase itself, with the attempt's token and key (the same ones on every retry). */
+async function purchase(entry) {
+  const { activity, item, attempt } = entry;
+  setOutcome(entry, { kind: 'sending' });
+  const reply = await untilStarted(entry, () => api('POST',
+      `/api/v1/activities/${activity.data.id}/items/${item.id}/purchases`, {
+        token: store.token,
+        headers: { 'Idempotency-Key': attempt.key, 'Purchase-Token': attempt.token },
+      }));
+  if (reply.status === 202) {
+    await follow(entry, reply.body.ticket, false);
+    return;
+  }
+  const code = reply.body.code ?? 'NETWORK';
+  if (code === 'UNAVAILABLE' && reply.body.ticket) {
+    await follow(entry, reply.body.ticket, true);
+    return;
+  }
+  if (code === 'PURCHASE_TOKEN_EXPIRED' && !attempt.renewed) {
+    // The token ran out while the outcome was unknown, and the server found no purchase under
+    // this key (it would have answered with that purchase's ticket). A new token with the same
+    // key is safe: an admission of the key would still be found by the key.
+    attempt.token = null;
+    attempt.renewed = true;
+    if (activity.data.challenge) {
+      await openChallenge(entry, 'challenge.expired');
+    }
+    else {
+      await tokenThenPurchase(entry, null);
+    }
+    return;
+  }
+  failed(entry, code, reply);
+}
+
+/**
+ * Repeats a call while the server answers NOT_STARTED: the page's clock opened the sale a
+ * little before the server's did. Gives up after NOT_STARTED_RETRY_MS.
+ */
+async function untilStarted(entry, call) {
+  const started = performance.now();
+  let delay = 250;
+  for (;;) {
+    const reply = await call();
+    if (reply.body.code !== 'NOT_STARTED' || performance.now() - started > NOT_STARTED_RETRY_MS) {
+      return reply;
+    }
+    if (delay === 250) {
+      serverClock.sync(); // the countdown of every sale follows the corrected clock
+    }
+    if (!entry.challenge) {
+      setOutcome(entry, { kind: 'opening' });
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 1.5, 1000);
+  }
+}
+
+/** A rejection: ends the attempt unless the answer says the same purchase may be retried. */
+function failed(entry, code, reply) {
+  const retryable = code === 'UNAVAILABLE' || code === 'NETWORK' || code === 'RATE_LIMITED' || code === 'NOT_STARTED';
+  if (!retryable) {
+    entry.attempt = null;
+  }
+  if (code === 'RATE_LIMITED') {
+    waitFor(entry, reply.retryAfter);
+  }
+  if (code === 'SOLD_OUT') {
+    markSoldOut(entry);
+  }
+  if (code === 'UNAUTHENTICATED') {
+    sessionEnded();
+  }
+  setOutcome(entry, { kind: 'failed', code, body: reply.body, retryAfter: reply.retryAfter ?? 1 });
+}
+
+/** Holds the item's buttons for the Retry-After the server named (1 s without one). */
+function waitFor(entry, seconds) {
+  entry.waitUntil = performance.now() + (seconds ?? 1) * 1000;
+  updateItem(entry);
+}
+
+function waiting(entry) {
+  return entry.waitUntil > performance.now();
 }
 
 /** Polls a ticket until the database's verdict; {@code unknown}: the purchase may not exist. */
@@ -310,13 +463,13 @@ async function follow(entry, ticket, unknown) {
     const reply = await api('GET', `/api/v1/purchases/${encodeURIComponent(ticket)}`, { token: store.token });
     if (reply.ok) {
       if (reply.body.status === 'SUCCESS') {
-        entry.pendingKey = null;
+        entry.attempt = null;
         setOutcome(entry, { kind: 'success', orderId: reply.body.orderId });
         loadOrders();
         return;
       }
       if (reply.body.status === 'FAILED') {
-        entry.pendingKey = null;
+        entry.attempt = null;
         if (reply.body.reason === 'SOLD_OUT') {
           markSoldOut(entry);
         }
@@ -325,6 +478,7 @@ async function follow(entry, ticket, unknown) {
       }
     }
     else if (reply.status === 404 && unknown) {
+      // Not admitted: the attempt (token and key) stays for a safe retry.
       setOutcome(entry, { kind: 'failed', code: 'UNAVAILABLE', body: {}, notAdmitted: true });
       return;
     }
@@ -334,7 +488,7 @@ async function follow(entry, ticket, unknown) {
       return;
     }
     else if (reply.status !== 0 && reply.status !== 503) {
-      entry.pendingKey = null;
+      entry.attempt = null;
       setOutcome(entry, { kind: 'failed', code: reply.body.code ?? 'FAILED', body: reply.body });
       return;
     }
@@ -348,23 +502,145 @@ function markSoldOut(entry) {
   updateItemData(entry);
 }
 
+// ---------- the challenge ----------
+
+/** Fetches a question and shows it in the item; {@code note}: why a new one is shown. */
+async function openChallenge(entry, note) {
+  entry.challenge ??= {};
+  Object.assign(entry.challenge, { id: null, image: null, note, message: null });
+  renderChallenge(entry);
+  setOutcome(entry, null);
+  const reply = await untilStarted(entry, () => api('POST', `/api/v1/activities/${entry.activity.data.id}/challenges`,
+      { token: store.token }));
+  if (reply.status === 201) {
+    entry.challenge.id = reply.body.challengeId;
+    entry.challenge.image = reply.body.image;
+    entry.challengeParts.input.value = '';
+    renderChallenge(entry);
+    entry.challengeParts.input.focus();
+    return;
+  }
+  failed(entry, reply.body.code ?? 'NETWORK', reply);
+  closeChallenge(entry);
+}
+
+function closeChallenge(entry) {
+  if (!entry.challenge) {
+    return;
+  }
+  const hadFocus = entry.challengeParts.form.contains(document.activeElement);
+  entry.challenge = null;
+  renderChallenge(entry);
+  updateItem(entry);
+  if (hadFocus) {
+    entry.outcomeBox.focus();
+  }
+}
+
+function createChallenge(entry) {
+  const id = `challenge-${entry.item.id}`;
+  const parts = {
+    heading: el('h5', { id: `${id}-heading`, class: 'challenge-heading' }),
+    prompt: el('p', { id: `${id}-prompt` }),
+    note: el('p', { class: 'challenge-note', role: 'alert' }),
+    image: el('img', { class: 'challenge-image', width: 160, height: 60, alt: '' }),
+    label: el('label', { for: `${id}-answer` }),
+    input: el('input', {
+      id: `${id}-answer`, name: 'answer', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false',
+      enterkeyhint: 'go', maxlength: 8, 'aria-describedby': `${id}-prompt ${id}-hint`,
+    }),
+    hint: el('p', { id: `${id}-hint`, class: 'hint' }),
+    message: el('p', { class: 'form-message error', role: 'alert' }),
+    submit: el('button', { type: 'submit' }),
+    renew: el('button', { type: 'button', class: 'secondary' }),
+  };
+  parts.form = el('form', { class: 'challenge', novalidate: true, hidden: true, 'aria-labelledby': `${id}-heading` },
+      parts.heading, parts.prompt, parts.note, parts.image,
+      el('div', { class: 'field' }, parts.label, parts.input, parts.hint),
+      parts.message,
+      el('div', { class: 'actions' }, parts.submit, parts.renew));
+  parts.form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const challenge = entry.challenge;
+    if (!challenge || !challenge.id || entry.busy || waiting(entry)) {
+      return;
+    }
+    const answer = normaliseAnswer(parts.input.value);
+    if (!answer) {
+      challenge.message = { key: 'challenge.empty' };
+      renderChallenge(entry);
+      parts.input.focus();
+      return;
+    }
+    challenge.message = null;
+    run(entry, () => tokenThenPurchase(entry, { challengeId: challenge.id, answer }));
+  });
+  parts.renew.addEventListener('click', () => {
+    if (!entry.busy && !waiting(entry)) {
+      run(entry, () => openChallenge(entry, null));
+    }
+  });
+  return parts;
+}
+
+function renderChallenge(entry) {
+  const parts = entry.challengeParts;
+  const challenge = entry.challenge;
+  parts.form.hidden = !challenge;
+  if (!challenge) {
+    return;
+  }
+  parts.heading.textContent = i18n.t('challenge.heading');
+  parts.prompt.textContent = challenge.image ? i18n.t('challenge.prompt') : i18n.t('challenge.loading');
+  parts.note.textContent = challenge.note ? i18n.t(challenge.note) : '';
+  parts.image.hidden = !challenge.image;
+  if (challenge.image && parts.image.getAttribute('src') !== challenge.image) {
+    parts.image.src = challenge.image;
+  }
+  parts.image.alt = i18n.t('challenge.image');
+  parts.label.textContent = i18n.t('challenge.answer');
+  parts.hint.textContent = i18n.t('challenge.hint');
+  const message = challenge.message;
+  parts.message.textContent = message ? i18n.t(message.key, message) : '';
+  parts.submit.textContent = i18n.t('challenge.submit');
+  parts.renew.textContent = i18n.t('challenge.new');
+  const blocked = entry.busy || !challenge.id || waiting(entry);
+  parts.submit.disabled = blocked;
+  parts.renew.disabled = entry.busy || waiting(entry);
+}
+
+/** "７", "−2" or " -2 " as typed with other keyboards: ASCII digits and minus. */
+function normaliseAnswer(text) {
+  return text.replace(/[０-９]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xFEE0))
+    .replace(/[−－—–]/g, '-')
+    .replace(/\s+/g, '');
+}
+
+// ---------- outcomes ----------
+
 function setOutcome(entry, outcome) {
   entry.outcome = outcome;
   renderOutcome(entry);
 }
-
-const knownOutcomes = ['SOLD_OUT', 'NOT_ELIGIBLE', 'LIMIT_REACHED', 'RATE_LIMITED', 'NOT_STARTED', 'ENDED', 'UNAVAILABLE',
-  'UNAUTHENTICATED', 'NETWORK'];
 
 function renderOutcome(entry) {
   const box = entry.outcomeBox;
   const outcome = entry.outcome;
   box.replaceChildren();
   box.className = 'outcome';
+  delete box.dataset.outcome;
   if (!outcome) {
     return;
   }
   box.dataset.outcome = outcome.kind === 'failed' ? outcome.code : outcome.kind;
+  if (outcome.kind === 'sending' || outcome.kind === 'opening') {
+    box.classList.add('pending');
+    box.append(el('p', { class: 'outcome-title', text: i18n.t(`outcome.${outcome.kind}`) }));
+    if (outcome.kind === 'opening') {
+      box.append(el('p', { text: i18n.t('outcome.openingDetail') }));
+    }
+    return;
+  }
   if (outcome.kind === 'queued' || outcome.kind === 'stillQueued') {
     box.classList.add('pending');
     box.append(el('p', { class: 'outcome-title', text: i18n.t('outcome.queued') }));
@@ -388,9 +664,10 @@ function renderOutcome(entry) {
   }
   box.classList.add('error');
   const code = outcome.code;
-  const title = knownOutcomes.includes(code) ? i18n.t(`outcome.${code}`) : i18n.t('outcome.failed');
+  const title = i18n.has(`outcome.${code}`) ? i18n.t(`outcome.${code}`) : i18n.t('outcome.failed');
   box.append(el('p', { class: 'outcome-title', text: title }));
-  const detail = outcome.body && outcome.body.code ? i18n.error(outcome.body) : describeReason(code);
+  const detail = code === 'RATE_LIMITED' ? i18n.t('outcome.retryIn', { seconds: outcome.retryAfter ?? 1 })
+    : outcome.body && outcome.body.code ? i18n.error(outcome.body) : describeReason(code);
   if (detail) {
     box.append(el('p', { text: detail }));
   }
@@ -514,6 +791,7 @@ languageSwitch(document.getElementById('lang'), () => {
   renderListingStatus();
   activities.forEach((activity) => activity.items.forEach((entry) => {
     updateItemData(entry);
+    renderChallenge(entry);
     renderOutcome(entry);
   }));
   tick();

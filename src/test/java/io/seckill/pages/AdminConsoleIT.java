@@ -1,5 +1,6 @@
 package io.seckill.pages;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The admin console in a real browser: who may use it, setting up and publishing a sale
- * with inline validation, user eligibility, and the live dashboard during a sale.
+ * with inline validation (and its picture challenge on or off), user eligibility, and the
+ * live dashboard during a sale, with the reasons this node refused requests.
  */
 class AdminConsoleIT extends BrowserTest {
 
@@ -64,14 +66,25 @@ class AdminConsoleIT extends BrowserTest {
 		assertThat(this.page.locator("#editor-message")).hasText("Please correct the marked fields.");
 		screenshot("admin-validation");
 		firstItem.getByLabel("Stock").fill("50");
+		Locator challenge = this.page.getByLabel("Ask shoppers to solve a picture challenge before buying");
+		assertThat(challenge).not().isChecked();
+		challenge.check();
 		button("Save").click();
 		assertThat(this.page.locator("#notice")).hasText(Pattern.compile("Activity #\\d+ saved\\."));
+		Locator draft = this.page.locator("#activities-table tbody tr")
+			.filter(new Locator.FilterOptions().setHasText(name));
+		assertThat(draft).containsText("Draft · Upcoming · challenge on");
+		assertThat(this.jdbc.queryForObject("SELECT challenge FROM activities WHERE name = ?", Boolean.class, name))
+			.isTrue();
 
-		// Edit before the start: a new name, and a window that opens now.
+		// Edit before the start: a new name, a window that opens now, and no challenge
+		// (the crowd below buys with tokens alone).
 		String renamed = name + "-live";
 		button("Edit " + name).click();
 		assertThat(this.page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Edit activity #")))
 			.isVisible();
+		assertThat(challenge).isChecked();
+		challenge.uncheck();
 		this.page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill(renamed);
 		this.page.getByLabel("Starts at").fill(browserTime(Instant.now().minusSeconds(60)));
 		this.page.getByLabel("Ends at").fill(browserTime(Instant.now().plusSeconds(3600)));
@@ -79,6 +92,7 @@ class AdminConsoleIT extends BrowserTest {
 		Locator row = this.page.locator("#activities-table tbody tr")
 			.filter(new Locator.FilterOptions().setHasText(renamed));
 		assertThat(row).containsText("Draft");
+		assertThat(row).not().containsText("challenge on");
 		long activityId = Long.parseLong(row.getAttribute("data-activity"));
 
 		button("Publish " + renamed).click();
@@ -118,6 +132,9 @@ class AdminConsoleIT extends BrowserTest {
 		replies.addAll(secondWave.join());
 		assertThat(replies.stream().filter((reply) -> reply.status() == 202)).hasSize(50);
 		assertThat(replies.stream().filter((reply) -> "SOLD_OUT".equals(reply.code()))).hasSize(10);
+		assertThat(this.page.locator("#kpi-tokens")).hasText(Pattern.compile("^(5[1-9]|60)$"));
+		assertThat(this.page.locator("#chart-tokens polyline[data-series='ISSUED']")).hasCount(1);
+		assertThat(this.page.locator("#dashboard-rejections tr[data-reason='SOLD_OUT']")).isVisible();
 		// Once the crowd is gone, the rate falls back to zero.
 		assertThat(this.page.locator("#kpi-rate")).hasText("0.0/s");
 		screenshot("admin-dashboard");
@@ -125,6 +142,72 @@ class AdminConsoleIT extends BrowserTest {
 		this.page.setViewportSize(390, 844);
 		assertThat(fitsTheViewport()).as("no sideways scrolling on a 390 px wide screen").isTrue();
 		screenshot("admin-dashboard-phone");
+	}
+
+	@Test
+	void theDashboardShowsWhyPurchasesAndTokenRequestsWereRefused() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 10);
+		Activity membersOnly = this.api.newSale(Duration.ofSeconds(-1), Duration.ofHours(1), 1, 1, 10);
+		Activity later = this.api.newSale(Duration.ofHours(1), 10);
+		Activity challenged = this.api.newChallengeSale(Duration.ofSeconds(-1), 10);
+		String shopper = this.api.newShopper();
+		open("/admin.html");
+		logIn("root-admin", "root-admin-password");
+		button("Dashboard").click();
+		this.page.locator("#dashboard-activity").selectOption(Long.toString(sale.id()));
+		assertThat(this.page.locator("#dashboard-status")).hasText("Updated every second.");
+		assertThat(this.page.locator("#kpi-tokens")).hasText("0");
+		assertThat(this.page.locator("#dashboard-rejections-none")).hasText("No request rejected yet.");
+
+		// Purchases refused for their token: none, a forged one, one used twice.
+		this.api.purchaseWithTokenAsync(sale, sale.item(), shopper, null, null).join();
+		this.api.purchaseWithTokenAsync(sale, sale.item(), shopper, null, null).join();
+		this.api.purchaseWithTokenAsync(sale, sale.item(), shopper, "s0.1.2.3.4.5.6", null).join();
+		String token = this.api.purchaseToken(sale, sale.item(), shopper);
+		assertThat(this.api.purchaseWithTokenAsync(sale, sale.item(), shopper, token, null).join().status())
+			.isEqualTo(202);
+		assertThat(this.api.purchaseWithTokenAsync(sale, sale.item(), shopper, token, null).join().code())
+			.isEqualTo("PURCHASE_TOKEN_USED");
+		// Token requests refused: level too low, too early, no answer, a wrong answer.
+		assertThat(this.api.purchaseTokenAsync(membersOnly, membersOnly.item(), shopper).join().code())
+			.isEqualTo("NOT_ELIGIBLE");
+		assertThat(this.api.purchaseTokenAsync(later, later.item(), shopper).join().code()).isEqualTo("NOT_STARTED");
+		String tokens = challenged.purchasePath(challenged.item()).replace("/purchases", "/purchase-tokens");
+		assertThat(this.api.post(tokens, shopper, null).code()).isEqualTo("CHALLENGE_REQUIRED");
+		String challengeId = this.api.post("/api/v1/activities/" + challenged.id() + "/challenges", shopper, null)
+			.text("challengeId");
+		assertThat(
+				this.api.post(tokens, shopper, "{\"challengeId\":\"" + challengeId + "\",\"answer\":\"100\"}").code())
+			.isEqualTo("CHALLENGE_FAILED");
+
+		Locator reasons = this.page.locator("#dashboard-rejections tbody tr");
+		assertThat(reasons).hasCount(7);
+		assertReason("PURCHASE_TOKEN_MISSING", "No purchase token", 2, 0);
+		assertReason("PURCHASE_TOKEN_INVALID", "Purchase token not accepted", 1, 0);
+		assertReason("PURCHASE_TOKEN_USED", "Purchase token already used", 1, 0);
+		assertReason("NOT_ELIGIBLE", "Not eligible", 0, 1);
+		assertReason("NOT_STARTED", "Not started yet", 0, 1);
+		assertReason("CHALLENGE_REQUIRED", "Question not answered", 0, 1);
+		assertReason("CHALLENGE_FAILED", "Wrong answer", 0, 1);
+		assertThat(reasons.first()).hasAttribute("data-reason", "PURCHASE_TOKEN_MISSING");
+		assertThat(this.page.locator("#kpi-tokens")).hasText("1");
+		assertThat(this.page.locator("#chart-tokens polyline[data-series='CHALLENGE_FAILED']")).hasCount(1);
+		assertThat(this.page.locator("#chart-rate polyline[data-series='PURCHASE_TOKEN_MISSING']")).hasCount(1);
+		assertThat(this.page.getByText("This node, all sales, since the dashboard opened.")).isVisible();
+		screenshot("admin-rejections");
+
+		button("中文").click();
+		assertThat(this.page.locator("#dashboard-rejections thead")).containsText("令牌请求");
+		assertThat(this.page.locator("#dashboard-rejections tr[data-reason='CHALLENGE_FAILED'] th"))
+			.containsText("验证答案错误");
+		screenshot("admin-rejections-zh");
+	}
+
+	private void assertReason(String code, String label, int purchases, int tokenRequests) {
+		Locator row = this.page.locator("#dashboard-rejections tr[data-reason='" + code + "']");
+		assertThat(row.locator("th")).hasText(label + code);
+		assertThat(row.locator(".purchases")).hasText(Integer.toString(purchases));
+		assertThat(row.locator(".tokens")).hasText(Integer.toString(tokenRequests));
 	}
 
 	@Test

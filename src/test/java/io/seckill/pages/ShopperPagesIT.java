@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
@@ -19,17 +21,22 @@ import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shopper's page in a real browser: logging in, the server-clock countdown, buying
- * with one request per press, and every outcome a shopper can meet.
+ * with a one-time purchase token (after a picture challenge where the sale asks for one)
+ * and one purchase per press, retries that resend the same token and key, and every
+ * outcome a shopper can meet.
  */
 class ShopperPagesIT extends BrowserTest {
 
 	private static final String PASSWORD = "password123";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@Test
 	void aNewShopperRegistersThenLogsBackInAfterAWrongPassword() {
@@ -60,12 +67,8 @@ class ShopperPagesIT extends BrowserTest {
 		String name = newAccount();
 		// The browser's own clock is an hour behind: the page must follow the server's.
 		this.page.clock().setSystemTime(System.currentTimeMillis() - Duration.ofHours(1).toMillis());
-		List<Request> purchases = new CopyOnWriteArrayList<>();
-		this.page.onRequest((request) -> {
-			if (request.method().equals("POST") && request.url().endsWith("/purchases")) {
-				purchases.add(request);
-			}
-		});
+		List<Request> purchases = requests("/purchases");
+		List<Request> tokenRequests = requests("/purchase-tokens");
 		// Hold the ticket at QUEUED (as a slow order writer would) until the queued state
 		// has been seen.
 		AtomicBoolean holdTicket = new AtomicBoolean(true);
@@ -91,7 +94,8 @@ class ShopperPagesIT extends BrowserTest {
 
 		assertThat(buy).isEnabled(new LocatorAssertions.IsEnabledOptions().setTimeout(20_000));
 		assertThat(countdown(sale)).hasText(Pattern.compile("Ends in (00:59:\\d\\d|01:00:00)"));
-		buy.click();
+		Response issued = this.page.waitForResponse((response) -> response.url().endsWith("/purchase-tokens"),
+				buy::click);
 		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Queued");
 		screenshot("shop-queued");
 		holdTicket.set(false);
@@ -101,9 +105,12 @@ class ShopperPagesIT extends BrowserTest {
 		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #" + orderId);
 		assertThat(item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pay order #" + orderId)))
 			.isVisible();
+		assertThat(issued.status()).isEqualTo(201);
+		assertThat(tokenRequests).hasSize(1);
 		assertThat(purchases).hasSize(1);
 		assertThat(purchases.get(0).headerValue("idempotency-key"))
 			.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+		assertThat(purchases.get(0).headerValue("purchase-token")).isEqualTo(json(issued).path("token").asString());
 		Locator order = this.page.locator("#orders-list [data-order='" + orderId + "']");
 		assertThat(order).containsText("Awaiting payment");
 		screenshot("shop-success");
@@ -175,12 +182,8 @@ class ShopperPagesIT extends BrowserTest {
 	@Test
 	void anUnknownOutcomeIsPolledAndPressingAgainRetriesWithTheSameKey() {
 		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 5);
-		List<Request> purchases = new CopyOnWriteArrayList<>();
-		this.page.onRequest((request) -> {
-			if (request.method().equals("POST") && request.url().endsWith("/purchases")) {
-				purchases.add(request);
-			}
-		});
+		List<Request> purchases = requests("/purchases");
+		List<Request> tokenRequests = requests("/purchase-tokens");
 		// The first purchase meets a Redis timeout: 503 naming a ticket that was never
 		// admitted (the server answers 404 for it).
 		AtomicBoolean redisDown = new AtomicBoolean(true);
@@ -210,6 +213,196 @@ class ShopperPagesIT extends BrowserTest {
 		assertThat(purchases).hasSize(2);
 		assertThat(purchases.get(1).headerValue("idempotency-key"))
 			.isEqualTo(purchases.get(0).headerValue("idempotency-key"));
+		assertThat(purchases.get(1).headerValue("purchase-token")).isNotBlank()
+			.isEqualTo(purchases.get(0).headerValue("purchase-token"));
+		assertThat(tokenRequests).as("the retry reuses the attempt's token").hasSize(1);
+	}
+
+	@Test
+	void aRetryWhoseTokenExpiredMeanwhileGetsANewTokenAndKeepsItsKey() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 5);
+		List<Request> purchases = requests("/purchases");
+		List<Request> tokenRequests = requests("/purchase-tokens");
+		// No connection for the first purchase; by the retry its token has expired (the
+		// server found no purchase under its key, or it would have answered with that).
+		AtomicInteger sent = new AtomicInteger();
+		this.page.route("**/items/*/purchases", (route) -> {
+			switch (sent.incrementAndGet()) {
+				case 1 -> route.abort("connectionreset");
+				case 2 -> route.fulfill(new Route.FulfillOptions().setStatus(403)
+					.setContentType("application/json")
+					.setBody("{\"code\":\"PURCHASE_TOKEN_EXPIRED\",\"message\":\"expired\",\"messageZh\":\"过期\"}"));
+				default -> route.resume();
+			}
+		});
+		open("/");
+		logIn(newAccount());
+		Locator item = item(sale, sale.item());
+
+		item.locator("button.buy").click();
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("No connection");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Press Buy again to retry safely");
+		item.locator("button.buy").click();
+
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #");
+		assertThat(purchases).hasSize(3);
+		assertThat(tokenRequests).hasSize(2);
+		assertThat(purchases).extracting((request) -> request.headerValue("idempotency-key"))
+			.containsOnly(purchases.get(0).headerValue("idempotency-key"));
+		assertThat(purchases.get(1).headerValue("purchase-token"))
+			.isEqualTo(purchases.get(0).headerValue("purchase-token"));
+		assertThat(purchases.get(2).headerValue("purchase-token")).isNotBlank()
+			.isNotEqualTo(purchases.get(0).headerValue("purchase-token"));
+	}
+
+	@Test
+	void aBuyPressedBeforeTheServerOpensTheSaleIsRetriedUntilItOpens() {
+		String name = newAccount();
+		// The page's idea of the server's clock is 5 s ahead (a skewed sync): its
+		// countdown
+		// ends before the server opens the sale.
+		this.page.route("**/api/v1/time",
+				(route) -> route.fulfill(new Route.FulfillOptions().setStatus(200)
+					.setContentType("application/json")
+					.setBody("{\"now\":" + (System.currentTimeMillis() + 5_000) + "}")));
+		List<Response> tokenReplies = new CopyOnWriteArrayList<>();
+		this.page.onResponse((response) -> {
+			if (response.url().endsWith("/purchase-tokens")) {
+				tokenReplies.add(response);
+			}
+		});
+		open("/");
+		logIn(name);
+		Activity sale = this.api.newSale(Duration.ofSeconds(8), 5);
+		Locator item = item(sale, sale.item());
+		Locator buy = item.locator("button.buy");
+
+		assertThat(buy).isEnabled(new LocatorAssertions.IsEnabledOptions().setTimeout(20_000));
+		buy.click();
+
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("The sale is opening — trying again…");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #",
+				new LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
+		assertThat(tokenReplies.get(0).status()).isEqualTo(409);
+		assertThat(tokenReplies.get(tokenReplies.size() - 1).status()).isEqualTo(201);
+	}
+
+	@Test
+	void aRateLimitedShopperWaitsForTheRetryAfterTheServerNamed() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 5);
+		AtomicBoolean limited = new AtomicBoolean(true);
+		this.page.route("**/items/*/purchase-tokens", (route) -> {
+			if (limited.getAndSet(false)) {
+				route.fulfill(new Route.FulfillOptions().setStatus(429)
+					.setContentType("application/json")
+					.setHeaders(Map.of("Retry-After", "5"))
+					.setBody(
+							"{\"code\":\"RATE_LIMITED\",\"message\":\"Too many requests; slow down and retry shortly.\","
+									+ "\"messageZh\":\"请求过于频繁，请稍后重试。\",\"requestId\":\"r-2\"}"));
+			}
+			else {
+				route.resume();
+			}
+		});
+		open("/");
+		logIn(newAccount());
+		Locator item = item(sale, sale.item());
+		Locator buy = item.locator("button.buy");
+
+		buy.click();
+
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Too many requests");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("You can try again in 5 s.");
+		assertThat(buy).isDisabled();
+		assertThat(buy).hasText(Pattern.compile("Wait [1-5] s"));
+		screenshot("shop-rate-limited");
+		assertThat(buy).hasText("Buy now");
+		buy.click();
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #");
+	}
+
+	@Test
+	void aShopperSolvesTheChallengeOfAChallengeSaleThenBuys() {
+		Activity sale = this.api.newChallengeSale(Duration.ofSeconds(-1), 5);
+		List<Request> tokenRequests = requests("/purchase-tokens");
+		List<Request> purchases = requests("/purchases");
+		open("/");
+		logIn(newAccount());
+		assertThat(this.page.locator("[data-activity='" + sale.id() + "']"))
+			.containsText("Buying here asks you to solve a small sum first.");
+		Locator item = item(sale, sale.item());
+
+		Response first = this.page.waitForResponse((response) -> response.url().endsWith("/challenges"),
+				() -> item.locator("button.buy").click());
+		Locator challenge = item.getByRole(AriaRole.FORM,
+				new Locator.GetByRoleOptions().setName("Quick check before buying"));
+		Locator answer = challenge.getByLabel("Result");
+		assertThat(challenge.getByRole(AriaRole.IMG,
+				new Locator.GetByRoleOptions().setName("A sum to solve, shown as a picture")))
+			.isVisible();
+		assertThat(answer).isFocused();
+		assertThat(item.locator("button.buy")).isDisabled();
+		assertThat(tokenRequests).as("no token without an answer").isEmpty();
+
+		// A wrong answer: a new question, and the shopper is told why.
+		String firstId = json(first).path("challengeId").asString();
+		answer.fill(Integer.toString(Integer.parseInt(solve(sale, firstId)) + 1));
+		Response second = this.page.waitForResponse((response) -> response.url().endsWith("/challenges"),
+				() -> answer.press("Enter"));
+		assertThat(challenge.getByRole(AriaRole.ALERT).first())
+			.hasText("Wrong answer, or the question expired: here is a new one.");
+		String secondId = json(second).path("challengeId").asString();
+		assertThat(secondId).isNotEqualTo(firstId);
+		assertThat(answer).isFocused();
+		assertThat(answer).isEmpty();
+		screenshot("shop-challenge");
+
+		String right = solve(sale, secondId);
+		answer.fill(right);
+		challenge.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Confirm and buy")).click();
+
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #");
+		assertThat(challenge).isHidden();
+		assertThat(tokenRequests).hasSize(2);
+		assertThat(tokenRequests.get(1).postData()).contains("\"challengeId\":\"" + secondId + "\"")
+			.contains("\"answer\":\"" + right + "\"");
+		assertThat(purchases).hasSize(1);
+		assertThat(purchases.get(0).headerValue("purchase-token")).isNotBlank();
+		screenshot("shop-challenge-success");
+	}
+
+	@Test
+	void aRefusedPurchaseTokenIsExplainedInChineseAndTheNextPressAsksForANewOne() {
+		useContext(new Browser.NewContextOptions().setViewportSize(1280, 900).setLocale("zh-CN"));
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 5);
+		List<Request> tokenRequests = requests("/purchase-tokens");
+		AtomicBoolean refuse = new AtomicBoolean(true);
+		this.page.route("**/items/*/purchases", (route) -> {
+			if (refuse.getAndSet(false)) {
+				route.fulfill(new Route.FulfillOptions().setStatus(403)
+					.setContentType("application/json")
+					.setBody("{\"code\":\"PURCHASE_TOKEN_INVALID\",\"message\":\"The purchase token is malformed.\","
+							+ "\"messageZh\":\"购买令牌格式错误或签名无效。\",\"requestId\":\"r-3\"}"));
+			}
+			else {
+				route.resume();
+			}
+		});
+		String name = newAccount();
+		open("/");
+		this.page.getByLabel("用户名").fill(name);
+		this.page.getByLabel("密码").fill(PASSWORD);
+		button("登录").click();
+		Locator item = item(sale, sale.item());
+		Locator buy = item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("立即抢购"));
+
+		buy.click();
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("购买令牌无效");
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("请再次点击抢购以重新申请");
+		buy.click();
+
+		assertThat(item.getByRole(AriaRole.STATUS)).containsText("抢购成功！订单号");
+		assertThat(tokenRequests).hasSize(2);
 	}
 
 	@Test
@@ -250,20 +443,62 @@ class ShopperPagesIT extends BrowserTest {
 			.setHasTouch(true)
 			.setLocale("en-US")
 			.setTimezoneId("Asia/Shanghai"));
-		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 3, 7);
+		Activity sale = this.api.newChallengeSale(Duration.ofSeconds(-1), 3, 7);
 		open("/");
 		this.page.keyboard().press("Tab");
 		assertThat(this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Skip to the content")))
 			.isFocused();
 		logIn(newAccount());
 		Locator item = item(sale, sale.itemIds().get(1));
-		item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Buy now")).tap();
+		Response challenge = this.page.waitForResponse((response) -> response.url().endsWith("/challenges"),
+				() -> item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Buy now")).tap());
+		item.getByLabel("Result").fill(solve(sale, json(challenge).path("challengeId").asString()));
+		item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Confirm and buy")).tap();
 		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #");
 		assertThat(item.locator(".remaining")).hasText("6 of 7");
+		// The other item with its question open.
+		Locator other = item(sale, sale.itemIds().get(0));
+		other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Buy now")).tap();
+		assertThat(other.getByRole(AriaRole.IMG)).isVisible();
 
 		assertThat(fitsTheViewport()).as("no sideways scrolling on a 390 px wide screen").isTrue();
 		screenshot("shop-phone");
 		screenshot("shop-phone-sale", this.page.locator("[data-activity='" + sale.id() + "']"));
+	}
+
+	/** The POST requests the page sends to URLs ending in {@code suffix}, in order. */
+	private List<Request> requests(String suffix) {
+		List<Request> sent = new CopyOnWriteArrayList<>();
+		this.page.onRequest((request) -> {
+			if (request.method().equals("POST") && request.url().endsWith(suffix)) {
+				sent.add(request);
+			}
+		});
+		return sent;
+	}
+
+	private static JsonNode json(Response response) {
+		return JSON.readTree(response.text());
+	}
+
+	/**
+	 * The answer to a challenge the page shows, from the question Redis keeps for it
+	 * ("userId|5-3="), as only a test can read it.
+	 */
+	private String solve(Activity sale, String challengeId) {
+		String stored = this.redis.opsForValue().get(this.keys.challenge(sale.id(), challengeId));
+		assertThat(stored).as("challenge %s in Redis", challengeId).isNotNull();
+		String question = stored.substring(stored.indexOf('|') + 1).replace("=", "").trim();
+		int operator = Math.max(question.lastIndexOf('+'),
+				Math.max(question.lastIndexOf('-'), question.lastIndexOf('*')));
+		int left = Integer.parseInt(question.substring(0, operator).trim());
+		int right = Integer.parseInt(question.substring(operator + 1).trim());
+		int result = switch (question.charAt(operator)) {
+			case '+' -> left + right;
+			case '-' -> left - right;
+			default -> left * right;
+		};
+		return Integer.toString(result);
 	}
 
 	private String newAccount() {

@@ -15,9 +15,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * This node's purchase figures for the admin dashboard: cumulative admissions by outcome
- * (the page turns successive readings into rates) and the purchase latency percentiles of
- * the last minute or so.
+ * This node's purchase figures for the admin dashboard: cumulative purchase admissions
+ * and purchase-token requests by outcome (the page turns successive readings into rates)
+ * and the purchase latency percentiles of the last minute or so.
  */
 @RestController
 class PurchaseMetricsController {
@@ -34,10 +34,8 @@ class PurchaseMetricsController {
 	@GetMapping("/api/v1/admin/metrics")
 	Mono<NodeMetrics> metrics(ServerHttpRequest request) {
 		this.callers.requireAdmin(request);
-		Map<String, Long> admissions = new TreeMap<>();
-		for (Counter counter : this.meters.find(PurchaseHandler.ADMISSIONS).counters()) {
-			admissions.merge(counter.getId().getTag("outcome"), (long) counter.count(), Long::sum);
-		}
+		Map<String, Long> admissions = byOutcome(PurchaseHandler.ADMISSIONS);
+		Map<String, Long> tokenRequests = byOutcome(PurchaseTokenHandler.TOKEN_REQUESTS);
 		Timer latency = this.meters.find(PurchaseHandler.LATENCY).timer();
 		double p50 = 0;
 		double p99 = 0;
@@ -53,10 +51,20 @@ class PurchaseMetricsController {
 				}
 			}
 		}
-		return Mono.just(new NodeMetrics(System.currentTimeMillis(), admissions, new Latency(count, p50, p99)));
+		return Mono
+			.just(new NodeMetrics(System.currentTimeMillis(), admissions, tokenRequests, new Latency(count, p50, p99)));
 	}
 
-	record NodeMetrics(long at, Map<String, Long> admissions, Latency purchaseLatencyMillis) {
+	private Map<String, Long> byOutcome(String meter) {
+		Map<String, Long> counts = new TreeMap<>();
+		for (Counter counter : this.meters.find(meter).counters()) {
+			counts.merge(counter.getId().getTag("outcome"), (long) counter.count(), Long::sum);
+		}
+		return counts;
+	}
+
+	record NodeMetrics(long at, Map<String, Long> admissions, Map<String, Long> tokenRequests,
+			Latency purchaseLatencyMillis) {
 	}
 
 	record Latency(long count, double p50, double p99) {
