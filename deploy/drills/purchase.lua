@@ -73,7 +73,7 @@ function response(status, headers, body)
   local code = body:match('"code":"([%u_]+)"') or "-"
   if sent == "token" then
     if status == 201 then
-      purchase = body:match('"token":"([^"]+)"')
+      purchase = body:match('"token":%s*"([^"]+)"')
     end
     out:write("T ", status, " ", os.time(), " ", code, "\n")
   elseif status == 202 then
