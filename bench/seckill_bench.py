@@ -1124,9 +1124,12 @@ def suite(bench):
             count(adm, bench.wrk("admission (variant)", node_v, "POST", bench.purchase_paths(adm), d,
                                  scenario="admission-variant", iteration=i, activity=adm["id"]))
         # Sell the small stock out first (not measured), then the storm.
-        count(sold, bench.wrk(None, node_a, "POST", bench.purchase_paths(sold), 2, scenario="sell-out", iteration=i,
-                              activity=sold["id"], probe=False))
-        left = redis_cli("HGET", f"{bench.prefix}sk:{{{sold['id']}}}:stock", sold["items"][0])
+        for _ in range(5):  # a busy machine may need more than one round
+            count(sold, bench.wrk(None, node_a, "POST", bench.purchase_paths(sold), 2, scenario="sell-out",
+                                  iteration=i, activity=sold["id"], probe=False))
+            left = redis_cli("HGET", f"{bench.prefix}sk:{{{sold['id']}}}:stock", sold["items"][0])
+            if left == "0":
+                break
         if left != "0":
             raise RuntimeError(f"sold-out activity still has {left} units after the sell-out phase")
         count(sold, bench.wrk("sold-out storm", node_a, "POST", bench.purchase_paths(sold), d, scenario="soldout",
