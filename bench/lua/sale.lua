@@ -9,6 +9,12 @@
 --   method=GET|POST   paths=<path>[,<path>...] (rotated per request: hot = one path, spread = many)
 --   host=<Host header>   tokens=<file with one token per line, or empty for none>
 --   keys=1|0 (send Idempotency-Key)   prefix=<unique key prefix for this run>   threads=<wrk -t>
+--   ptoken=forged     every purchase carries a well-formed Purchase-Token with a wrong signature
+--   flow=1            the two-step purchase: ask a purchase token (POST .../purchase-tokens) for the
+--                     next shopper; each 201 queues (shopper, token), and the thread's next request
+--                     is that shopper's purchase with its Purchase-Token (and Idempotency-Key). Works
+--                     with any number of connections: the shopper is found by the user id the token
+--                     carries. Needs ids=<file with the user id of each line of the tokens file>.
 
 local thread_list = {}
 local thread_count = 0
@@ -36,6 +42,9 @@ end
 
 local heads, auths, key_prefix, use_keys
 local npaths, ntokens, pi, ti, n
+local forged, flow, token_heads, purchase_head, shopper_of, queue, qhead, qtail
+-- Signed by no key of the server: refused as PURCHASE_TOKEN_INVALID after one HMAC.
+local FORGED = "Purchase-Token: s0.1.1.1.9999999999999.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA\r\n"
 
 counts = {}      -- all responses of this thread, outcome -> n
 current = {}     -- responses of the second in progress
@@ -58,6 +67,25 @@ function init(args)
   if #auths == 0 then auths = { "" } end
   npaths, ntokens = #heads, #auths
   use_keys = opt.keys ~= "0"
+  forged = opt.ptoken == "forged"
+  flow = opt.flow == "1"
+  if flow then
+    token_heads = {}
+    for _, path in ipairs(split(opt.paths or "/", ",")) do
+      local token_path = path:gsub("/purchases$", "/purchase-tokens")
+      table.insert(token_heads, "POST " .. token_path .. " HTTP/1.1\r\nHost: " .. host .. "\r\n")
+    end
+    purchase_head = " HTTP/1.1\r\nHost: " .. host .. "\r\n"
+    shopper_of = {}
+    local line_no = 0
+    for line in io.lines(opt.ids) do
+      if line ~= "" then
+        line_no = line_no + 1
+        shopper_of[line] = line_no
+      end
+    end
+    queue, qhead, qtail = {}, 1, 0
+  end
   key_prefix = "Idempotency-Key: " .. (opt.prefix or "k") .. "-" .. tid .. "-"
   -- Threads start at different places in the user list so that they do not move in step.
   local threads = tonumber(opt.threads or "1")
@@ -67,11 +95,36 @@ function init(args)
 end
 
 function request()
+  if flow then
+    if qhead <= qtail then
+      -- A shopper's purchase with the token just issued to it.
+      local entry = queue[qhead]
+      queue[qhead] = nil
+      qhead = qhead + 1
+      local head = "POST " .. entry[2] .. purchase_head .. auths[entry[1]] .. "Purchase-Token: " .. entry[3] .. "\r\n"
+      if use_keys then
+        n = n + 1
+        return head .. key_prefix .. n .. "\r\n\r\n"
+      end
+      return head .. "\r\n"
+    end
+    ti = ti + 1
+    if ti > ntokens then ti = 1 end
+    pi = pi + 1
+    if pi > npaths then pi = 1 end
+    return token_heads[pi] .. auths[ti] .. "\r\n"
+  end
   n = n + 1
   ti = ti + 1
   if ti > ntokens then ti = 1 end
   pi = pi + 1
   if pi > npaths then pi = 1 end
+  if forged then
+    if use_keys then
+      return heads[pi] .. auths[ti] .. FORGED .. key_prefix .. n .. "\r\n\r\n"
+    end
+    return heads[pi] .. auths[ti] .. FORGED .. "\r\n"
+  end
   if use_keys then
     return heads[pi] .. auths[ti] .. key_prefix .. n .. "\r\n\r\n"
   end
@@ -93,7 +146,19 @@ local outcome_names = {}
 
 function response(status, headers, body)
   local outcome
-  if status < 300 then
+  if status == 201 and flow then
+    -- keyId.user.activity.item.expiresAt.id.signature: the user id says whose token it is.
+    local token = body:match('"token":%s*"([^"]+)"')
+    local shopper = token and shopper_of[token:match("^[^.]*%.(%d+)%.")]
+    local path = body:match('"purchasePath":%s*"([^"]+)"')
+    if shopper and path then
+      qtail = qtail + 1
+      queue[qtail] = { shopper, path, token }
+      outcome = status
+    else
+      outcome = "201:unusable"
+    end
+  elseif status < 300 then
     outcome = status
   else
     local code = body:match('"code":"([%u_]+)"') or "-"
