@@ -340,7 +340,8 @@ class Bench:
         """The database server of this run: the machine's PostgreSQL on 5432 (postmaster and its backends,
         not other people's clusters) or its MariaDB on 3306."""
         if self.vendor == "mariadb":
-            return pids_named("mariadbd") or pids_named("mysqld")
+            # The server on 3306 only: other people's tests run embedded MariaDBs of the same name.
+            return [self.mariadbd] if self.mariadbd else pids_named("mariadbd") or pids_named("mysqld")
         return children_of(self.postmaster) if self.postmaster else pids_named("postgres")
 
     def sql(self, query, timeout=300):
@@ -377,7 +378,13 @@ class Bench:
     def setup(self):
         self.redis_pid = int(redis_cli("INFO", "server").split("process_id:")[1].split()[0])
         self.postmaster = None
+        self.mariadbd = None
         if self.vendor == "mariadb":
+            try:
+                with open(mariadb(None, "SELECT @@pid_file")) as f:
+                    self.mariadbd = int(f.readline())
+            except (OSError, ValueError, RuntimeError):
+                pass
             mariadb(None, f"CREATE DATABASE {self.db}")
         else:
             try:
@@ -1242,7 +1249,7 @@ def drains(args, benches):
         for bench in benches:
             log(f"===== run {i} of {args.runs}: {bench.vendor} =====")
             activity = bench.create_activity(f"drain-{i}", 10_000_000, args.items, 100)
-            fill_deadline = time.monotonic() + 120
+            fill_deadline = time.monotonic() + 300  # a busy machine admits slowly
             while bench.stream_backlog() < args.drain_min and time.monotonic() < fill_deadline:
                 result = bench.wrk(None, bench.nodes["A"]["port"], "POST", bench.purchase_paths(activity), 5,
                                    scenario="fill", iteration=i, activity=activity["id"], probe=False)
@@ -1252,7 +1259,7 @@ def drains(args, benches):
             for spec in args.drain_variant:
                 settings = dict(part.split("=") for part in spec.split(","))
                 fill = bench.create_activity(f"fill-{i}-{spec}", 10_000_000, args.items, 100)
-                fill_deadline = time.monotonic() + 120
+                fill_deadline = time.monotonic() + 300
                 while bench.stream_backlog() < max(args.drain_min, 1) and time.monotonic() < fill_deadline:
                     result = bench.wrk(None, bench.nodes["A"]["port"], "POST", bench.purchase_paths(fill), 5,
                                        scenario="fill", iteration=i, activity=fill["id"], probe=False)
@@ -1264,6 +1271,17 @@ def drains(args, benches):
             bench.audit(queued[bench.vendor])
     for bench in benches:
         bench.audit(queued[bench.vendor], full_ticket_scan=True)
+
+
+def cpu_per_order(run_):
+    """µs of CPU per order written, per process group: comparable across runs on a shared machine, where
+    orders/s depends on what the neighbours do."""
+    seconds, orders = run_.get("seconds_writing") or 0, run_.get("orders_written") or 0
+    if not seconds or not orders:
+        return {}
+    cpu = run_["cpu_pct_of_one_core"]
+    return {name: round(cpu.get(name, 0) / 100 * seconds * 1e6 / orders, 1)
+            for name in ("worker", "postgres", "redis-server")}
 
 
 def drain_lines(benches):
@@ -1280,12 +1298,22 @@ def drain_lines(benches):
                      f"over {sum(r['orders_written'] for r in runs):,} orders   (runs: "
                      + ", ".join(f"{r:,.0f}" for r in rates) + f"; load {min(loads):.1f}–{max(loads):.1f}; "
                      f"db CPU {median([r['cpu_pct_of_one_core'].get('postgres', 0) for r in runs]):.0f}%, "
-                     f"worker CPU {median([r['cpu_pct_of_one_core'].get('worker', 0) for r in runs]):.0f}% of a core)")
+                     f"worker CPU {median([r['cpu_pct_of_one_core'].get('worker', 0) for r in runs]):.0f}% of a core; "
+                     f"others {min(r['cpu_pct_of_one_core'].get('others', 0) for r in runs):.0f}–"
+                     f"{max(r['cpu_pct_of_one_core'].get('others', 0) for r in runs):.0f}%)")
+        costs = [cpu_per_order(r) for r in runs]
+        lines.append("  CPU per order (median, µs): " + ", ".join(
+            f"{name if name != 'postgres' else 'database'} {median([c.get(name) for c in costs]):.0f}"
+            for name in ("worker", "postgres", "redis-server")))
         variants = sorted({r["scenario"] for r in bench.results["runs"] if r.get("scenario", "").startswith("drain-variant")})
         for scenario in variants:
-            rates = [r["orders_per_s"] for r in bench.results["runs"] if r.get("scenario") == scenario]
+            vruns = [r for r in bench.results["runs"] if r.get("scenario") == scenario]
+            rates = [r["orders_per_s"] for r in vruns]
+            costs = [cpu_per_order(r) for r in vruns]
             lines.append(f"  {scenario.replace('drain-variant ', '') + ', ' + bench.vendor:<26} {median(rates):>9,.0f} "
-                         f"orders/s   (runs: " + ", ".join(f"{r:,.0f}" for r in rates) + ")")
+                         f"orders/s   (runs: " + ", ".join(f"{r:,.0f}" for r in rates) + "; CPU per order µs: worker "
+                         f"{median([c.get('worker') for c in costs]):.0f}, database "
+                         f"{median([c.get('postgres') for c in costs]):.0f})")
         lines.append(f"  {bench.vendor} settings: {settings}; JDBC {bench.jdbc_url()}")
     for bench in benches:
         audits = bench.results.get("audits", [])
