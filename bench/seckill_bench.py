@@ -525,6 +525,9 @@ http {{
                "--seckill.security.token-ttl=3h",
                "--seckill.purchase.ticket-ttl=3h",
                "--seckill.worker.ticket-ttl=3h",
+               # Nobody pays during a run: without this, orders older than the default 15 minutes
+               # expire and give their units back mid-run, which the drain and the audit would count.
+               "--seckill.orders.payment-timeout=3h",
                *self.args.app_arg, *extra]
         proc = self.procs.start(cmd, os.path.join(self.out, f"app-{name}.log"), cwd=self.tmp)
         node = {"name": name, "roles": roles, "port": port, "proc": proc, "gc_log": gc_log,
