@@ -37,6 +37,7 @@ REPO = os.path.dirname(HERE)
 LUA = os.path.join(HERE, "lua")
 PG = ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 REDIS = ["redis-cli", "-h", "127.0.0.1", "-p", "6379"]
+MARIADB = ["mariadb", "-h", "127.0.0.1", "-P", "3306", "-u", "root", "-N", "-B"]
 PASSWORD = "bench-password-1"
 # Nodes that measure the admission path alone (admission, sold-out storms, load balancer) take purchases
 # without a purchase token, as before the token contract; node T requires one (the default).
@@ -67,6 +68,10 @@ def run(cmd, timeout=120, check=True, **kwargs):
 
 def psql(db, sql, timeout=300):
     return run(PG + ["-d", db, "-c", sql], timeout=timeout).strip()
+
+
+def mariadb(db, sql, timeout=300):
+    return run(MARIADB + ([db] if db else []) + ["-e", sql], timeout=timeout).strip()
 
 
 def redis_cli(*args, timeout=60):
@@ -273,15 +278,16 @@ class Http:
 # ---------------------------------------------------------------- the environment
 
 class Bench:
-    def __init__(self, args):
+    def __init__(self, args, vendor="postgresql", out=None):
         self.args = args
+        self.vendor = vendor  # postgresql | mariadb: the machine's server on 5432 | 3306
         self.id = secrets.token_hex(3)
         self.db = f"seckill_bench_{self.id}"
         self.prefix = f"bench-{self.id}:"
         self.secret = "bench-token-secret-" + secrets.token_hex(16)
         self.admin_password = "bench-admin-" + secrets.token_hex(8)
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        self.out = os.path.abspath(args.out or os.path.join(HERE, "results", stamp))
+        self.out = os.path.abspath(out or args.out or os.path.join(HERE, "results", stamp))
         os.makedirs(self.out, exist_ok=True)
         self.tmp = tempfile.mkdtemp(prefix="seckill-bench-")
         self.procs = Processes()
@@ -289,7 +295,7 @@ class Bench:
         self.nginx = None
         self.db_created = False
         self.deadline = time.monotonic() + args.max_minutes * 60
-        self.results = {"id": self.id, "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        self.results = {"id": self.id, "database": vendor, "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
                         "argv": sys.argv[1:], "runs": [], "audits": [], "gc": {}, "environment": {}}
         self.tokens_file = os.path.join(self.tmp, "tokens.txt")
         self.ids_file = os.path.join(self.tmp, "ids.txt")  # the user id of each line of tokens.txt
@@ -323,7 +329,9 @@ class Bench:
             "kernel": platform.release(), "java": first_line([self.args.java, "-version"]),
             "wrk": first_line(["wrk", "--version"]), "nginx": first_line(["nginx", "-v"]),
             "redis": redis_cli("INFO", "server").split("redis_version:")[1].split()[0],
-            "postgresql": psql("postgres", "show server_version"),
+            "postgresql": psql("postgres", "show server_version") if self.vendor == "postgresql" else None,
+            "mariadb": mariadb(None, "SELECT version()") if self.vendor == "mariadb" else None,
+            "database_settings": self.database_settings(),
             "loadavg_at_start": loadavg(),
             "git_commit": first_line(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]),
             "jar_built": time.strftime("%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(self.args.jar)))
@@ -333,19 +341,63 @@ class Bench:
         return env
 
     def postgres_pids(self):
-        """The machine's PostgreSQL on 5432 (postmaster and its backends), not other people's clusters."""
+        """The database server of this run: the machine's PostgreSQL on 5432 (postmaster and its backends,
+        not other people's clusters) or its MariaDB on 3306."""
+        if self.vendor == "mariadb":
+            # The server on 3306 only: other people's tests run embedded MariaDBs of the same name.
+            return [self.mariadbd] if self.mariadbd else pids_named("mariadbd") or pids_named("mysqld")
         return children_of(self.postmaster) if self.postmaster else pids_named("postgres")
+
+    def sql(self, query, timeout=300):
+        """One statement against this run's database; rows as tab-separated lines."""
+        if self.vendor == "mariadb":
+            return mariadb(self.db, query, timeout=timeout)
+        return run(PG + ["-F", "\t", "-d", self.db, "-c", query], timeout=timeout).strip()
+
+    def jdbc_url(self):
+        if self.vendor == "mariadb":
+            return f"jdbc:mariadb://127.0.0.1:3306/{self.db}?user=root" + (
+                "&" + self.args.mariadb_options if self.args.mariadb_options else "")
+        return f"jdbc:postgresql://127.0.0.1:5432/{self.db}?user=postgres" + (
+            "&" + self.args.pg_options if self.args.pg_options else "")
+
+    def database_settings(self):
+        """The server settings that decide what a commit costs, as found (the servers are shared)."""
+        try:
+            if self.vendor == "mariadb":
+                names = ("innodb_flush_log_at_trx_commit", "sync_binlog", "log_bin", "innodb_flush_method",
+                         "innodb_buffer_pool_size", "innodb_log_file_size", "innodb_doublewrite",
+                         "transaction_isolation")
+                rows = mariadb(None, "SHOW GLOBAL VARIABLES WHERE Variable_name IN ("
+                               + ",".join(f"'{n}'" for n in names) + ")")
+                return dict(line.split("\t", 1) for line in rows.splitlines())
+            names = ("synchronous_commit", "fsync", "wal_sync_method", "commit_delay", "shared_buffers",
+                     "max_wal_size", "default_transaction_isolation")
+            rows = run(PG + ["-F", "\t", "-d", "postgres", "-c", "SELECT name, setting FROM pg_settings WHERE name IN ("
+                             + ",".join(f"'{n}'" for n in names) + ")"]).strip()
+            return dict(line.split("\t", 1) for line in rows.splitlines())
+        except Exception as ex:
+            return {"error": str(ex)}
 
     def setup(self):
         self.redis_pid = int(redis_cli("INFO", "server").split("process_id:")[1].split()[0])
         self.postmaster = None
-        try:
-            data = psql("postgres", "SHOW data_directory")
-            with open(os.path.join(data, "postmaster.pid")) as f:
-                self.postmaster = int(f.readline())
-        except (OSError, ValueError, RuntimeError):
-            pass
-        psql("postgres", f"CREATE DATABASE {self.db}")
+        self.mariadbd = None
+        if self.vendor == "mariadb":
+            try:
+                with open(mariadb(None, "SELECT @@pid_file")) as f:
+                    self.mariadbd = int(f.readline())
+            except (OSError, ValueError, RuntimeError):
+                pass
+            mariadb(None, f"CREATE DATABASE {self.db}")
+        else:
+            try:
+                data = psql("postgres", "SHOW data_directory")
+                with open(os.path.join(data, "postmaster.pid")) as f:
+                    self.postmaster = int(f.readline())
+            except (OSError, ValueError, RuntimeError):
+                pass
+            psql("postgres", f"CREATE DATABASE {self.db}")
         self.db_created = True
         log(f"database {self.db}, Redis key prefix {self.prefix}, output {self.out}")
 
@@ -357,7 +409,10 @@ class Bench:
         self.procs.stop_all()
         if self.db_created:
             try:
-                psql("postgres", f"DROP DATABASE IF EXISTS {self.db} WITH (FORCE)")
+                if self.vendor == "mariadb":
+                    mariadb(None, f"DROP DATABASE IF EXISTS {self.db}")
+                else:
+                    psql("postgres", f"DROP DATABASE IF EXISTS {self.db} WITH (FORCE)")
             except Exception as ex:
                 log(f"could not drop {self.db}: {ex}")
         try:
@@ -461,7 +516,7 @@ http {{
                *self.args.jvm_opt, "-jar", self.args.jar,
                f"--server.port={port}",
                "--spring.data.redis.url=redis://127.0.0.1:6379",
-               f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{self.db}?user=postgres",
+               f"--spring.datasource.url={self.jdbc_url()}",
                f"--spring.datasource.hikari.maximum-pool-size={pool}",
                "--seckill.embedded=never",
                f"--seckill.roles={roles}",
@@ -474,6 +529,9 @@ http {{
                "--seckill.security.token-ttl=3h",
                "--seckill.purchase.ticket-ttl=3h",
                "--seckill.worker.ticket-ttl=3h",
+               # Nobody pays during a run: without this, orders older than the default 15 minutes
+               # expire and give their units back mid-run, which the drain and the audit would count.
+               "--seckill.orders.payment-timeout=3h",
                *self.args.app_arg, *extra]
         proc = self.procs.start(cmd, os.path.join(self.out, f"app-{name}.log"), cwd=self.tmp)
         node = {"name": name, "roles": roles, "port": port, "proc": proc, "gc_log": gc_log,
@@ -864,7 +922,7 @@ http {{
         return int(redis_cli("EVAL", script, 1, self.prefix + "sk:order-streams"))
 
     def sold_in_db(self):
-        return int(psql(self.db, "SELECT coalesce(sum(stock - remaining), 0) FROM items") or 0)
+        return int(self.sql("SELECT coalesce(sum(stock - remaining), 0) FROM items") or 0)
 
     def drain(self, iteration, consumers=None, batch_size=None, label="writer drain", scenario="drain"):
         """Starts a worker-only node on the backlog the admissions left and measures orders/s to PostgreSQL."""
@@ -946,15 +1004,21 @@ http {{
 
     def audit(self, client_queued=None, full_ticket_scan=False):
         """Invariants read straight from PostgreSQL and Redis (after the queue drained)."""
-        rows = json.loads(psql(self.db, """
-            SELECT coalesce(json_agg(x ORDER BY x.item_id), '[]') FROM (
-              SELECT i.activity_id, i.id AS item_id, i.stock, i.remaining, i.purchase_limit,
-                     (SELECT count(*) FROM orders o WHERE o.item_id = i.id) AS orders,
-                     (SELECT count(*) FROM (SELECT 1 FROM orders o WHERE o.item_id = i.id
-                        GROUP BY o.activity_id, o.item_id, o.user_id, o.slot HAVING count(*) > 1) d) AS duplicate_slots,
-                     (SELECT coalesce(max(c), 0) FROM (SELECT count(*) c FROM orders o WHERE o.item_id = i.id
-                        GROUP BY o.user_id) u) AS max_per_user
-              FROM items i) x"""))
+        columns = ("activity_id", "item_id", "stock", "remaining", "purchase_limit", "orders", "duplicate_slots",
+                   "max_per_user")
+        # Joins of grouped derived tables, not correlated subqueries: MariaDB cannot see an outer column
+        # from inside a derived table.
+        rows = [dict(zip(columns, (int(v) for v in line.split("\t")))) for line in self.sql("""
+              SELECT i.activity_id, i.id, i.stock, i.remaining, i.purchase_limit, coalesce(o.n, 0),
+                     coalesce(d.n, 0), coalesce(u.m, 0)
+              FROM items i
+              LEFT JOIN (SELECT item_id, count(*) AS n FROM orders GROUP BY item_id) o ON o.item_id = i.id
+              LEFT JOIN (SELECT item_id, count(*) AS n FROM (SELECT item_id FROM orders
+                           GROUP BY activity_id, item_id, user_id, slot HAVING count(*) > 1) x GROUP BY item_id) d
+                     ON d.item_id = i.id
+              LEFT JOIN (SELECT item_id, max(c) AS m FROM (SELECT item_id, count(*) AS c FROM orders
+                           GROUP BY item_id, user_id) y GROUP BY item_id) u ON u.item_id = i.id
+              ORDER BY i.id""").splitlines() if line.strip()]
         by_activity = {}
         problems = []
         for row in rows:
@@ -1199,6 +1263,105 @@ def sale(bench):
     queued[activity["id"]] = (queued_of(result), 1)
     bench.drain(1, consumers=a.drain_consumers, batch_size=a.drain_batch)
     bench.audit(queued, full_ticket_scan=True)
+
+
+def drains(args, benches):
+    """The writer drain alone, on every database of --db from the same run: per database its own database
+    (dropped after), key prefix and API node; each run fills a fresh activity's stream through the real
+    admission path to >= --drain-min entries, then a worker-only node drains it; the databases take turns
+    run by run so that both see the same moments of a shared machine."""
+    vendors = [v.strip() for v in args.db.split(",") if v.strip()]
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    root = os.path.abspath(args.out or os.path.join(HERE, "results", stamp))
+    for vendor in vendors:  # the caller's list, so that it can clean up whatever was made before a failure
+        benches.append(Bench(args, vendor, out=os.path.join(root, vendor)))
+        atexit.register(benches[-1].cleanup)
+    queued = {bench.vendor: {} for bench in benches}
+    for bench in benches:
+        bench.environment()
+        bench.setup()
+        bench.start_node("A", "api,admin")
+        bench.create_users(args.users)
+        log(f"{bench.vendor}: {bench.results['environment'].get('database_settings')}")
+        warm = bench.create_activity("warm-up", 10_000_000, args.items, 100)
+        result = bench.wrk(None, bench.nodes["A"]["port"], "POST", bench.purchase_paths(warm), args.warmup,
+                           record=False, probe=False)
+        queued[bench.vendor][warm["id"]] = (queued_of(result), 1)
+    for i in range(1, args.runs + 1):
+        for bench in benches:
+            log(f"===== run {i} of {args.runs}: {bench.vendor} =====")
+            activity = bench.create_activity(f"drain-{i}", 10_000_000, args.items, 100)
+            fill_deadline = time.monotonic() + 300  # a busy machine admits slowly
+            while bench.stream_backlog() < args.drain_min and time.monotonic() < fill_deadline:
+                result = bench.wrk(None, bench.nodes["A"]["port"], "POST", bench.purchase_paths(activity), 5,
+                                   scenario="fill", iteration=i, activity=activity["id"], probe=False)
+                count, runs_ = queued[bench.vendor].get(activity["id"], (0, 0))
+                queued[bench.vendor][activity["id"]] = (count + queued_of(result), runs_ + 1)
+            bench.drain(i, consumers=args.drain_consumers, batch_size=args.drain_batch)
+            for spec in args.drain_variant:
+                settings = dict(part.split("=") for part in spec.split(","))
+                fill = bench.create_activity(f"fill-{i}-{spec}", 10_000_000, args.items, 100)
+                fill_deadline = time.monotonic() + 300
+                while bench.stream_backlog() < max(args.drain_min, 1) and time.monotonic() < fill_deadline:
+                    result = bench.wrk(None, bench.nodes["A"]["port"], "POST", bench.purchase_paths(fill), 5,
+                                       scenario="fill", iteration=i, activity=fill["id"], probe=False)
+                    count, runs_ = queued[bench.vendor].get(fill["id"], (0, 0))
+                    queued[bench.vendor][fill["id"]] = (count + queued_of(result), runs_ + 1)
+                bench.drain(i, consumers=int(settings.get("consumers", 1)),
+                            batch_size=int(settings.get("batch", 500)),
+                            label=f"writer drain {spec}", scenario=f"drain-variant {spec}")
+            bench.audit(queued[bench.vendor])
+    for bench in benches:
+        bench.audit(queued[bench.vendor], full_ticket_scan=True)
+
+
+def cpu_per_order(run_):
+    """µs of CPU per order written, per process group: comparable across runs on a shared machine, where
+    orders/s depends on what the neighbours do."""
+    seconds, orders = run_.get("seconds_writing") or 0, run_.get("orders_written") or 0
+    if not seconds or not orders:
+        return {}
+    cpu = run_["cpu_pct_of_one_core"]
+    return {name: round(cpu.get(name, 0) / 100 * seconds * 1e6 / orders, 1)
+            for name in ("worker", "postgres", "redis-server")}
+
+
+def drain_lines(benches):
+    """The drain figures of every database side by side."""
+    lines = []
+    for bench in benches:
+        runs = [r for r in bench.results["runs"] if r.get("scenario") == "drain"]
+        if not runs:
+            continue
+        rates = [r["orders_per_s"] for r in runs]
+        loads = [r["loadavg_before"][0] for r in runs]
+        settings = bench.results["environment"].get("database_settings", {})
+        lines.append(f"{'writer drain, ' + bench.vendor:<28} {median(rates):>9,.0f} orders/s (median of {len(runs)}) "
+                     f"over {sum(r['orders_written'] for r in runs):,} orders   (runs: "
+                     + ", ".join(f"{r:,.0f}" for r in rates) + f"; load {min(loads):.1f}–{max(loads):.1f}; "
+                     f"db CPU {median([r['cpu_pct_of_one_core'].get('postgres', 0) for r in runs]):.0f}%, "
+                     f"worker CPU {median([r['cpu_pct_of_one_core'].get('worker', 0) for r in runs]):.0f}% of a core; "
+                     f"others {min(r['cpu_pct_of_one_core'].get('others', 0) for r in runs):.0f}–"
+                     f"{max(r['cpu_pct_of_one_core'].get('others', 0) for r in runs):.0f}%)")
+        costs = [cpu_per_order(r) for r in runs]
+        lines.append("  CPU per order (median, µs): " + ", ".join(
+            f"{name if name != 'postgres' else 'database'} {median([c.get(name) for c in costs]):.0f}"
+            for name in ("worker", "postgres", "redis-server")))
+        variants = sorted({r["scenario"] for r in bench.results["runs"] if r.get("scenario", "").startswith("drain-variant")})
+        for scenario in variants:
+            vruns = [r for r in bench.results["runs"] if r.get("scenario") == scenario]
+            rates = [r["orders_per_s"] for r in vruns]
+            costs = [cpu_per_order(r) for r in vruns]
+            lines.append(f"  {scenario.replace('drain-variant ', '') + ', ' + bench.vendor:<26} {median(rates):>9,.0f} "
+                         f"orders/s   (runs: " + ", ".join(f"{r:,.0f}" for r in rates) + "; CPU per order µs: worker "
+                         f"{median([c.get('worker') for c in costs]):.0f}, database "
+                         f"{median([c.get('postgres') for c in costs]):.0f})")
+        lines.append(f"  {bench.vendor} settings: {settings}; JDBC {bench.jdbc_url()}")
+    for bench in benches:
+        audits = bench.results.get("audits", [])
+        lines.append(f"audit {bench.vendor}: " + ("all invariants hold" if audits and all(a["ok"] for a in audits)
+                                                 else "PROBLEMS: " + "; ".join(p for a in audits for p in a["problems"])))
+    return lines
 
 
 # ---------------------------------------------------------------- summary lines, JSON and HTML
@@ -1493,7 +1656,7 @@ def markdown(results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["suite", "sale", "markdown"])
+    parser.add_argument("command", choices=["suite", "sale", "drain", "markdown"])
     parser.add_argument("results", nargs="?", help="results.json (markdown command)")
     parser.add_argument("--smoke", action="store_true", help="a few seconds per scenario, one run, few users")
     parser.add_argument("--runs", type=int, default=3, help="iterations of the suite (each scenario once per run)")
@@ -1522,6 +1685,12 @@ def main():
     parser.add_argument("--drain-variant", action="append", default=[],
                         help="after each drain, refill and drain again with other settings, e.g. "
                              "'consumers=2,batch=500' (repeatable)")
+    parser.add_argument("--db", default="postgresql",
+                        help="drain command: postgresql, mariadb or both, e.g. postgresql,mariadb (the machine's "
+                             "servers on 127.0.0.1:5432 and :3306, each run in a database of its own)")
+    parser.add_argument("--pg-options", default="", help="extra PgJDBC URL options, e.g. reWriteBatchedInserts=true")
+    parser.add_argument("--mariadb-options", default="",
+                        help="extra MariaDB Connector/J URL options, e.g. useBulkStmts=true")
     parser.add_argument("--probe-interval-ms", type=int, default=5)
     parser.add_argument("--quiet-wait", type=int, default=90,
                         help="before each measured run, wait up to this many seconds for a quiet machine (0: never)")
@@ -1558,14 +1727,17 @@ def main():
         args.max_minutes = min(args.max_minutes, 10)
         args.quiet_wait = 0
         args.retry_busy = 0
-    bench = Bench(args)
-    atexit.register(bench.cleanup)
 
     def interrupted(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
 
     signal.signal(signal.SIGTERM, interrupted)
     signal.signal(signal.SIGHUP, interrupted)
+    if args.command == "drain":
+        drain_command(args)
+        return
+    bench = Bench(args)
+    atexit.register(bench.cleanup)
     failed = None
     try:
         (suite if args.command == "suite" else sale)(bench)
@@ -1586,6 +1758,37 @@ def main():
             print(line)
         print(f"\nresults: {os.path.join(bench.out, 'results.json')}\nreport:  {os.path.join(bench.out, 'report.html')}")
     sys.exit(1 if failed or not all(a["ok"] for a in bench.results["audits"]) else 0)
+
+
+def drain_command(args):
+    benches, failed = [], None
+    try:
+        drains(args, benches)
+    except BaseException as ex:
+        failed = f"{type(ex).__name__}: {ex}"
+        log(f"FAILED: {failed}")
+    finally:
+        for bench in benches:
+            for name in list(bench.nodes):
+                bench.stop_node(name)
+            bench.results["failed"] = failed
+            bench.results["ended"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+            bench.results["loadavg_at_end"] = loadavg()
+            summarize(bench.results)
+            lines = drain_lines([bench])
+            bench.results["drain_summary"] = lines
+            write_report(bench.results, bench.out)
+            bench.cleanup()
+        lines = drain_lines(benches)
+        print()
+        for line in lines:
+            print(line)
+        if benches:
+            with open(os.path.join(os.path.dirname(benches[0].out), "drain-summary.txt"), "w") as f:
+                f.write(" ".join(sys.argv) + "\n" + "\n".join(lines) + "\n")
+            print(f"\nresults: {os.path.dirname(benches[0].out)}/<database>/results.json")
+    ok = not failed and all(a["ok"] for b in benches for a in b.results["audits"])
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

@@ -189,7 +189,14 @@ class Cluster:
     def redis(self):
         return Redis(*self.primary())
 
-    def psql(self, sql):
+    def sql(self, sql):
+        """Rows of one query on the cluster's database (PostgreSQL or MariaDB), as lists of strings."""
+        if self.env.get("DB") == "mariadb":
+            out = subprocess.run(
+                ["mariadb", "-h", "127.0.0.1", "-P", self.env["DB_PORT"], "-u", "root", "-N", "-B",
+                 self.env["DB_NAME"], "-e", sql],
+                check=True, text=True, stdout=subprocess.PIPE).stdout
+            return [line.split("\t") for line in out.splitlines() if line]
         out = subprocess.run(
             ["psql", "-h", "127.0.0.1", "-p", self.env["PG_PORT"], "-U", "postgres", "-d", self.env["DB_NAME"],
              "-X", "-q", "-tA", "-F", "|", "-v", "ON_ERROR_STOP=1", "-c", sql],
@@ -503,15 +510,15 @@ class Drills:
         client, and for each request still in flight when wrk stopped (at most one per connection):
         wrk does not wait for those answers."""
         problems = []
-        stock, remaining, limit = (int(x) for x in self.cluster.psql(
+        stock, remaining, limit = (int(x) for x in self.cluster.sql(
             f"SELECT stock, remaining, purchase_limit FROM items WHERE id = {sale.item}")[0])
-        rows = self.cluster.psql(f"SELECT ticket FROM orders WHERE item_id = {sale.item}")
+        rows = self.cluster.sql(f"SELECT ticket FROM orders WHERE item_id = {sale.item}")
         orders = len(rows)
         db_tickets = {r[0] for r in rows}
-        duplicates = int(self.cluster.psql(
+        duplicates = int(self.cluster.sql(
             f"SELECT count(*) FROM (SELECT 1 FROM orders WHERE item_id = {sale.item} "
             f"GROUP BY activity_id, item_id, user_id, slot HAVING count(*) > 1) d")[0][0])
-        over_limit = int(self.cluster.psql(
+        over_limit = int(self.cluster.sql(
             f"SELECT count(*) FROM (SELECT 1 FROM orders WHERE item_id = {sale.item} "
             f"GROUP BY user_id HAVING count(*) > {limit}) d")[0][0])
         if orders > stock or remaining < 0 or remaining != stock - orders:
@@ -670,7 +677,7 @@ class Drills:
         _, errors = self.error_figures(result)
         figures, problems = self.check(sale, result["tickets"], result["purchase_errors"])
         problems += self.flow_problems(result)
-        orders = int(self.cluster.psql(f"SELECT count(*) FROM orders WHERE item_id = {sale.item}")[0][0])
+        orders = int(self.cluster.sql(f"SELECT count(*) FROM orders WHERE item_id = {sale.item}")[0][0])
         if orders != sale.stock:
             problems.append(f"sold {orders}, not exactly the stock {sale.stock}")
         if pending_at_kill and claimed < 1:
@@ -733,7 +740,7 @@ class Drills:
 
     def pg_restart(self):
         started = time.monotonic()
-        if self.cluster.env["PG_MODE"] != "own":
+        if self.cluster.env.get("PG_MODE") != "own":
             raise RuntimeError("the PostgreSQL drill needs the cluster's own server (--pg own)")
         sale = self.new_sale("pg-restart", stock=60000)
         load = self.load(sale, "d4", duration=18)
@@ -851,6 +858,9 @@ def main():
     parser.add_argument("--cluster-dir", help="where to start the drills' cluster (default: a temporary directory)")
     parser.add_argument("--running", help="state directory of a running cluster (started with --ha --pg own "
                         "--ip-rate 100000 and the drills' --app-arg settings) to use instead of starting one")
+    parser.add_argument("--db", choices=["postgresql", "mariadb"], default="postgresql",
+                        help="the database of the drills' cluster: its own throwaway PostgreSQL, or a database of its "
+                             "own on the machine's MariaDB (127.0.0.1:3306; the PostgreSQL restart drill then fails)")
     parser.add_argument("--users", type=int, default=600, help="shoppers for the load (limit 100 each)")
     parser.add_argument("--keep-logs", help="copy the cluster's logs here before it stops")
     args = parser.parse_args()
@@ -870,7 +880,9 @@ def main():
     try:
         if own_cluster:
             log(f"starting a cluster under {state}")
-            cluster.sh("up", "--ha", "--pg", "own", "--port", "auto", "--no-demo", "--password-strength", "4",
+            database = (["--pg", "own"] if args.db == "postgresql"
+                        else ["--db", "mariadb", "--db-name", f"seckill_drills_{os.getpid()}"])
+            cluster.sh("up", "--ha", *database, "--port", "auto", "--no-demo", "--password-strength", "4",
                        "--ip-rate", "100000", "--app-arg", "--seckill.purchase.rate-limit=0",
                        # Every purchase now takes a token request first. wrk rotates over 600 shoppers,
                        # so at the drills' 1-3k requests/s a shopper asks 1-3 tokens a second, close to

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A seckill cluster on one machine: N API nodes and M workers (the same jar with different roles),
 # a load balancer (nginx or HAProxy) on 127.0.0.1:8080, its own Redis (a primary, a replica and three
-# Sentinels with --ha) and PostgreSQL (a database of its own on the machine's server, or a throwaway
-# server of its own). Everything it starts is recorded by PID under the state directory; `down` stops
+# Sentinels with --ha) and a database of its own: PostgreSQL (on the machine's server, or a throwaway
+# server of its own) or MariaDB (on the machine's server). Everything it starts is recorded by PID under the state directory; `down` stops
 # exactly those processes and removes the directory. It never touches the machine's Redis on 6379.
 #
 #   deploy/local/cluster.sh up [options]     start (builds the jar when target/ has none)
@@ -17,9 +17,12 @@
 #   --balance least_conn|hash  least connections, or consistent hash on the Authorization header
 #   --weights 2,1,1          relative weights of the API nodes at the balancer [all 1]
 #   --ip-rate R              per-client-IP request rate allowed by the balancer, per second [500]
+#   --db postgresql|mariadb  the database [postgresql]; mariadb uses the machine's MariaDB (or MySQL)
+#                            at 127.0.0.1:3306 as root without password
 #   --pg auto|machine|own    PostgreSQL: the machine's 127.0.0.1:5432 (auto: when reachable) or a
 #                            throwaway server from Debian's binaries under the state directory [auto]
-#   --db NAME                database to create on the machine's server [seckill_cluster]
+#   --db-name NAME           database created on the machine's server by up, dropped by down
+#                            [seckill_cluster]
 #   --admin-password PW      bootstrap admin password [random, shown by up and status]
 #   --password-strength N    BCrypt rounds for shoppers [10]
 #   --no-demo                do not seed the demo sale
@@ -293,7 +296,26 @@ setup_redis() {
   fi
 }
 
-# ---- PostgreSQL ----------------------------------------------------------------------------------
+# ---- the database --------------------------------------------------------------------------------
+
+mariadb_sql() { mariadb -h 127.0.0.1 -P 3306 -u root -N -B -e "$1"; }
+
+setup_mariadb() {
+  ensure_packages mariadb mariadb-client
+  port_open 3306 && mariadb_sql 'SELECT 1' >/dev/null 2>&1 ||
+    die "the machine's MariaDB at 127.0.0.1:3306 is not reachable as root without password"
+  if [[ -n $(mariadb_sql "SELECT 1 FROM information_schema.schemata WHERE schema_name = '$DB_NAME'") ]]; then
+    die "database $DB_NAME already exists on 127.0.0.1:3306; drop it or choose --db-name"
+  fi
+  mariadb_sql "CREATE DATABASE $DB_NAME CHARACTER SET utf8mb4" >/dev/null
+  save_var DB_MODE machine
+  save_var DB_PORT 3306
+  save_var JDBC_URL "jdbc:mariadb://127.0.0.1:3306/$DB_NAME?user=root"
+}
+
+setup_database() {
+  if [[ $DB == mariadb ]]; then setup_mariadb; else setup_postgres; fi
+}
 
 machine_pg_usable() {
   port_open 5432 && psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -tAc 'select 1' >/dev/null 2>&1
@@ -321,11 +343,12 @@ setup_postgres() {
   if [[ $mode == machine ]]; then
     machine_pg_usable || die "the machine's PostgreSQL at 127.0.0.1:5432 is not reachable (use --pg own)"
     if [[ -n $(psql -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='$DB_NAME'") ]]; then
-      die "database $DB_NAME already exists on 127.0.0.1:5432; drop it or choose --db"
+      die "database $DB_NAME already exists on 127.0.0.1:5432; drop it or choose --db-name"
     fi
     psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DB_NAME" >/dev/null
     save_var PG_MODE machine
     save_var PG_PORT 5432
+    save_var JDBC_URL "jdbc:postgresql://127.0.0.1:5432/$DB_NAME?user=postgres"
   else
     if ! PG_BIN=$(pg_bin); then
       ensure_packages /usr/lib/postgresql/15/bin/initdb postgresql
@@ -349,6 +372,7 @@ EOF
     save_var PG_BIN "$PG_BIN"
     own_pg_ctl -w -t 60 start >/dev/null || die "PostgreSQL did not start, see $STATE/logs/postgres.log"
     psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE $DB_NAME" >/dev/null
+    save_var JDBC_URL "jdbc:postgresql://127.0.0.1:$port/$DB_NAME?user=postgres"
   fi
 }
 
@@ -361,7 +385,7 @@ write_node_cmd() { # NAME PORT ROLES
   local args=("$JAVA" "-Xmx$HEAP" -XX:+ExitOnOutOfMemoryError -jar "$JAR"
     "--server.port=$port" --server.address=127.0.0.1 --seckill.embedded=never
     "--seckill.roles=$roles"
-    "--spring.datasource.url=jdbc:postgresql://127.0.0.1:$PG_PORT/$DB_NAME?user=postgres"
+    "--spring.datasource.url=$JDBC_URL"
     "--seckill.security.token-secret=$TOKEN_SECRET"
     "--seckill.security.bootstrap-admin.password=$ADMIN_PASSWORD"
     "--seckill.security.password-strength=$PASSWORD_STRENGTH"
@@ -467,7 +491,7 @@ up_failed() {
 }
 
 cmd_up() {
-  local LB=nginx API=3 WORKERS=2 LB_PORT=8080 BALANCE=least_conn IP_RATE=500 PG_MODE=auto
+  local LB=nginx API=3 WORKERS=2 LB_PORT=8080 BALANCE=least_conn IP_RATE=500 PG_MODE=auto DB=postgresql
   local DB_NAME=seckill_cluster ADMIN_PASSWORD="" PASSWORD_STRENGTH=10 DEMO=true HEAP=384m BUILD=0
   local APP_ARGS="" WEIGHTS=""
   HA=0
@@ -482,7 +506,8 @@ cmd_up() {
       --weights) WEIGHTS=$2; shift ;;
       --ip-rate) IP_RATE=$2; shift ;;
       --pg) PG_MODE=$2; shift ;;
-      --db) DB_NAME=$2; shift ;;
+      --db) DB=$2; shift ;;
+      --db-name) DB_NAME=$2; shift ;;
       --admin-password) ADMIN_PASSWORD=$2; shift ;;
       --password-strength) PASSWORD_STRENGTH=$2; shift ;;
       --no-demo) DEMO=false ;;
@@ -495,8 +520,10 @@ cmd_up() {
   done
   [[ $LB == nginx || $LB == haproxy ]] || die "--lb is nginx or haproxy"
   [[ $BALANCE == least_conn || $BALANCE == hash ]] || die "--balance is least_conn or hash"
+  [[ $DB == postgresql || $DB == mariadb ]] || die "--db is postgresql or mariadb (the name: --db-name)"
   [[ $PG_MODE =~ ^(auto|machine|own)$ ]] || die "--pg is auto, machine or own"
-  [[ $DB_NAME =~ ^[a-z_][a-z0-9_]*$ ]] || die "--db must be a plain lower-case name"
+  [[ $DB == mariadb && $PG_MODE == own ]] && die "--pg own is for --db postgresql"
+  [[ $DB_NAME =~ ^[a-z_][a-z0-9_]*$ ]] || die "--db-name must be a plain lower-case name"
   ((API >= 1 && WORKERS >= 1)) || die "at least one API node and one worker"
   if [[ -f $STATE/state.env ]]; then
     die "a cluster is already recorded under $STATE (run: $0 down)"
@@ -524,8 +551,8 @@ cmd_up() {
   [[ -n $JAR ]] || die "no jar under $ROOT/target"
   {
     echo "# seckill cluster started $(date -Is)"
-    printf 'LB=%q\nHA=%q\nLB_PORT=%q\nBALANCE=%q\nWEIGHTS=%q\nIP_RATE=%q\nDB_NAME=%q\n' \
-      "$LB" "$HA" "$LB_PORT" "$BALANCE" "$WEIGHTS" "$IP_RATE" "$DB_NAME"
+    printf 'LB=%q\nHA=%q\nLB_PORT=%q\nBALANCE=%q\nWEIGHTS=%q\nIP_RATE=%q\nDB=%q\nDB_NAME=%q\n' \
+      "$LB" "$HA" "$LB_PORT" "$BALANCE" "$WEIGHTS" "$IP_RATE" "$DB" "$DB_NAME"
     printf 'ADMIN_PASSWORD=%q\nTOKEN_SECRET=%q\nPASSWORD_STRENGTH=%q\nDEMO=%q\nHEAP=%q\n' \
       "$ADMIN_PASSWORD" "$TOKEN_SECRET" "$PASSWORD_STRENGTH" "$DEMO" "$HEAP"
     printf 'JAVA=%q\nJAR=%q\nAPP_ARGS=%q\nROOT=%q\n' "$JAVA" "$JAR" "$APP_ARGS" "$ROOT"
@@ -535,8 +562,8 @@ cmd_up() {
 
   log "Redis ($([[ $HA == 1 ]] && echo 'primary, replica, 3 Sentinels' || echo 'one server'))"
   setup_redis
-  log "PostgreSQL"
-  setup_postgres
+  log "database: $DB"
+  setup_database
   load_state
 
   local names=() api_names=() worker_names=() name port roles i
@@ -596,7 +623,11 @@ cmd_status() {
       "$([[ $pid != - ]] && echo up || echo DOWN)"
   done
   echo "  redis primary: $(redis_primary || echo unknown)$([[ $HA == 1 ]] && echo " (Sentinel master name $SENTINEL_MASTER, sentinels on ${SENTINEL_PORTS// /,})")"
-  echo "  postgresql: $PG_MODE 127.0.0.1:$PG_PORT database $DB_NAME"
+  if [[ ${DB:-postgresql} == mariadb ]]; then
+    echo "  mariadb: machine 127.0.0.1:$DB_PORT database $DB_NAME"
+  else
+    echo "  postgresql: $PG_MODE 127.0.0.1:$PG_PORT database $DB_NAME"
+  fi
   echo "  admin: admin / $ADMIN_PASSWORD    shop: http://127.0.0.1:$LB_PORT/"
 }
 
@@ -615,7 +646,9 @@ cmd_down() {
     while read -r name _; do signal_and_wait "$name" TERM 30; done <"$STATE/nodes"
   fi
   for name in sentinel1 sentinel2 sentinel3 redis2 redis1; do signal_and_wait "$name" TERM 10; done
-  if [[ ${PG_MODE:-} == machine && -n ${DB_NAME:-} ]]; then
+  if [[ ${DB:-postgresql} == mariadb && ${DB_MODE:-} == machine && -n ${DB_NAME:-} ]]; then
+    mariadb_sql "DROP DATABASE IF EXISTS $DB_NAME" >/dev/null 2>&1 || log "could not drop database $DB_NAME"
+  elif [[ ${PG_MODE:-} == machine && -n ${DB_NAME:-} ]]; then
     psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 ||
       log "could not drop database $DB_NAME"
   elif [[ ${PG_MODE:-} == own && -f $STATE/pg/data/postmaster.pid ]]; then
@@ -660,7 +693,7 @@ cmd_lb() {
 
 cmd_pg() {
   load_state
-  [[ $PG_MODE == own ]] || die "pg stop|start works on the cluster's own PostgreSQL only (--pg own); the machine's server is shared"
+  [[ ${PG_MODE:-} == own ]] || die "pg stop|start works on the cluster's own PostgreSQL only (--pg own); the machine's server is shared"
   case $1 in
     stop) own_pg_ctl -m fast -w -t 30 stop >/dev/null ;;
     start) own_pg_ctl -w -t 60 start >/dev/null ;;

@@ -2,20 +2,21 @@ package io.seckill.order.internal;
 
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import io.seckill.platform.redis.OrderStreamRecord;
 import io.seckill.platform.sql.SqlDialect;
 
-import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -27,13 +28,18 @@ class JdbcOrders {
 
 	private final JdbcTemplate template;
 
-	private final String insertOrder;
+	private static final String ORDER_COLUMNS = "ticket, activity_id, item_id, user_id, slot, price";
+
+	private static final String INSERT_UNNEST = "INSERT INTO orders (" + ORDER_COLUMNS + ") "
+			+ "SELECT * FROM unnest(?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::numeric[]) "
+			+ "ON CONFLICT DO NOTHING RETURNING ticket, id";
+
+	private final SqlDialect dialect;
 
 	JdbcOrders(JdbcClient jdbc, JdbcTemplate template, SqlDialect dialect) {
 		this.jdbc = jdbc;
 		this.template = template;
-		this.insertOrder = dialect.insertIgnoringDuplicates("orders",
-				"ticket, activity_id, item_id, user_id, slot, price", "?, ?, ?, ?, ?, ?");
+		this.dialect = dialect;
 	}
 
 	record ItemRow(long id, long activityId, int remaining, int purchaseLimit, BigDecimal price) {
@@ -85,14 +91,18 @@ class JdbcOrders {
 	/**
 	 * The slots the given users hold in live (not cancelled) orders of the given items.
 	 */
-	Map<String, Set<Integer>> liveSlots(Collection<Long> itemIds, Collection<Long> userIds) {
+	Map<String, Set<Integer>> liveSlots(Collection<Long> activityIds, Collection<Long> itemIds,
+			Collection<Long> userIds) {
 		Map<String, Set<Integer>> slots = new HashMap<>();
 		if (itemIds.isEmpty() || userIds.isEmpty()) {
 			return slots;
 		}
+		// The activity lets both databases use the unique index on live slots, which
+		// starts with it; by item alone they scan every order of the item.
 		this.jdbc
-			.sql("SELECT item_id, user_id, slot FROM orders WHERE item_id IN (:items) AND user_id IN (:users) "
-					+ "AND status <> 'CANCELLED'")
+			.sql("SELECT item_id, user_id, slot FROM orders WHERE activity_id IN (:activities) AND item_id IN (:items) "
+					+ "AND user_id IN (:users) AND status <> 'CANCELLED'")
+			.param("activities", new TreeSet<>(activityIds))
 			.param("items", new TreeSet<>(itemIds))
 			.param("users", new TreeSet<>(userIds))
 			.query((rs) -> {
@@ -103,30 +113,73 @@ class JdbcOrders {
 	}
 
 	/**
-	 * Inserts the orders as one JDBC batch; a row whose ticket or live user slot exists
-	 * is skipped.
+	 * Whether {@link #insertIgnoringDuplicates} tells the rows it inserted from those
+	 * that existed (PostgreSQL's RETURNING), so callers need not look tickets up first.
 	 */
-	void insertIgnoringDuplicates(List<NewOrder> orders) {
-		if (orders.isEmpty()) {
-			return;
-		}
-		this.template.batchUpdate(this.insertOrder, new BatchPreparedStatementSetter() {
-			@Override
-			public void setValues(PreparedStatement statement, int i) throws SQLException {
-				NewOrder order = orders.get(i);
-				statement.setString(1, order.request().ticket());
-				statement.setLong(2, order.request().activityId());
-				statement.setLong(3, order.request().itemId());
-				statement.setLong(4, order.request().userId());
-				statement.setInt(5, order.slot());
-				statement.setBigDecimal(6, order.price());
-			}
+	boolean insertReportsOnlyNewRows() {
+		return this.dialect == SqlDialect.POSTGRESQL;
+	}
 
-			@Override
-			public int getBatchSize() {
-				return orders.size();
-			}
-		});
+	/**
+	 * Inserts the orders in one statement; a row whose ticket or live user slot exists is
+	 * skipped. Returns the ids of the rows inserted, by ticket.
+	 */
+	Map<String, Long> insertIgnoringDuplicates(List<NewOrder> orders) {
+		if (orders.isEmpty()) {
+			return new HashMap<>();
+		}
+		if (this.dialect == SqlDialect.POSTGRESQL) {
+			return insertReturningIds(orders);
+		}
+		this.jdbc
+			.sql(this.dialect.insertIgnoringDuplicates("orders", ORDER_COLUMNS,
+					String.join("), (", Collections.nCopies(orders.size(), "?, ?, ?, ?, ?, ?"))))
+			.params(orders.stream().flatMap(JdbcOrders::values).toList())
+			.update();
+		// MySQL has no RETURNING; the caller left out tickets that already had an order
+		// (see insertReportsOnlyNewRows), so every ticket found here was inserted now.
+		return findOrderIds(orders.stream().map((order) -> order.request().ticket()).toList());
+	}
+
+	/**
+	 * PostgreSQL: one statement over arrays, the same text whatever the batch size (so it
+	 * stays prepared), and the ids of the rows that went in come back with it.
+	 */
+	private Map<String, Long> insertReturningIds(List<NewOrder> orders) {
+		int n = orders.size();
+		String[] tickets = new String[n];
+		Long[] activities = new Long[n];
+		Long[] items = new Long[n];
+		Long[] users = new Long[n];
+		Integer[] slots = new Integer[n];
+		BigDecimal[] prices = new BigDecimal[n];
+		for (int i = 0; i < n; i++) {
+			NewOrder order = orders.get(i);
+			tickets[i] = order.request().ticket();
+			activities[i] = order.request().activityId();
+			items[i] = order.request().itemId();
+			users[i] = order.request().userId();
+			slots[i] = order.slot();
+			prices[i] = order.price();
+		}
+		Map<String, Long> ids = new HashMap<>();
+		this.template.query((connection) -> {
+			PreparedStatement statement = connection.prepareStatement(INSERT_UNNEST);
+			statement.setArray(1, connection.createArrayOf("varchar", tickets));
+			statement.setArray(2, connection.createArrayOf("int8", activities));
+			statement.setArray(3, connection.createArrayOf("int8", items));
+			statement.setArray(4, connection.createArrayOf("int8", users));
+			statement.setArray(5, connection.createArrayOf("int4", slots));
+			statement.setArray(6, connection.createArrayOf("numeric", prices));
+			return statement;
+		}, (RowCallbackHandler) (rs) -> ids.put(rs.getString(1), rs.getLong(2)));
+		return ids;
+	}
+
+	private static Stream<Object> values(NewOrder order) {
+		OrderStreamRecord request = order.request();
+		return Stream.of(request.ticket(), request.activityId(), request.itemId(), request.userId(), order.slot(),
+				order.price());
 	}
 
 	/**

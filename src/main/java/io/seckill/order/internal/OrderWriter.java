@@ -1,6 +1,7 @@
 package io.seckill.order.internal;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,25 +46,36 @@ class OrderWriter {
 
 	private List<WriteResult> writeInTransaction(List<OrderStreamRecord> batch) {
 		// Every writer, expiry and stock change locks the item rows it touches, so what
-		// is read
-		// below (remaining units, the users' live slots) cannot change until this
+		// is read below (remaining units, the users' live slots) cannot change until this
 		// commits.
 		Map<Long, JdbcOrders.ItemRow> items = this.orders
 			.lockItems(batch.stream().map(OrderStreamRecord::itemId).toList());
 		// A redelivered entry (its writer died after the commit, before settling) has its
-		// order.
-		Map<String, Long> existing = this.orders.findOrderIds(batch.stream().map(OrderStreamRecord::ticket).toList());
-		Map<String, Set<Integer>> liveSlots = this.orders.liveSlots(items.keySet(),
-				batch.stream().map(OrderStreamRecord::userId).toList());
-
-		Map<String, WriteResult> results = new HashMap<>();
+		// order. Where the insert reports only the rows it made (PostgreSQL), such an
+		// entry
+		// is simply not inserted and the second pass finds its order; elsewhere it is
+		// looked up first.
+		Map<String, Long> existing = this.orders.insertReportsOnlyNewRows() ? Map.of()
+				: this.orders.findOrderIds(batch.stream().map(OrderStreamRecord::ticket).toList());
 		Map<Long, Integer> available = new HashMap<>();
 		items.forEach((id, item) -> available.put(id, item.remaining()));
+		Map<String, WriteResult> results = new HashMap<>();
+		Map<Long, Integer> soldPerItem = new LinkedHashMap<>();
+
+		// First pass: each purchase takes the slot Redis gave it. Redis and the database
+		// agree on the buyers' slots unless Redis lost writes or a cancellation freed a
+		// lower slot, so this pass reads none of the buyers' orders: the unique index on
+		// live slots refuses a slot that is taken, and that purchase goes to the second.
+		List<OrderStreamRecord> unsettled = new ArrayList<>();
 		List<JdbcOrders.NewOrder> candidates = new ArrayList<>();
+		Map<Long, Integer> reserved = new HashMap<>(available);
+		Set<String> slotsInBatch = new HashSet<>();
+		Map<String, Integer> position = new HashMap<>();
 		for (OrderStreamRecord request : batch) {
 			if (results.containsKey(request.ticket())) {
 				continue;
 			}
+			position.put(request.ticket(), position.size());
 			Long orderId = existing.get(request.ticket());
 			JdbcOrders.ItemRow item = items.get(request.itemId());
 			if (orderId != null) {
@@ -74,6 +86,70 @@ class OrderWriter {
 				results.put(request.ticket(), WriteResult.refused(request, NOT_FOUND, WriteResult.GiveBack.BOTH));
 				continue;
 			}
+			results.put(request.ticket(), null);
+			boolean slotFree = request.slot() >= 1 && request.slot() <= item.purchaseLimit()
+					&& slotsInBatch.add(JdbcOrders.slotKey(request.itemId(), request.userId()) + ":" + request.slot());
+			if (slotFree && reserved.get(request.itemId()) > 0) {
+				reserved.merge(request.itemId(), -1, Integer::sum);
+				candidates.add(new JdbcOrders.NewOrder(request, request.slot(), item.price()));
+			}
+			else {
+				unsettled.add(request);
+			}
+		}
+		// Which rows went in is read from the database, never taken from JDBC update
+		// counts: drivers that rewrite batches report no per-row counts.
+		Map<String, Long> created = this.orders.insertIgnoringDuplicates(candidates);
+		for (JdbcOrders.NewOrder order : candidates) {
+			OrderStreamRecord request = order.request();
+			Long orderId = created.get(request.ticket());
+			if (orderId != null) {
+				available.merge(request.itemId(), -1, Integer::sum);
+				soldPerItem.merge(request.itemId(), 1, Integer::sum);
+				results.put(request.ticket(), WriteResult.written(request, orderId));
+			}
+			else {
+				unsettled.add(request);
+			}
+		}
+
+		// Second pass, only for purchases the first could not place: in stream order, the
+		// lowest slot the buyer does not hold in the database, while its stock lasts.
+		if (!unsettled.isEmpty()) {
+			unsettled.sort(Comparator.comparingInt((request) -> position.get(request.ticket())));
+			settleTheRest(unsettled, items, available, soldPerItem, results);
+		}
+
+		soldPerItem.forEach((itemId, sold) -> {
+			if (!this.orders.takeStock(itemId, sold)) {
+				throw new IllegalStateException("Stock of item " + itemId + " changed under a row lock");
+			}
+		});
+		List<WriteResult> ordered = new ArrayList<>(batch.size());
+		for (OrderStreamRecord request : batch) {
+			WriteResult result = results.get(request.ticket());
+			ordered.add((result.request() == request) ? result
+					: new WriteResult(request, result.orderId(), result.failure(), WriteResult.GiveBack.NOTHING));
+		}
+		return ordered;
+	}
+
+	private void settleTheRest(List<OrderStreamRecord> requests, Map<Long, JdbcOrders.ItemRow> items,
+			Map<Long, Integer> available, Map<Long, Integer> soldPerItem, Map<String, WriteResult> results) {
+		Map<String, Long> existing = this.orders
+			.findOrderIds(requests.stream().map(OrderStreamRecord::ticket).toList());
+		Map<String, Set<Integer>> liveSlots = this.orders.liveSlots(
+				requests.stream().map(OrderStreamRecord::activityId).toList(),
+				requests.stream().map(OrderStreamRecord::itemId).toList(),
+				requests.stream().map(OrderStreamRecord::userId).toList());
+		List<JdbcOrders.NewOrder> candidates = new ArrayList<>();
+		for (OrderStreamRecord request : requests) {
+			Long orderId = existing.get(request.ticket());
+			if (orderId != null) {
+				results.put(request.ticket(), WriteResult.written(request, orderId));
+				continue;
+			}
+			JdbcOrders.ItemRow item = items.get(request.itemId());
 			Set<Integer> held = liveSlots.computeIfAbsent(JdbcOrders.slotKey(request.itemId(), request.userId()),
 					(key) -> new HashSet<>());
 			int slot = freeSlot(held, item.purchaseLimit());
@@ -89,16 +165,9 @@ class OrderWriter {
 				available.merge(request.itemId(), -1, Integer::sum);
 				held.add(slot);
 				candidates.add(new JdbcOrders.NewOrder(request, slot, item.price()));
-				results.put(request.ticket(), null);
 			}
 		}
-
-		this.orders.insertIgnoringDuplicates(candidates);
-		// Which rows went in is read back by ticket, never taken from JDBC update counts:
-		// drivers that rewrite batches report no per-row counts.
-		Map<String, Long> created = this.orders
-			.findOrderIds(candidates.stream().map((order) -> order.request().ticket()).toList());
-		Map<Long, Integer> soldPerItem = new LinkedHashMap<>();
+		Map<String, Long> created = this.orders.insertIgnoringDuplicates(candidates);
 		for (JdbcOrders.NewOrder order : candidates) {
 			OrderStreamRecord request = order.request();
 			Long orderId = created.get(request.ticket());
@@ -110,18 +179,6 @@ class OrderWriter {
 				results.put(request.ticket(), WriteResult.refused(request, LIMIT_REACHED, WriteResult.GiveBack.UNIT));
 			}
 		}
-		soldPerItem.forEach((itemId, sold) -> {
-			if (!this.orders.takeStock(itemId, sold)) {
-				throw new IllegalStateException("Stock of item " + itemId + " changed under a row lock");
-			}
-		});
-		List<WriteResult> ordered = new ArrayList<>(batch.size());
-		for (OrderStreamRecord request : batch) {
-			WriteResult result = results.get(request.ticket());
-			ordered.add((result.request() == request) ? result
-					: new WriteResult(request, result.orderId(), result.failure(), WriteResult.GiveBack.NOTHING));
-		}
-		return ordered;
 	}
 
 	/** The lowest slot in 1..limit the buyer does not hold, or 0 when all are held. */
