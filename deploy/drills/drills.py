@@ -643,16 +643,25 @@ class Drills:
         pending_at_kill = 0
         deadline = time.monotonic() + 8
         try:
-            # Kill the worker while it holds read but unacknowledged entries: inside a batch.
-            while time.monotonic() < deadline:
+            # Kill the worker while it holds read but unacknowledged entries: inside a batch. A batch
+            # takes milliseconds, so the worker is frozen (SIGSTOP) before its entries are counted
+            # again: only a count it can no longer change proves it died holding them.
+            def held_by_victim():
                 # XPENDING summary: [count, first id, last id, [[consumer, count], ...]]
                 summary = redis.call("XPENDING", sale.key("orders"), GROUP)
                 owners = (summary[3] or []) if summary and summary[0] else []
-                held = sum(int(n) for consumer, n in owners if suffix in consumer)
-                if held:
-                    os.kill(self.cluster.pid(victim), signal.SIGKILL)
-                    pending_at_kill = held
-                    break
+                return sum(int(n) for consumer, n in owners if suffix in consumer)
+
+            while time.monotonic() < deadline:
+                if held_by_victim():
+                    pid = self.cluster.pid(victim)
+                    os.kill(pid, signal.SIGSTOP)
+                    held = held_by_victim()
+                    if held:
+                        os.kill(pid, signal.SIGKILL)
+                        pending_at_kill = held
+                        break
+                    os.kill(pid, signal.SIGCONT)
         finally:
             redis.close()
         killed_at = load.elapsed()
