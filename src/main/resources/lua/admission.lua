@@ -29,22 +29,7 @@ local function admit(K, A)
     end
   end
 
-  -- A purchase token admits once. Its record holds the first answer, so a retry of that same purchase
-  -- (same token and Idempotency-Key) gets the answer again; any other use of the token is refused.
   local token = A[10]
-  if token ~= '' then
-    local record = redis.call('GET', K[9])
-    if record then
-      local key, code, ticket = string.match(record, '^([^|]*)|([^|]*)|(.*)$')
-      if keyed and key == A[13] then
-        if code == 'QUEUED' then
-          return {'DUPLICATE', ticket, -1}
-        end
-        return {code, '', -1}
-      end
-      return {'TOKEN_USED', '', -1}
-    end
-  end
 
   -- Final answers use up the token; RATE_LIMITED does not (the same token may be retried after it).
   local function answer(code, ticket, n)
@@ -85,9 +70,27 @@ local function admit(K, A)
     end
   end
 
+  -- A purchase token admits once. Its record holds the first answer, so a retry of that same purchase
+  -- (same token and Idempotency-Key) gets the answer again; any other use of the token is refused.
+  -- Checked after the limits, so replaying a spent token is rate limited like any request.
+  if token ~= '' then
+    local record = redis.call('GET', K[9])
+    if record then
+      local key, code, ticket = string.match(record, '^([^|]*)|([^|]*)|(.*)$')
+      if keyed and key == A[13] then
+        if code == 'QUEUED' then
+          return {'DUPLICATE', ticket, -1}
+        end
+        return {code, '', -1}
+      end
+      return {'TOKEN_USED', '', -1}
+    end
+  end
+
   local window = redis.call('HMGET', K[1], 'start', 'end')
   if not window[1] then
-    return answer('NOT_FOUND', '', -1)
+    -- Not final either: a Redis that lost the sale gets it back when an admin publishes again.
+    return {'NOT_FOUND', '', -1}
   end
   local time = redis.call('TIME')
   local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -128,7 +131,12 @@ for r = 0, tonumber(ARGV[1]) - 1 do
   local K, A = {}, {}
   for i = 1, KEY_COUNT do K[i] = KEYS[r * KEY_COUNT + i] end
   for i = 1, ARG_COUNT do A[i] = ARGV[1 + r * ARG_COUNT + i] end
-  local reply = admit(K, A)
+  -- A request that fails (bad data in Redis) fails alone: its checks come before any write but the
+  -- rate counters, so it took no unit.
+  local ok, reply = pcall(admit, K, A)
+  if not ok then
+    reply = {'ERROR', '', -1}
+  end
   replies[#replies + 1] = reply[1]
   replies[#replies + 1] = reply[2]
   replies[#replies + 1] = reply[3]

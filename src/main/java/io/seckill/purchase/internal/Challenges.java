@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
 /**
  * Image challenges: a small sum drawn with noise (Hutool captcha; its calculator parses
  * the sum itself, with no script engine). The question lives in Redis, bound to the
- * shopper, until it is answered once, right or wrong; wrong answers are counted per
- * shopper and activity.
+ * shopper, until it is answered once, right or wrong; attempts are counted per shopper
+ * and activity before they are checked (and un-counted when right).
  */
 @Component
 class Challenges {
@@ -46,8 +46,6 @@ class Challenges {
 	private final Clock clock;
 
 	private final RedisScript<String> take = RedisScript.of(LuaScripts.text("take-challenge.lua"), String.class);
-
-	private final RedisScript<Long> count = RedisScript.of(LuaScripts.text("rate-limits.lua"), Long.class);
 
 	/** A challenge to show: its id, the image as a data URI, and when it expires. */
 	record Issued(String challengeId, String image, long expiresAtMillis) {
@@ -89,9 +87,9 @@ class Challenges {
 			return Mono.error(new ApiException(ErrorCode.CHALLENGE_FAILED));
 		}
 		String failures = this.keys.challengeFailures(activityId, userId);
-		return this.redis
-			.execute(this.take, List.of(this.keys.challenge(activityId, id), failures),
-					List.of(Integer.toString(this.settings.challengeFailures()), Long.toString(userId)))
+		return this.redis.execute(this.take, List.of(this.keys.challenge(activityId, id), failures),
+				List.of(Integer.toString(this.settings.challengeFailures()), Long.toString(userId),
+						Long.toString(this.settings.challengeWindow().toMillis())))
 			.next()
 			.flatMap((reply) -> {
 				int bar = reply.indexOf('|');
@@ -102,19 +100,11 @@ class Challenges {
 							Long.parseLong(value)));
 				}
 				if (status.equals("OPEN") && SUMS.verify(value, answer.trim())) {
-					return Mono.empty();
+					// Right: the attempt the script counted as a failure is taken back.
+					return this.redis.opsForValue().decrement(failures).then();
 				}
-				Mono<Void> counted = status.equals("OPEN") ? countFailure(failures) : Mono.empty();
-				return counted.then(Mono.error(new ApiException(ErrorCode.CHALLENGE_FAILED)));
+				return Mono.error(new ApiException(ErrorCode.CHALLENGE_FAILED));
 			});
-	}
-
-	private Mono<Void> countFailure(String failures) {
-		return this.redis
-			.execute(this.count, List.of(failures),
-					List.of(Long.toString(this.settings.challengeWindow().toMillis()),
-							Integer.toString(Integer.MAX_VALUE)))
-			.then();
 	}
 
 }

@@ -29,6 +29,7 @@ sealed interface Outcome {
 			case "LIMIT_REACHED" -> LIMIT_REACHED;
 			case "RATE_LIMITED" -> new Throttled(n);
 			case "TOKEN_USED" -> TOKEN_USED;
+			case "ERROR" -> new Rejected(ErrorCode.INTERNAL_ERROR);
 			case "NOT_STARTED" -> NOT_STARTED;
 			case "ENDED" -> ENDED;
 			case "NOT_FOUND" -> NOT_FOUND;

@@ -14,6 +14,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * coalescing off)
  * @param batchesInFlight admission calls a node keeps in flight per activity; requests
  * that arrive meanwhile wait and go together in the next call
+ * @param batchQueueLimit purchases that may wait for a call per activity and node; more
+ * are answered UNAVAILABLE at once (nothing was sent, nothing taken)
+ * @param batchWaitLimit a purchase that waited this long for a call is not sent but
+ * answered UNAVAILABLE (its client or balancer has likely given up)
  * @param ipRateLimit purchase requests one client IP may send per {@code rateWindow} and
  * activity, also counted in the admission script (0, the default, turns it off; set
  * {@code seckill.web.trusted-proxies} first when behind a balancer)
@@ -26,5 +30,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 record PurchaseSettings(@DefaultValue("10") int rateLimit, @DefaultValue("1s") Duration rateWindow,
 		@DefaultValue("10m") Duration idempotencyTtl, @DefaultValue("24h") Duration ticketTtl,
 		@DefaultValue("1s") Duration soldOutRecheck, @DefaultValue("0") int ipRateLimit,
-		@DefaultValue("64") int batchSize, @DefaultValue("2") int batchesInFlight) {
+		@DefaultValue("64") int batchSize, @DefaultValue("2") int batchesInFlight,
+		@DefaultValue("10000") int batchQueueLimit, @DefaultValue("3s") Duration batchWaitLimit) {
 }

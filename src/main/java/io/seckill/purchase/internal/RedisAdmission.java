@@ -2,6 +2,7 @@ package io.seckill.purchase.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,11 @@ class RedisAdmission {
 
 	private final Map<Long, AdmissionBatches> batches = new ConcurrentHashMap<>();
 
-	RedisAdmission(ReactiveStringRedisTemplate redis, RedisKeys keys, PurchaseSettings settings, MeterRegistry meters) {
+	private final Clock clock;
+
+	RedisAdmission(ReactiveStringRedisTemplate redis, RedisKeys keys, PurchaseSettings settings, MeterRegistry meters,
+			Clock clock) {
+		this.clock = clock;
 		this.redis = redis;
 		this.keys = keys;
 		this.settings = settings;
@@ -94,7 +99,7 @@ class RedisAdmission {
 		return this.batches
 			.computeIfAbsent(attempt.activityId(),
 					(activity) -> new AdmissionBatches(this.settings.batchSize(), this.settings.batchesInFlight(),
-							this::admitAll))
+							this.settings.batchQueueLimit(), this.settings.batchWaitLimit(), this::admitAll))
 			.admit(attempt);
 	}
 
@@ -127,9 +132,10 @@ class RedisAdmission {
 		String idempotencyKey = attempt.idempotencyKey();
 		boolean keyed = idempotencyKey != null;
 		String tokenId = (attempt.token() != null) ? attempt.token().id() : "";
-		// The record must outlive the token, so a late reuse still finds it.
+		// The record must outlive the token on every node, so a late reuse still finds it
+		// (the margin covers clock differences between nodes).
 		long tokenRecordTtl = (attempt.token() != null)
-				? Math.max(0, attempt.token().expiresAtMillis() - System.currentTimeMillis()) + 60_000 : 1;
+				? Math.max(0, attempt.token().expiresAtMillis() - this.clock.millis()) + 5 * 60_000 : 1;
 		keys[k] = key(this.keys.meta(activityId));
 		keys[k + 1] = key(this.keys.stock(activityId));
 		keys[k + 2] = key(this.keys.limits(activityId));

@@ -33,7 +33,7 @@ class AdmissionBatchesTest {
 		AtomicInteger running = new AtomicInteger();
 		AtomicInteger mostRunning = new AtomicInteger();
 		ConcurrentLinkedQueue<Integer> sizes = new ConcurrentLinkedQueue<>();
-		AdmissionBatches batches = new AdmissionBatches(16, 2, (attempts) -> {
+		AdmissionBatches batches = new AdmissionBatches(16, 2, 100_000, Duration.ofSeconds(30), (attempts) -> {
 			mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
 			sizes.add(attempts.size());
 			List<Outcome> answers = new ArrayList<>();
@@ -66,9 +66,51 @@ class AdmissionBatchesTest {
 	}
 
 	@Test
+	void requestsOverTheQueueLimitOrWaitingTooLongAreNotSent() throws InterruptedException {
+		ConcurrentLinkedQueue<Long> sent = new ConcurrentLinkedQueue<>();
+		reactor.core.publisher.Sinks.One<List<Outcome>> firstReply = reactor.core.publisher.Sinks.one();
+		AtomicInteger calls = new AtomicInteger();
+		AdmissionBatches batches = new AdmissionBatches(16, 1, 2, Duration.ofMillis(200), (attempts) -> {
+			attempts.forEach((attempt) -> sent.add(attempt.userId()));
+			List<Outcome> answers = attempts.stream().<Outcome>map((attempt) -> Outcome.SOLD_OUT).toList();
+			return (calls.incrementAndGet() == 1) ? firstReply.asMono().thenReturn(answers) : Mono.just(answers);
+		});
+		batches.admit(attempt(1)).subscribe();
+		List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+		batches.admit(attempt(2)).subscribe((outcome) -> {
+		}, failures::add);
+		batches.admit(attempt(3)).subscribe((outcome) -> {
+		}, failures::add);
+		batches.admit(attempt(4)).subscribe((outcome) -> {
+		}, failures::add);
+		// Queue limit 2: the fourth is refused at once.
+		assertThat(failures).hasSize(1);
+		Thread.sleep(300);
+		firstReply.tryEmitValue(List.of(Outcome.SOLD_OUT));
+
+		// The two that waited past 200 ms are answered without being sent.
+		assertThat(failures).hasSize(3)
+			.allSatisfy((failure) -> assertThat(failure).isInstanceOf(io.seckill.platform.web.ApiException.class));
+		assertThat(sent).containsExactly(1L);
+	}
+
+	@Test
+	void aShortReplyFailsTheRequestsItLeftOutAndFreesTheCallOnce() {
+		AtomicInteger calls = new AtomicInteger();
+		AdmissionBatches batches = new AdmissionBatches(16, 1, 100, Duration.ofSeconds(30),
+				(attempts) -> (calls.incrementAndGet() == 1) ? Mono.just(List.<Outcome>of())
+						: Mono.just(attempts.stream().<Outcome>map((attempt) -> Outcome.SOLD_OUT).toList()));
+
+		assertThat(batches.admit(attempt(1)).onErrorResume((ex) -> Mono.just(Outcome.NOT_FOUND)).block())
+			.isEqualTo(Outcome.NOT_FOUND);
+		assertThat(batches.admit(attempt(2)).block()).isEqualTo(Outcome.SOLD_OUT);
+		assertThat(batches.admit(attempt(3)).block()).isEqualTo(Outcome.SOLD_OUT);
+	}
+
+	@Test
 	void aFailedCallFailsEveryRequestInItAndTheNextCallsStillGoOut() {
 		AtomicInteger calls = new AtomicInteger();
-		AdmissionBatches batches = new AdmissionBatches(16, 1,
+		AdmissionBatches batches = new AdmissionBatches(16, 1, 100, Duration.ofSeconds(30),
 				(attempts) -> (calls.incrementAndGet() == 1) ? Mono.error(new IllegalStateException("Redis went away"))
 						: Mono.just(attempts.stream().<Outcome>map((attempt) -> Outcome.SOLD_OUT).toList()));
 
