@@ -1,7 +1,6 @@
 package io.seckill.purchase.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +19,6 @@ import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ClientAddresses;
 import io.seckill.platform.web.ErrorCode;
 import io.seckill.user.Callers;
-import io.seckill.user.Eligibility;
 import io.seckill.user.Shopper;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -56,7 +54,7 @@ class PurchaseHandler {
 
 	private final SaleCatalog catalog;
 
-	private final Eligibility eligibility;
+	private final SaleGate gate;
 
 	private final SoldOutFlags soldOut;
 
@@ -65,8 +63,6 @@ class PurchaseHandler {
 	private final ReactiveStringRedisTemplate redis;
 
 	private final RedisKeys keys;
-
-	private final Clock clock;
 
 	private final PurchaseTokens tokens;
 
@@ -91,18 +87,16 @@ class PurchaseHandler {
 
 	private final Timer latency;
 
-	PurchaseHandler(Callers callers, SaleCatalog catalog, Eligibility eligibility, SoldOutFlags soldOut,
-			RedisAdmission admission, ReactiveStringRedisTemplate redis, RedisKeys keys, Clock clock,
-			MeterRegistry meters, PurchaseTokens tokens, PurchaseTokenSettings tokenSettings,
-			ClientAddresses clientAddresses, ApiErrorHandler errors) {
+	PurchaseHandler(Callers callers, SaleCatalog catalog, SaleGate gate, SoldOutFlags soldOut, RedisAdmission admission,
+			ReactiveStringRedisTemplate redis, RedisKeys keys, MeterRegistry meters, PurchaseTokens tokens,
+			PurchaseTokenSettings tokenSettings, ClientAddresses clientAddresses, ApiErrorHandler errors) {
 		this.callers = callers;
 		this.catalog = catalog;
-		this.eligibility = eligibility;
+		this.gate = gate;
 		this.soldOut = soldOut;
 		this.admission = admission;
 		this.redis = redis;
 		this.keys = keys;
-		this.clock = clock;
 		this.tokens = tokens;
 		this.tokenRequired = tokenSettings.required();
 		this.clientAddresses = clientAddresses;
@@ -186,23 +180,9 @@ class PurchaseHandler {
 		long activityId = attempt.activityId();
 		long itemId = attempt.itemId();
 		String key = attempt.idempotencyKey();
-		if (found.isEmpty() || !found.get().hasItem(itemId)) {
-			return Mono.just(Outcome.NOT_FOUND);
-		}
-		SaleRules rules = found.get();
-		long now = this.clock.millis();
-		Outcome.Rejected local = null;
-		if (!this.eligibility.allows(shopper, rules.minLevel())) {
-			local = Outcome.NOT_ELIGIBLE;
-		}
-		else if (now < rules.startsAtMillis()) {
-			local = Outcome.NOT_STARTED;
-		}
-		else if (now >= rules.endsAtMillis()) {
-			local = Outcome.ENDED;
-		}
-		else if (this.soldOut.isSoldOut(itemId)) {
-			local = Outcome.SOLD_OUT;
+		Outcome.Rejected local = this.gate.refusal(found, shopper, itemId);
+		if (local == Outcome.NOT_FOUND) {
+			return Mono.just(local);
 		}
 		if (local != null) {
 			// A retry of a request that was admitted earlier must get its first answer,

@@ -1,6 +1,5 @@
 package io.seckill.purchase.internal;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ClientAddresses;
 import io.seckill.platform.web.ErrorCode;
 import io.seckill.user.Callers;
-import io.seckill.user.Eligibility;
 import io.seckill.user.Shopper;
 import reactor.core.publisher.Mono;
 
@@ -48,9 +46,7 @@ class PurchaseTokenHandler {
 
 	private final SaleCatalog catalog;
 
-	private final Eligibility eligibility;
-
-	private final SoldOutFlags soldOut;
+	private final SaleGate gate;
 
 	private final PurchaseTokens tokens;
 
@@ -64,8 +60,6 @@ class PurchaseTokenHandler {
 
 	private final PurchaseTokenSettings settings;
 
-	private final Clock clock;
-
 	private final RedisScript<Long> rateLimits = RedisScript.of(LuaScripts.text("rate-limits.lua"), Long.class);
 
 	private final Map<ErrorCode, Counter> rejections = new EnumMap<>(ErrorCode.class);
@@ -74,21 +68,18 @@ class PurchaseTokenHandler {
 
 	private final Counter challengesIssued;
 
-	PurchaseTokenHandler(Callers callers, SaleCatalog catalog, Eligibility eligibility, SoldOutFlags soldOut,
-			PurchaseTokens tokens, Challenges challenges, ClientAddresses clientAddresses,
-			ReactiveStringRedisTemplate redis, RedisKeys keys, PurchaseTokenSettings settings, Clock clock,
-			MeterRegistry meters) {
+	PurchaseTokenHandler(Callers callers, SaleCatalog catalog, SaleGate gate, PurchaseTokens tokens,
+			Challenges challenges, ClientAddresses clientAddresses, ReactiveStringRedisTemplate redis, RedisKeys keys,
+			PurchaseTokenSettings settings, MeterRegistry meters) {
 		this.callers = callers;
 		this.catalog = catalog;
-		this.eligibility = eligibility;
-		this.soldOut = soldOut;
+		this.gate = gate;
 		this.tokens = tokens;
 		this.challenges = challenges;
 		this.clientAddresses = clientAddresses;
 		this.redis = redis;
 		this.keys = keys;
 		this.settings = settings;
-		this.clock = clock;
 		this.issued = outcome(meters, "ISSUED");
 		this.challengesIssued = outcome(meters, "CHALLENGE_ISSUED");
 		for (ErrorCode code : REJECTIONS) {
@@ -138,7 +129,7 @@ class PurchaseTokenHandler {
 			long activityId = PurchaseHandler.id(request.pathVariable("id"));
 			String client = this.clientAddresses.of(request.exchange().getRequest());
 			return this.catalog.find(activityId).map((found) -> {
-				SaleRules rules = openSale(found, shopper, -1);
+				SaleRules rules = openSale(found, shopper, SaleGate.ANY_ITEM);
 				if (!rules.challenge()) {
 					throw new ApiException(ErrorCode.NOT_FOUND, "This sale asks for no challenge");
 				}
@@ -157,28 +148,16 @@ class PurchaseTokenHandler {
 	}
 
 	/**
-	 * The sale's rules if it is open to this shopper now ({@code itemId} -1: any item).
+	 * The sale's rules if it is open to this shopper now ({@code itemId}
+	 * {@link SaleGate#ANY_ITEM}: any item).
 	 */
 	private SaleRules openSale(Optional<SaleRules> found, Shopper shopper, long itemId) {
-		if (found.isEmpty() || (itemId != -1 && !found.get().hasItem(itemId))) {
-			throw new ApiException(ErrorCode.NOT_FOUND);
+		// Before the start no token, so no purchase address, exists.
+		Outcome.Rejected refusal = this.gate.refusal(found, shopper, itemId);
+		if (refusal != null) {
+			throw new ApiException(refusal.code());
 		}
-		SaleRules rules = found.get();
-		long now = this.clock.millis();
-		if (!this.eligibility.allows(shopper, rules.minLevel())) {
-			throw new ApiException(ErrorCode.NOT_ELIGIBLE);
-		}
-		if (now < rules.startsAtMillis()) {
-			// No token, so no purchase address, exists before the start.
-			throw new ApiException(ErrorCode.NOT_STARTED);
-		}
-		if (now >= rules.endsAtMillis()) {
-			throw new ApiException(ErrorCode.ENDED);
-		}
-		if (itemId != -1 && this.soldOut.isSoldOut(itemId)) {
-			throw new ApiException(ErrorCode.SOLD_OUT);
-		}
-		return rules;
+		return found.get();
 	}
 
 	private Mono<Void> limit(long activityId, Shopper shopper, String client) {
