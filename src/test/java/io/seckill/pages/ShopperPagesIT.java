@@ -19,6 +19,7 @@ import com.microsoft.playwright.options.AriaRole;
 import io.seckill.support.Api;
 import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
+import io.seckill.support.ChallengeAnswers;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -481,24 +482,8 @@ class ShopperPagesIT extends BrowserTest {
 		return JSON.readTree(response.text());
 	}
 
-	/**
-	 * The answer to a challenge the page shows, from the question Redis keeps for it
-	 * ("userId|5-3="), as only a test can read it.
-	 */
 	private String solve(Activity sale, String challengeId) {
-		String stored = this.redis.opsForValue().get(this.keys.challenge(sale.id(), challengeId));
-		assertThat(stored).as("challenge %s in Redis", challengeId).isNotNull();
-		String question = stored.substring(stored.indexOf('|') + 1).replace("=", "").trim();
-		int operator = Math.max(question.lastIndexOf('+'),
-				Math.max(question.lastIndexOf('-'), question.lastIndexOf('*')));
-		int left = Integer.parseInt(question.substring(0, operator).trim());
-		int right = Integer.parseInt(question.substring(operator + 1).trim());
-		int result = switch (question.charAt(operator)) {
-			case '+' -> left + right;
-			case '-' -> left - right;
-			default -> left * right;
-		};
-		return Integer.toString(result);
+		return ChallengeAnswers.answer(this.redis, this.keys, sale.id(), challengeId);
 	}
 
 	private String newAccount() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
+import io.seckill.support.ChallengeAnswers;
 import io.seckill.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
@@ -166,22 +167,8 @@ class PurchaseTokensIT extends IntegrationTest {
 				"NOT_FOUND");
 	}
 
-	/**
-	 * Reads the question behind the image from Redis, as only a test can, and sums it.
-	 */
 	private String solve(Activity sale, String challengeId) {
-		String stored = this.redis.opsForValue().get(this.keys.challenge(sale.id(), challengeId));
-		String question = stored.substring(stored.indexOf('|') + 1).replace("=", "").trim();
-		int operator = Math.max(question.lastIndexOf('+'),
-				Math.max(question.lastIndexOf('-'), question.lastIndexOf('*')));
-		int left = Integer.parseInt(question.substring(0, operator).trim());
-		int right = Integer.parseInt(question.substring(operator + 1).trim());
-		int result = switch (question.charAt(operator)) {
-			case '+' -> left + right;
-			case '-' -> left - right;
-			default -> left * right;
-		};
-		return Integer.toString(result);
+		return ChallengeAnswers.answer(this.redis, this.keys, sale.id(), challengeId);
 	}
 
 	private String stock(Activity sale) {
