@@ -18,11 +18,13 @@ import io.seckill.platform.web.ApiErrorHandler;
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ClientAddresses;
 import io.seckill.platform.web.ErrorCode;
+import io.seckill.platform.web.RequestLoops;
 import io.seckill.user.Callers;
 import io.seckill.user.Shopper;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpStatus;
@@ -149,6 +151,7 @@ class PurchaseHandler {
 				// A late retry of a purchase whose answer was lost gets its first answer
 				// if it was admitted; a new admission needs a new token.
 				return replayOr(Outcome.TOKEN_EXPIRED, activityId, shopper, key)
+					.publishOn(RequestLoops.of(request.exchange().getRequest()))
 					.flatMap((outcome) -> respond(request, outcome));
 			}
 			return reject(request, ex);
@@ -156,8 +159,9 @@ class PurchaseHandler {
 		String client = this.clientAddresses.of(request.exchange().getRequest());
 		RedisAdmission.Attempt attempt = new RedisAdmission.Attempt(activityId, itemId, shopper.id(), key,
 				Tickets.newTicket(activityId), token, client);
+		Scheduler loop = RequestLoops.of(request.exchange().getRequest());
 		return this.catalog.find(activityId)
-			.flatMap((rules) -> decide(attempt, shopper, rules))
+			.flatMap((rules) -> decide(attempt, shopper, rules, loop))
 			.flatMap((outcome) -> respond(request, outcome));
 	}
 
@@ -176,7 +180,12 @@ class PurchaseHandler {
 		return this.tokens.verify(token, shopper.id(), activityId, itemId);
 	}
 
-	private Mono<Outcome> decide(RedisAdmission.Attempt attempt, Shopper shopper, Optional<SaleRules> found) {
+	/**
+	 * The outcome; one that took a Redis call is answered on {@code loop}, the request's
+	 * own event loop (see {@link RequestLoops}).
+	 */
+	private Mono<Outcome> decide(RedisAdmission.Attempt attempt, Shopper shopper, Optional<SaleRules> found,
+			Scheduler loop) {
 		long activityId = attempt.activityId();
 		long itemId = attempt.itemId();
 		String key = attempt.idempotencyKey();
@@ -190,13 +199,15 @@ class PurchaseHandler {
 			if (key == null || local == Outcome.NOT_STARTED) {
 				return Mono.just(local);
 			}
-			return replayOr(local, activityId, shopper, key);
+			return replayOr(local, activityId, shopper, key).publishOn(loop);
 		}
 		return this.admission.admit(attempt).doOnNext((outcome) -> {
 			if (outcome == Outcome.SOLD_OUT) {
 				this.soldOut.markSoldOut(activityId, itemId);
 			}
-		}).onErrorMap((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, attempt.newTicket()));
+		})
+			.onErrorMap((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, attempt.newTicket()))
+			.publishOn(loop);
 	}
 
 	/** The first ticket of the shopper's idempotency key, else {@code rejected}. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,7 +59,9 @@ class RedisAdmission {
 
 	private final Counter admissions;
 
-	private final Map<Long, AdmissionBatches> batches = new ConcurrentHashMap<>();
+	private final Map<Long, CoalescedCalls<Attempt, Outcome>> batches = new ConcurrentHashMap<>();
+
+	private final Map<Long, CoalescedCalls<String, String>> replays = new ConcurrentHashMap<>();
 
 	private final Clock clock;
 
@@ -93,14 +96,16 @@ class RedisAdmission {
 	 * {@code idempotencyKey} is the client's key, or {@code null}; {@code token} the
 	 * verified purchase token, or {@code null} when tokens are not required. Requests of
 	 * one activity that arrive while its earlier calls are in flight share one script
-	 * call ({@link AdmissionBatches}).
+	 * call ({@link CoalescedCalls}).
 	 */
 	Mono<Outcome> admit(Attempt attempt) {
-		return this.batches
-			.computeIfAbsent(attempt.activityId(),
-					(activity) -> new AdmissionBatches(this.settings.batchSize(), this.settings.batchesInFlight(),
-							this.settings.batchQueueLimit(), this.settings.batchWaitLimit(), this::admitAll))
-			.admit(attempt);
+		return this.batches.computeIfAbsent(attempt.activityId(), (activity) -> coalesced(this::admitAll))
+			.call(attempt);
+	}
+
+	private <I, O> CoalescedCalls<I, O> coalesced(Function<List<I>, Mono<List<O>>> call) {
+		return new CoalescedCalls<>(this.settings.batchSize(), this.settings.batchesInFlight(),
+				this.settings.batchQueueLimit(), this.settings.batchWaitLimit(), call);
 	}
 
 	/** One script call for {@code attempts} (all of one activity), answers in order. */
@@ -164,9 +169,16 @@ class RedisAdmission {
 
 	/**
 	 * The ticket a client's key was first answered with, if the key is known (a replay).
+	 * After a sell-out most requests end here: the lookups of one activity that arrive
+	 * together share one MGET (the keys share the activity's hash tag).
 	 */
 	Mono<String> ticketFor(long activityId, long userId, String idempotencyKey) {
-		return this.redis.opsForValue().get(this.keys.requestKey(activityId, userId, idempotencyKey));
+		return this.replays.computeIfAbsent(activityId, (activity) -> coalesced(this::firstTickets))
+			.call(this.keys.requestKey(activityId, userId, idempotencyKey));
+	}
+
+	private Mono<List<String>> firstTickets(List<String> requestKeys) {
+		return this.redis.opsForValue().multiGet(requestKeys);
 	}
 
 	private static List<Outcome> toOutcomes(List<Object> reply) {

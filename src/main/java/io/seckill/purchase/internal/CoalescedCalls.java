@@ -15,38 +15,43 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
 /**
- * Coalesces one activity's admissions: the first request goes out at once; requests that
- * arrive while {@code inFlight} calls are running wait and leave together, up to
- * {@code maxBatch}, as soon as a call returns. No timer, so an idle node adds no latency
- * and a busy one pays one Redis round trip per batch instead of per request. Each request
- * is still judged alone and atomically by the script.
+ * Coalesces concurrent requests to Redis into shared calls: the first request goes out at
+ * once; requests that arrive while {@code inFlight} calls are running wait and leave
+ * together, up to {@code maxBatch}, as soon as a call returns. No timer, so an idle node
+ * adds no latency and a busy one pays one Redis round trip per batch instead of per
+ * request. Used for one activity's admissions (each request still judged alone and
+ * atomically by the script) and for its replay lookups (one MGET).
+ *
+ * <p>
+ * The call answers each request in order; a {@code null} answer completes that request
+ * empty.
  *
  * <p>
  * Waiting is bounded: past {@code maxWaiting} requests, or {@code maxWait} in the queue,
  * or once its client went away, a request is answered UNAVAILABLE without being sent, so
  * nothing is admitted for a client that was already told it failed.
  */
-final class AdmissionBatches {
+final class CoalescedCalls<I, O> {
 
-	/** One waiting admission and where its answer goes. */
-	static final class Pending {
+	/** One waiting request and where its answer goes. */
+	static final class Pending<I, O> {
 
-		final RedisAdmission.Attempt attempt;
+		final I request;
 
-		final MonoSink<Outcome> answer;
+		final MonoSink<O> answer;
 
 		final long queuedAt = System.nanoTime();
 
 		volatile boolean cancelled;
 
-		Pending(RedisAdmission.Attempt attempt, MonoSink<Outcome> answer) {
-			this.attempt = attempt;
+		Pending(I request, MonoSink<O> answer) {
+			this.request = request;
 			this.answer = answer;
 		}
 
 	}
 
-	private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
+	private final Queue<Pending<I, O>> waiting = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger waitingCount = new AtomicInteger();
 
@@ -60,10 +65,10 @@ final class AdmissionBatches {
 
 	private final long maxWaitNanos;
 
-	private final Function<List<RedisAdmission.Attempt>, Mono<List<Outcome>>> call;
+	private final Function<List<I>, Mono<List<O>>> call;
 
-	AdmissionBatches(int maxBatch, int maxInFlight, int maxWaiting, Duration maxWait,
-			Function<List<RedisAdmission.Attempt>, Mono<List<Outcome>>> call) {
+	CoalescedCalls(int maxBatch, int maxInFlight, int maxWaiting, Duration maxWait,
+			Function<List<I>, Mono<List<O>>> call) {
 		this.maxBatch = Math.max(1, maxBatch);
 		this.maxInFlight = Math.max(1, maxInFlight);
 		this.maxWaiting = Math.max(1, maxWaiting);
@@ -71,14 +76,15 @@ final class AdmissionBatches {
 		this.call = call;
 	}
 
-	Mono<Outcome> admit(RedisAdmission.Attempt attempt) {
+	/** The request's answer once its batch returns (empty for a {@code null} answer). */
+	Mono<O> call(I request) {
 		return Mono.create((sink) -> {
 			if (this.waitingCount.incrementAndGet() > this.maxWaiting) {
 				this.waitingCount.decrementAndGet();
 				sink.error(notSent());
 				return;
 			}
-			Pending pending = new Pending(attempt, sink);
+			Pending<I, O> pending = new Pending<>(request, sink);
 			sink.onCancel(() -> pending.cancelled = true);
 			this.waiting.add(pending);
 			drain();
@@ -99,7 +105,7 @@ final class AdmissionBatches {
 			if (!this.inFlight.compareAndSet(running, running + 1)) {
 				continue;
 			}
-			List<Pending> batch = takeBatch();
+			List<Pending<I, O>> batch = takeBatch();
 			if (batch.isEmpty()) {
 				this.inFlight.decrementAndGet();
 				continue;
@@ -108,10 +114,10 @@ final class AdmissionBatches {
 		}
 	}
 
-	private List<Pending> takeBatch() {
-		List<Pending> batch = new ArrayList<>(Math.min(this.maxBatch, 16));
+	private List<Pending<I, O>> takeBatch() {
+		List<Pending<I, O>> batch = new ArrayList<>(Math.min(this.maxBatch, 16));
 		long now = System.nanoTime();
-		Pending next;
+		Pending<I, O> next;
 		while (batch.size() < this.maxBatch && (next = this.waiting.poll()) != null) {
 			this.waitingCount.decrementAndGet();
 			if (next.cancelled) {
@@ -126,26 +132,26 @@ final class AdmissionBatches {
 		return batch;
 	}
 
-	private void send(List<Pending> batch) {
-		List<RedisAdmission.Attempt> attempts = new ArrayList<>(batch.size());
-		batch.forEach((pending) -> attempts.add(pending.attempt));
+	private void send(List<Pending<I, O>> batch) {
+		List<I> requests = new ArrayList<>(batch.size());
+		batch.forEach((pending) -> requests.add(pending.request));
 		AtomicBoolean finished = new AtomicBoolean();
-		Mono<List<Outcome>> reply;
+		Mono<List<O>> reply;
 		try {
-			reply = this.call.apply(attempts);
+			reply = this.call.apply(requests);
 		}
 		catch (RuntimeException ex) {
 			reply = Mono.error(ex);
 		}
-		reply.subscribe((outcomes) -> {
+		reply.subscribe((answers) -> {
 			// The next batch may leave while these answers are handed out.
 			finished(finished);
 			for (int i = 0; i < batch.size(); i++) {
-				if (i < outcomes.size()) {
-					batch.get(i).answer.success(outcomes.get(i));
+				if (i < answers.size()) {
+					batch.get(i).answer.success(answers.get(i));
 				}
 				else {
-					batch.get(i).answer.error(new IllegalStateException("The admission script answered too little"));
+					batch.get(i).answer.error(new IllegalStateException("Redis answered too little"));
 				}
 			}
 		}, (failure) -> {
@@ -154,8 +160,7 @@ final class AdmissionBatches {
 		}, () -> {
 			if (!finished.get()) {
 				finished(finished);
-				batch.forEach((pending) -> pending.answer
-					.error(new IllegalStateException("The admission script answered nothing")));
+				batch.forEach((pending) -> pending.answer.error(new IllegalStateException("Redis answered nothing")));
 			}
 		});
 	}

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answer, batches and calls in flight stay within their bounds, failures reach every
  * member of the batch.
  */
-class AdmissionBatchesTest {
+class CoalescedCallsTest {
 
 	private static RedisAdmission.Attempt attempt(long user) {
 		return new RedisAdmission.Attempt(1, 1, user, null, "1-" + user, null, "10.0.0.1");
@@ -33,22 +33,23 @@ class AdmissionBatchesTest {
 		AtomicInteger running = new AtomicInteger();
 		AtomicInteger mostRunning = new AtomicInteger();
 		ConcurrentLinkedQueue<Integer> sizes = new ConcurrentLinkedQueue<>();
-		AdmissionBatches batches = new AdmissionBatches(16, 2, 100_000, Duration.ofSeconds(30), (attempts) -> {
-			mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-			sizes.add(attempts.size());
-			List<Outcome> answers = new ArrayList<>();
-			attempts.forEach((attempt) -> answers.add(new Outcome.Queued("t" + attempt.userId())));
-			return Mono.delay(Duration.ofMillis(2), Schedulers.parallel())
-				.doOnNext((tick) -> running.decrementAndGet())
-				.thenReturn(answers);
-		});
+		CoalescedCalls<RedisAdmission.Attempt, Outcome> batches = new CoalescedCalls<>(16, 2, 100_000,
+				Duration.ofSeconds(30), (attempts) -> {
+					mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+					sizes.add(attempts.size());
+					List<Outcome> answers = new ArrayList<>();
+					attempts.forEach((attempt) -> answers.add(new Outcome.Queued("t" + attempt.userId())));
+					return Mono.delay(Duration.ofMillis(2), Schedulers.parallel())
+						.doOnNext((tick) -> running.decrementAndGet())
+						.thenReturn(answers);
+				});
 		int requests = 2000;
 		ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
 		CountDownLatch answered = new CountDownLatch(requests);
 		ExecutorService senders = Executors.newFixedThreadPool(8);
 		for (int i = 0; i < requests; i++) {
 			long user = i;
-			senders.execute(() -> batches.admit(attempt(user)).subscribe((outcome) -> {
+			senders.execute(() -> batches.call(attempt(user)).subscribe((outcome) -> {
 				if (!((Outcome.Queued) outcome).ticket().equals("t" + user)) {
 					mismatches.add(user + " got " + outcome);
 				}
@@ -70,18 +71,20 @@ class AdmissionBatchesTest {
 		ConcurrentLinkedQueue<Long> sent = new ConcurrentLinkedQueue<>();
 		reactor.core.publisher.Sinks.One<List<Outcome>> firstReply = reactor.core.publisher.Sinks.one();
 		AtomicInteger calls = new AtomicInteger();
-		AdmissionBatches batches = new AdmissionBatches(16, 1, 2, Duration.ofMillis(200), (attempts) -> {
-			attempts.forEach((attempt) -> sent.add(attempt.userId()));
-			List<Outcome> answers = attempts.stream().<Outcome>map((attempt) -> Outcome.SOLD_OUT).toList();
-			return (calls.incrementAndGet() == 1) ? firstReply.asMono().thenReturn(answers) : Mono.just(answers);
-		});
-		batches.admit(attempt(1)).subscribe();
+		CoalescedCalls<RedisAdmission.Attempt, Outcome> batches = new CoalescedCalls<>(16, 1, 2, Duration.ofMillis(200),
+				(attempts) -> {
+					attempts.forEach((attempt) -> sent.add(attempt.userId()));
+					List<Outcome> answers = attempts.stream().<Outcome>map((attempt) -> Outcome.SOLD_OUT).toList();
+					return (calls.incrementAndGet() == 1) ? firstReply.asMono().thenReturn(answers)
+							: Mono.just(answers);
+				});
+		batches.call(attempt(1)).subscribe();
 		List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-		batches.admit(attempt(2)).subscribe((outcome) -> {
+		batches.call(attempt(2)).subscribe((outcome) -> {
 		}, failures::add);
-		batches.admit(attempt(3)).subscribe((outcome) -> {
+		batches.call(attempt(3)).subscribe((outcome) -> {
 		}, failures::add);
-		batches.admit(attempt(4)).subscribe((outcome) -> {
+		batches.call(attempt(4)).subscribe((outcome) -> {
 		}, failures::add);
 		// Queue limit 2: the fourth is refused at once.
 		assertThat(failures).hasSize(1);
@@ -97,26 +100,27 @@ class AdmissionBatchesTest {
 	@Test
 	void aShortReplyFailsTheRequestsItLeftOutAndFreesTheCallOnce() {
 		AtomicInteger calls = new AtomicInteger();
-		AdmissionBatches batches = new AdmissionBatches(16, 1, 100, Duration.ofSeconds(30),
-				(attempts) -> (calls.incrementAndGet() == 1) ? Mono.just(List.<Outcome>of())
+		CoalescedCalls<RedisAdmission.Attempt, Outcome> batches = new CoalescedCalls<>(16, 1, 100,
+				Duration.ofSeconds(30), (attempts) -> (calls.incrementAndGet() == 1) ? Mono.just(List.<Outcome>of())
 						: Mono.just(attempts.stream().<Outcome>map((attempt) -> Outcome.SOLD_OUT).toList()));
 
-		assertThat(batches.admit(attempt(1)).onErrorResume((ex) -> Mono.just(Outcome.NOT_FOUND)).block())
+		assertThat(batches.call(attempt(1)).onErrorResume((ex) -> Mono.just(Outcome.NOT_FOUND)).block())
 			.isEqualTo(Outcome.NOT_FOUND);
-		assertThat(batches.admit(attempt(2)).block()).isEqualTo(Outcome.SOLD_OUT);
-		assertThat(batches.admit(attempt(3)).block()).isEqualTo(Outcome.SOLD_OUT);
+		assertThat(batches.call(attempt(2)).block()).isEqualTo(Outcome.SOLD_OUT);
+		assertThat(batches.call(attempt(3)).block()).isEqualTo(Outcome.SOLD_OUT);
 	}
 
 	@Test
 	void aFailedCallFailsEveryRequestInItAndTheNextCallsStillGoOut() {
 		AtomicInteger calls = new AtomicInteger();
-		AdmissionBatches batches = new AdmissionBatches(16, 1, 100, Duration.ofSeconds(30),
+		CoalescedCalls<RedisAdmission.Attempt, Outcome> batches = new CoalescedCalls<>(16, 1, 100,
+				Duration.ofSeconds(30),
 				(attempts) -> (calls.incrementAndGet() == 1) ? Mono.error(new IllegalStateException("Redis went away"))
 						: Mono.just(attempts.stream().<Outcome>map((attempt) -> Outcome.SOLD_OUT).toList()));
 
-		assertThat(batches.admit(attempt(1)).onErrorResume((ex) -> Mono.just(Outcome.NOT_FOUND)).block())
+		assertThat(batches.call(attempt(1)).onErrorResume((ex) -> Mono.just(Outcome.NOT_FOUND)).block())
 			.isEqualTo(Outcome.NOT_FOUND);
-		assertThat(batches.admit(attempt(2)).block()).isEqualTo(Outcome.SOLD_OUT);
+		assertThat(batches.call(attempt(2)).block()).isEqualTo(Outcome.SOLD_OUT);
 	}
 
 }
