@@ -4,19 +4,25 @@
 -- order.
 --
 -- The script admits a batch of requests of one activity (a node coalesces the requests that arrive
--- while its previous call is in flight): ARGV[1] = n, then per request 10 KEYS and 13 ARGV, in order.
--- Each request is judged on its own, one after the other, exactly as if it came alone.
+-- while its previous call is in flight). Each request is judged on its own, one after the other,
+-- exactly as if it came alone. What all requests of the batch share is sent once:
+--   KEYS: 1 meta hash (start, end)   2 stock hash (item -> remaining)   3 limits hash (item -> limit)
+--         4 order stream; then 6 per request:
+--         buyers hash of the item (user -> units), request key (idempotency key -> ticket; any key when
+--         the request has none), ticket key, per-user rate counter, purchase-token record, per-IP rate
+--         counter
+--   ARGV: 1 n (requests)   2 activity id   3 rate limit (requests per window, 0 = off)   4 rate window ms
+--         5 request key ttl ms   6 ticket ttl ms   7 per-IP rate limit (0 = off); then 6 per request:
+--         user id, item id, new ticket, purchase-token id ("" = none), token record ttl ms, the client's
+--         idempotency key ("" = none)
+-- All keys share the activity's hash tag, so they sit in one Redis Cluster slot.
 --
--- KEYS of one request (all share the activity's hash tag, so they sit in one Redis Cluster slot):
---   1 meta hash (start, end)        2 stock hash (item -> remaining)   3 limits hash (item -> limit)
---   4 buyers hash of the item (user -> units)   5 request key (idempotency key -> ticket)
---   6 ticket key                    7 order stream                     8 per-user rate counter
---   9 purchase-token record         10 per-IP rate counter
--- ARGV of one request (after ARGV[1]):
---   1 user id   2 item id   3 new ticket   4 activity id   5 "1" when KEYS[5] is a client key, else "0"
---   6 rate limit (requests per window, 0 = off)   7 rate window ms   8 request key ttl ms   9 ticket ttl ms
---   10 purchase-token id ("" = none)   11 token record ttl ms   12 per-IP rate limit (0 = off)
---   13 the client's idempotency key ("" = none)
+-- admit(K, A) sees one request in the layout below (the batch loop at the end assembles it):
+--   K: 1 meta   2 stock   3 limits   4 buyers   5 request key   6 ticket   7 order stream   8 per-user rate
+--      counter   9 purchase-token record   10 per-IP rate counter
+--   A: 1 user id   2 item id   3 new ticket   4 activity id   5 "1" when K[5] is a client key, else "0"
+--      6 rate limit   7 rate window ms   8 request key ttl ms   9 ticket ttl ms   10 purchase-token id
+--      11 token record ttl ms   12 per-IP rate limit   13 the client's idempotency key ("" = none)
 -- Returns 3 values per request, {code, ticket, n, code, ticket, n, ...}; code is QUEUED, DUPLICATE
 -- (ticket = the first answer's ticket), TOKEN_USED, RATE_LIMITED (n = ms until the window ends), NOT_FOUND, NOT_STARTED, ENDED,
 -- LIMIT_REACHED or SOLD_OUT; n is the remaining stock when QUEUED, else -1.
@@ -125,12 +131,15 @@ local function admit(K, A)
   return answer('QUEUED', A[3], remaining)
 end
 
-local KEY_COUNT, ARG_COUNT = 10, 13
+local SHARED_KEYS, SHARED_ARGS, KEY_COUNT, ARG_COUNT = 4, 7, 6, 6
 local replies = {}
 for r = 0, tonumber(ARGV[1]) - 1 do
-  local K, A = {}, {}
-  for i = 1, KEY_COUNT do K[i] = KEYS[r * KEY_COUNT + i] end
-  for i = 1, ARG_COUNT do A[i] = ARGV[1 + r * ARG_COUNT + i] end
+  local k, a = SHARED_KEYS + r * KEY_COUNT, SHARED_ARGS + r * ARG_COUNT
+  local idempotencyKey = ARGV[a + 6]
+  local K = {KEYS[1], KEYS[2], KEYS[3], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[4], KEYS[k + 4],
+             KEYS[k + 5], KEYS[k + 6]}
+  local A = {ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[2], (idempotencyKey ~= '') and '1' or '0', ARGV[3],
+             ARGV[4], ARGV[5], ARGV[6], ARGV[a + 4], ARGV[a + 5], ARGV[7], idempotencyKey}
   -- A request that fails (bad data in Redis) fails alone: its checks come before any write but the
   -- rate counters, so it took no unit.
   local ok, reply = pcall(admit, K, A)

@@ -83,13 +83,13 @@ class AdmissionScriptIT {
 		String ticket = ACTIVITY + "-ticket" + (++this.ticketCounter);
 		boolean keyed = idempotencyKey != null;
 		String[] scriptKeys = { this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY), this.keys.limits(ACTIVITY),
-				this.keys.buyers(ACTIVITY, ITEM),
+				this.keys.orders(ACTIVITY), this.keys.buyers(ACTIVITY, ITEM),
 				keyed ? this.keys.requestKey(ACTIVITY, user, idempotencyKey) : this.keys.meta(ACTIVITY),
-				this.keys.ticket(ACTIVITY, ticket), this.keys.orders(ACTIVITY), this.keys.rate(ACTIVITY, user),
+				this.keys.ticket(ACTIVITY, ticket), this.keys.rate(ACTIVITY, user),
 				this.keys.purchaseToken(ACTIVITY, tokenId), this.keys.ipRate(ACTIVITY, ip) };
-		return this.redis.eval(admission, ScriptOutputType.MULTI, scriptKeys, "1", Long.toString(user),
-				Long.toString(ITEM), ticket, Long.toString(ACTIVITY), keyed ? "1" : "0", Integer.toString(rateLimit),
-				"1000", "60000", "60000", tokenId, "60000", Integer.toString(ipRateLimit), keyed ? idempotencyKey : "");
+		return this.redis.eval(admission, ScriptOutputType.MULTI, scriptKeys, "1", Long.toString(ACTIVITY),
+				Integer.toString(rateLimit), "1000", "60000", "60000", Integer.toString(ipRateLimit),
+				Long.toString(user), Long.toString(ITEM), ticket, tokenId, "60000", keyed ? idempotencyKey : "");
 	}
 
 	@Test
@@ -217,23 +217,23 @@ class AdmissionScriptIT {
 	@Test
 	void aBatchJudgesEachRequestInTurnAsIfItCameAlone() {
 		publish(-1000, 60_000, 2, 1);
-		List<String> keys = new java.util.ArrayList<>();
-		List<String> args = new java.util.ArrayList<>(List.of("3"));
+		List<String> keys = new java.util.ArrayList<>(List.of(this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY),
+				this.keys.limits(ACTIVITY), this.keys.orders(ACTIVITY)));
+		List<String> args = new java.util.ArrayList<>(
+				List.of("3", Long.toString(ACTIVITY), "0", "1000", "60000", "60000", "0"));
 		for (long user : new long[] { 1, 1, 2, }) {
 			String ticket = ACTIVITY + "-batch" + keys.size();
-			keys.addAll(List.of(this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY), this.keys.limits(ACTIVITY),
-					this.keys.buyers(ACTIVITY, ITEM), this.keys.meta(ACTIVITY), this.keys.ticket(ACTIVITY, ticket),
-					this.keys.orders(ACTIVITY), this.keys.rate(ACTIVITY, user), this.keys.purchaseToken(ACTIVITY, ""),
-					this.keys.ipRate(ACTIVITY, "10.0.0.1")));
-			args.addAll(List.of(Long.toString(user), Long.toString(ITEM), ticket, Long.toString(ACTIVITY), "0", "0",
-					"1000", "60000", "60000", "", "1", "0", ""));
+			keys.addAll(List.of(this.keys.buyers(ACTIVITY, ITEM), this.keys.meta(ACTIVITY),
+					this.keys.ticket(ACTIVITY, ticket), this.keys.rate(ACTIVITY, user),
+					this.keys.purchaseToken(ACTIVITY, ""), this.keys.ipRate(ACTIVITY, "10.0.0.1")));
+			args.addAll(List.of(Long.toString(user), Long.toString(ITEM), ticket, "", "1", ""));
 		}
 
 		List<Object> replies = this.redis.eval(admission, ScriptOutputType.MULTI, keys.toArray(String[]::new),
 				args.toArray(String[]::new));
 
-		assertThat(replies).containsExactly("QUEUED", ACTIVITY + "-batch0", 1L, "LIMIT_REACHED", "", -1L, "QUEUED",
-				ACTIVITY + "-batch20", 0L);
+		assertThat(replies).containsExactly("QUEUED", ACTIVITY + "-batch4", 1L, "LIMIT_REACHED", "", -1L, "QUEUED",
+				ACTIVITY + "-batch16", 0L);
 		assertThat(this.redis.xlen(this.keys.orders(ACTIVITY))).isEqualTo(2);
 	}
 

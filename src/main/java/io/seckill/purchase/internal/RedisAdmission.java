@@ -20,16 +20,20 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs {@code lua/admission.lua}: one Redis round trip per purchase. The script text is
- * read once and called by SHA (EVALSHA); after a Redis restart or failover forgot it, the
- * first NOSCRIPT reloads it.
+ * Runs {@code lua/admission.lua}: one Redis round trip per batch of purchases. The script
+ * text is read once and called by SHA (EVALSHA); after a Redis restart or failover forgot
+ * it, the first NOSCRIPT reloads it.
  */
 @Component
 class RedisAdmission {
 
-	private static final int KEY_COUNT = 10;
+	private static final int SHARED_KEYS = 4;
 
-	private static final int ARG_COUNT = 13;
+	private static final int KEYS_PER_REQUEST = 6;
+
+	private static final int SHARED_ARGS = 7;
+
+	private static final int ARGS_PER_REQUEST = 6;
 
 	static final String SCRIPT_CALLS = "seckill.admission.scripts";
 
@@ -108,31 +112,48 @@ class RedisAdmission {
 				this.settings.batchQueueLimit(), this.settings.batchWaitLimit(), call);
 	}
 
-	/** One script call for {@code attempts} (all of one activity), answers in order. */
+	/**
+	 * One script call for {@code attempts} (all of one activity), answers in order. What
+	 * the requests share (the activity's keys and the node's settings) is sent once; see
+	 * the layout in {@code lua/admission.lua}.
+	 */
 	Mono<List<Outcome>> admitAll(List<Attempt> attempts) {
-		ByteBuffer[] keys = new ByteBuffer[KEY_COUNT * attempts.size()];
-		ByteBuffer[] args = new ByteBuffer[1 + ARG_COUNT * attempts.size()];
-		args[0] = key(Integer.toString(attempts.size()));
-		for (int r = 0; r < attempts.size(); r++) {
-			addAttempt(attempts.get(r), keys, r * KEY_COUNT, args, 1 + r * ARG_COUNT);
+		long activityId = attempts.get(0).activityId();
+		int n = attempts.size();
+		ByteBuffer[] keysAndArgs = new ByteBuffer[SHARED_KEYS + KEYS_PER_REQUEST * n + SHARED_ARGS
+				+ ARGS_PER_REQUEST * n];
+		int keyCount = SHARED_KEYS + KEYS_PER_REQUEST * n;
+		keysAndArgs[0] = key(this.keys.meta(activityId));
+		keysAndArgs[1] = key(this.keys.stock(activityId));
+		keysAndArgs[2] = key(this.keys.limits(activityId));
+		keysAndArgs[3] = key(this.keys.orders(activityId));
+		int a = keyCount;
+		keysAndArgs[a] = key(Integer.toString(n));
+		keysAndArgs[a + 1] = key(Long.toString(activityId));
+		keysAndArgs[a + 2] = ByteBuffer.wrap(this.rateLimit);
+		keysAndArgs[a + 3] = ByteBuffer.wrap(this.rateWindow);
+		keysAndArgs[a + 4] = ByteBuffer.wrap(this.idempotencyTtl);
+		keysAndArgs[a + 5] = ByteBuffer.wrap(this.ticketTtl);
+		keysAndArgs[a + 6] = ByteBuffer.wrap(this.ipRateLimit);
+		for (int r = 0; r < n; r++) {
+			addAttempt(attempts.get(r), keysAndArgs, SHARED_KEYS + r * KEYS_PER_REQUEST,
+					keyCount + SHARED_ARGS + r * ARGS_PER_REQUEST);
 		}
-		ByteBuffer[] keysAndArgs = new ByteBuffer[keys.length + args.length];
-		System.arraycopy(keys, 0, keysAndArgs, 0, keys.length);
-		System.arraycopy(args, 0, keysAndArgs, keys.length, args.length);
 		this.scriptCalls.increment();
-		this.admissions.increment(attempts.size());
+		this.admissions.increment(n);
 		return this.redis
-			.execute((connection) -> connection.scriptingCommands()
-				.<Object>evalSha(this.sha, ReturnType.MULTI, keys.length, duplicates(keysAndArgs))
-				.onErrorResume(RedisAdmission::isNoScript, (ex) -> connection.scriptingCommands()
-					.eval(ByteBuffer.wrap(this.script), ReturnType.MULTI, keys.length, duplicates(keysAndArgs))))
+			.execute(
+					(connection) -> connection.scriptingCommands()
+						.<Object>evalSha(this.sha, ReturnType.MULTI, keyCount, duplicates(keysAndArgs))
+						.onErrorResume(RedisAdmission::isNoScript, (ex) -> connection.scriptingCommands()
+							.eval(ByteBuffer.wrap(this.script), ReturnType.MULTI, keyCount, duplicates(keysAndArgs))))
 			.collectList()
 			.map(RedisAdmission::toOutcomes);
 	}
 
-	private void addAttempt(Attempt attempt, ByteBuffer[] keys, int k, ByteBuffer[] args, int a) {
+	/** The request's own keys at {@code k} and arguments at {@code a}. */
+	private void addAttempt(Attempt attempt, ByteBuffer[] keysAndArgs, int k, int a) {
 		long activityId = attempt.activityId();
-		long itemId = attempt.itemId();
 		long userId = attempt.userId();
 		String idempotencyKey = attempt.idempotencyKey();
 		boolean keyed = idempotencyKey != null;
@@ -141,30 +162,19 @@ class RedisAdmission {
 		// (the margin covers clock differences between nodes).
 		long tokenRecordTtl = (attempt.token() != null)
 				? Math.max(0, attempt.token().expiresAtMillis() - this.clock.millis()) + 5 * 60_000 : 1;
-		keys[k] = key(this.keys.meta(activityId));
-		keys[k + 1] = key(this.keys.stock(activityId));
-		keys[k + 2] = key(this.keys.limits(activityId));
-		keys[k + 3] = key(this.keys.buyers(activityId, itemId));
-		keys[k + 4] = key(
-				keyed ? this.keys.requestKey(activityId, userId, idempotencyKey) : this.keys.meta(activityId));
-		keys[k + 5] = key(this.keys.ticket(activityId, attempt.newTicket()));
-		keys[k + 6] = key(this.keys.orders(activityId));
-		keys[k + 7] = key(this.keys.rate(activityId, userId));
-		keys[k + 8] = key(this.keys.purchaseToken(activityId, tokenId));
-		keys[k + 9] = key(this.keys.ipRate(activityId, attempt.clientAddress()));
-		args[a] = key(Long.toString(userId));
-		args[a + 1] = key(Long.toString(itemId));
-		args[a + 2] = key(attempt.newTicket());
-		args[a + 3] = key(Long.toString(activityId));
-		args[a + 4] = ByteBuffer.wrap(keyed ? ONE : ZERO);
-		args[a + 5] = ByteBuffer.wrap(this.rateLimit);
-		args[a + 6] = ByteBuffer.wrap(this.rateWindow);
-		args[a + 7] = ByteBuffer.wrap(this.idempotencyTtl);
-		args[a + 8] = ByteBuffer.wrap(this.ticketTtl);
-		args[a + 9] = key(tokenId);
-		args[a + 10] = key(Long.toString(tokenRecordTtl));
-		args[a + 11] = ByteBuffer.wrap(this.ipRateLimit);
-		args[a + 12] = key(keyed ? idempotencyKey : "");
+		keysAndArgs[k] = key(this.keys.buyers(activityId, attempt.itemId()));
+		keysAndArgs[k + 1] = keyed ? key(this.keys.requestKey(activityId, userId, idempotencyKey))
+				: keysAndArgs[0].duplicate();
+		keysAndArgs[k + 2] = key(this.keys.ticket(activityId, attempt.newTicket()));
+		keysAndArgs[k + 3] = key(this.keys.rate(activityId, userId));
+		keysAndArgs[k + 4] = key(this.keys.purchaseToken(activityId, tokenId));
+		keysAndArgs[k + 5] = key(this.keys.ipRate(activityId, attempt.clientAddress()));
+		keysAndArgs[a] = key(Long.toString(userId));
+		keysAndArgs[a + 1] = key(Long.toString(attempt.itemId()));
+		keysAndArgs[a + 2] = key(attempt.newTicket());
+		keysAndArgs[a + 3] = key(tokenId);
+		keysAndArgs[a + 4] = key(Long.toString(tokenRecordTtl));
+		keysAndArgs[a + 5] = key(keyed ? idempotencyKey : "");
 	}
 
 	/**
@@ -196,7 +206,10 @@ class RedisAdmission {
 
 	private static String text(Object value) {
 		if (value instanceof ByteBuffer buffer) {
-			return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
+			// String's own decoder: no CharsetDecoder and CharBuffer per value.
+			byte[] bytes = new byte[buffer.remaining()];
+			buffer.duplicate().get(bytes);
+			return new String(bytes, StandardCharsets.UTF_8);
 		}
 		if (value instanceof byte[] bytes) {
 			return new String(bytes, StandardCharsets.UTF_8);
@@ -222,10 +235,6 @@ class RedisAdmission {
 		}
 		return copy;
 	}
-
-	private static final byte[] ONE = ascii("1");
-
-	private static final byte[] ZERO = ascii("0");
 
 	private static ByteBuffer key(String value) {
 		return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
