@@ -509,11 +509,13 @@ http {{
                 pass
         return pids
 
-    def start_node(self, name, roles, pool=5, extra=()):
+    def start_node(self, name, roles, pool=5, extra=(), jvm=()):
         port = free_port()
         gc_log = os.path.join(self.out, f"gc-{name}.log")
-        cmd = [self.args.java, f"-Xmx{self.args.heap}", f"-Xlog:gc:file={gc_log}:time,uptime,level,tags",
-               *self.args.jvm_opt, "-jar", self.args.jar,
+        # Safepoints as well as GC: every stop-the-world pause, whatever the collector (ZGC's pauses
+        # are safepoints, not "Pause" lines), including the time to reach the safepoint.
+        cmd = [self.args.java, f"-Xmx{self.args.heap}", f"-Xlog:gc,safepoint:file={gc_log}:time,uptime,level,tags",
+               *self.args.jvm_opt, *jvm, "-jar", self.args.jar,
                f"--server.port={port}",
                "--spring.data.redis.url=redis://127.0.0.1:6379",
                f"--spring.datasource.url={self.jdbc_url()}",
@@ -568,18 +570,28 @@ http {{
     # ---- GC pauses
 
     PAUSE = re.compile(r"^\[([^\]]+)\].*\bPause (.+?) (\d+(?:\.\d+)?)ms$")
+    SAFEPOINT = re.compile(r'^\[([^\]]+)\].*\bSafepoint "([^"]+)".*\bTotal: (\d+) ns')
 
     def collect_gc(self, node):
-        pauses = []
+        """Stop-the-world pauses: safepoints (time to reach one + time at it) when the log has them,
+        else the collector's own "Pause" lines (logs of older runs)."""
+        pauses, safepoints = [], []
         try:
             with open(node["gc_log"]) as f:
                 for line in f:
-                    m = self.PAUSE.match(line.strip())
+                    line = line.strip()
+                    m = self.SAFEPOINT.match(line)
+                    if m:
+                        when = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+                        safepoints.append((when, int(m.group(3)) / 1e6, m.group(2)))
+                        continue
+                    m = self.PAUSE.match(line)
                     if m:
                         when = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
                         pauses.append((when, float(m.group(3)), m.group(2)))
         except OSError:
             return
+        pauses = safepoints or pauses
         previous = self.results["gc"].get(node["name"], {"pauses": []})["pauses"]
         merged = previous + [list(p) for p in pauses]
         self.results["gc"][node["name"]] = {
@@ -1136,8 +1148,9 @@ def suite(bench):
     bench.start_node("A", "api,admin", extra=[TOKENS_OFF])
     if a.lb:
         bench.start_node("B", "api", extra=[TOKENS_OFF])
-    if a.variant_arg:  # an A/B experiment: node V runs with extra settings, measured next to node A
-        bench.start_node("V", "api", extra=[TOKENS_OFF, *a.variant_arg])
+    variant = bool(a.variant_arg or a.variant_jvm_opt)
+    if variant:  # an A/B experiment: node V runs with extra settings, measured next to node A
+        bench.start_node("V", "api", extra=[TOKENS_OFF, *a.variant_arg], jvm=a.variant_jvm_opt)
     if a.tokens:  # node T requires purchase tokens (the default contract)
         bench.start_node("T", "api", extra=[f"--seckill.purchase-token.rate-limit={a.token_rate_limit}"])
     bench.start_nginx()
@@ -1156,7 +1169,7 @@ def suite(bench):
     log(f"warm-up {a.warmup} s (ping, then purchases)")
     bench.wrk(None, node_a, "GET", "/api/v1/ping", a.warmup, record=False, probe=False)
     count(warm, bench.wrk(None, node_a, "POST", bench.purchase_paths(warm), a.warmup, record=False, probe=False))
-    if a.variant_arg:
+    if variant:
         count(warm, bench.wrk(None, bench.nodes["V"]["port"], "POST", bench.purchase_paths(warm), a.warmup,
                               record=False, probe=False))
     if a.lb:  # node B too, through the load balancer
@@ -1182,7 +1195,7 @@ def suite(bench):
         bench.wrk("ping", node_a, "GET", "/api/v1/ping", d, scenario="ping", iteration=i)
         count(adm, bench.wrk("admission", node_a, "POST", bench.purchase_paths(adm), d, scenario="admission",
                              iteration=i, activity=adm["id"]))
-        if a.variant_arg:
+        if variant:
             node_v = bench.nodes["V"]["port"]
             bench.wrk("ping (variant)", node_v, "GET", "/api/v1/ping", d, scenario="ping-variant", iteration=i)
             count(adm, bench.wrk("admission (variant)", node_v, "POST", bench.purchase_paths(adm), d,
@@ -1198,7 +1211,7 @@ def suite(bench):
             raise RuntimeError(f"sold-out activity still has {left} units after the sell-out phase")
         count(sold, bench.wrk("sold-out storm", node_a, "POST", bench.purchase_paths(sold), d, scenario="soldout",
                               iteration=i, activity=sold["id"]))
-        if a.variant_arg:
+        if variant:
             count(sold, bench.wrk("sold-out storm (variant)", bench.nodes["V"]["port"], "POST",
                                   bench.purchase_paths(sold), d, scenario="soldout-variant", iteration=i,
                                   activity=sold["id"]))
@@ -1479,7 +1492,7 @@ def summarize(results):
             inside = [p[1] for p in info["pauses"] if any(a <= p[0] <= b for a, b in windows)]
             info["max_ms_during_measured_runs"] = max(inside, default=0.0)
             info["pauses_over_50ms"] = sum(1 for p in info["pauses"] if p[1] > 50)
-        text = "GC pauses: " + ", ".join(
+        text = "Stop-the-world pauses (GC and other safepoints): " + ", ".join(
             f"node {n} max {g['max_ms']:.1f} ms overall, {g['max_ms_during_measured_runs']:.1f} ms during measured runs "
             f"({g['count']} pauses, {g['pauses_over_50ms']} over 50 ms)" for n, g in sorted(gc.items()))
         lines.append(text)
@@ -1589,7 +1602,7 @@ def write_report(results, out):
         body.append(f"<h3>{html.escape(title)}</h3>" + "".join(charts))
         body.append("<table>" + "".join(f"<tr><th>{html.escape(k)}</th><td><code>{html.escape(str(v))}</code></td></tr>"
                                         for k, v in facts.items()) + "</table>")
-    body.append("<h2>GC pauses</h2><table>")
+    body.append("<h2>Stop-the-world pauses (GC and other safepoints)</h2><table>")
     for name, info in sorted(results.get("gc", {}).items()):
         body.append(f"<tr><th>node {html.escape(name)}</th><td>{info['count']} pauses, max {info['max_ms']:.1f} ms, "
                     f"total {info['total_ms']:.0f} ms</td></tr>")
@@ -1708,6 +1721,9 @@ def main():
     parser.add_argument("--variant-arg", action="append", default=[],
                         help="start node V with this extra argument (repeatable) and measure ping, admission and the "
                              "sold-out storm on it next to node A in every run: an A/B test of a setting")
+    parser.add_argument("--variant-jvm-opt", action="append", default=[],
+                        help="start node V with this extra JVM option (repeatable), as --variant-arg does for an "
+                             "application argument: e.g. --variant-jvm-opt=-XX:+UseZGC")
     parser.add_argument("--out", help="output directory (default bench/results/<time>)")
     parser.add_argument("--max-minutes", type=float, default=40, help="abort (and clean up) after this long")
     parser.add_argument("--quiet", action="store_true", help="no per-second progress lines")
