@@ -1293,7 +1293,8 @@ def drains(args, benches):
     for bench in benches:
         bench.environment()
         bench.setup()
-        bench.start_node("A", "api,admin")
+        # Tokens off: the drain measures the writer; the fill only has to queue orders quickly.
+        bench.start_node("A", "api,admin", extra=[TOKENS_OFF])
         bench.create_users(args.users)
         log(f"{bench.vendor}: {bench.results['environment'].get('database_settings')}")
         warm = bench.create_activity("warm-up", 10_000_000, args.items, 100)

@@ -287,6 +287,7 @@ class PurchaseHandler {
 		}
 		return this.redis.opsForValue()
 			.get(this.keys.ticket(activityId, ticket))
+			.publishOn(RequestLoops.of(request.exchange().getRequest()))
 			.map(TicketState::parse)
 			.filter((state) -> state.userId() == shopper.id())
 			.switchIfEmpty(Mono.error(() -> new ApiException(ErrorCode.NOT_FOUND)))

@@ -16,6 +16,7 @@ import io.seckill.platform.redis.RedisKeys;
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ClientAddresses;
 import io.seckill.platform.web.ErrorCode;
+import io.seckill.platform.web.RequestLoops;
 import io.seckill.user.Callers;
 import io.seckill.user.Shopper;
 import reactor.core.publisher.Mono;
@@ -106,7 +107,7 @@ class PurchaseTokenHandler {
 			String client = this.clientAddresses.of(request.exchange().getRequest());
 			return this.catalog.find(activityId)
 				.map((found) -> openSale(found, shopper, itemId))
-				.flatMap((rules) -> limit(activityId, shopper, client).thenReturn(rules))
+				.flatMap((rules) -> limit(activityId, shopper, client, request).thenReturn(rules))
 				.flatMap((rules) -> rules.challenge() ? answered(request, activityId, shopper) : Mono.just(true))
 				.map((ignored) -> this.tokens.issue(shopper.id(), activityId, itemId))
 				.flatMap((token) -> {
@@ -135,7 +136,7 @@ class PurchaseTokenHandler {
 				}
 				return rules;
 			})
-				.flatMap((rules) -> limit(activityId, shopper, client))
+				.flatMap((rules) -> limit(activityId, shopper, client, request))
 				.then(Mono.defer(() -> this.challenges.create(activityId, shopper.id())))
 				.flatMap((challenge) -> {
 					this.challengesIssued.increment();
@@ -160,7 +161,11 @@ class PurchaseTokenHandler {
 		return found.get();
 	}
 
-	private Mono<Void> limit(long activityId, Shopper shopper, String client) {
+	/**
+	 * Refuses a shopper or client over its limit; the verdict is handled on the request's
+	 * own event loop ({@link RequestLoops}), not on the Redis client's thread.
+	 */
+	private Mono<Void> limit(long activityId, Shopper shopper, String client, ServerRequest request) {
 		if (this.settings.rateLimit() <= 0 && this.settings.ipRateLimit() <= 0) {
 			return Mono.empty();
 		}
@@ -170,6 +175,7 @@ class PurchaseTokenHandler {
 					List.of(Long.toString(this.settings.rateWindow().toMillis()),
 							Integer.toString(this.settings.rateLimit()), Integer.toString(this.settings.ipRateLimit())))
 			.next()
+			.publishOn(RequestLoops.of(request.exchange().getRequest()))
 			.flatMap((wait) -> (wait > 0) ? Mono.error(ApiException.rateLimited(null, wait)) : Mono.empty());
 	}
 
