@@ -514,7 +514,7 @@ http {{
         gc_log = os.path.join(self.out, f"gc-{name}.log")
         # Safepoints as well as GC: every stop-the-world pause, whatever the collector (ZGC's pauses
         # are safepoints, not "Pause" lines), including the time to reach the safepoint.
-        cmd = [self.args.java, f"-Xmx{self.args.heap}", f"-Xlog:gc,safepoint:file={gc_log}:time,uptime,level,tags",
+        cmd = [self.args.java, f"-Xmx{self.args.heap}", f"-Xlog:gc,safepoint:file={gc_log}:time,uptime,level,tags:filecount=0",
                *self.args.jvm_opt, *jvm, "-jar", self.args.jar,
                f"--server.port={port}",
                "--spring.data.redis.url=redis://127.0.0.1:6379",

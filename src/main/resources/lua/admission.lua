@@ -140,8 +140,11 @@ for r = 0, tonumber(ARGV[1]) - 1 do
              KEYS[k + 5], KEYS[k + 6]}
   local A = {ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[2], (idempotencyKey ~= '') and '1' or '0', ARGV[3],
              ARGV[4], ARGV[5], ARGV[6], ARGV[a + 4], ARGV[a + 5], ARGV[7], idempotencyKey}
-  -- A request that fails (bad data in Redis) fails alone: its checks come before any write but the
-  -- rate counters, so it took no unit.
+  -- A request that fails fails alone (pcall does not undo its writes). Bad data in Redis fails a
+  -- check, and every check comes before any write but the rate counters, so it took no unit. The
+  -- writes after the decrement can only fail on a TTL Redis refuses (the node refuses to start with
+  -- one) or a key of the wrong type; then the unit is taken without an order (undersold, never
+  -- oversold) until the stock reconciler sets Redis back to the database's figure.
   local ok, reply = pcall(admit, K, A)
   if not ok then
     reply = {'ERROR', '', -1}

@@ -238,6 +238,50 @@ class AdmissionScriptIT {
 	}
 
 	@Test
+	void eachRequestOfABatchUsesItsOwnKeyTokenAndAddress() {
+		publish(-1000, 60_000, 2, 1);
+		List<String> keys = new java.util.ArrayList<>(List.of(this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY),
+				this.keys.limits(ACTIVITY), this.keys.orders(ACTIVITY)));
+		// Per-user limit off, one request per client address per window.
+		List<String> args = new java.util.ArrayList<>(
+				List.of("4", Long.toString(ACTIVITY), "0", "60000", "60000", "60000", "1"));
+		String[][] requests = { { "1", "k-1", "tok-a", "10.0.0.1" }, { "2", "k-2", "", "10.0.0.1" },
+				{ "1", "k-1", "tok-b", "10.0.0.2" }, { "3", "", "tok-a", "10.0.0.3" } };
+		for (int r = 0; r < requests.length; r++) {
+			long user = Long.parseLong(requests[r][0]);
+			String key = requests[r][1];
+			String ticket = ACTIVITY + "-mixed" + r;
+			keys.addAll(List.of(this.keys.buyers(ACTIVITY, ITEM),
+					key.isEmpty() ? this.keys.meta(ACTIVITY) : this.keys.requestKey(ACTIVITY, user, key),
+					this.keys.ticket(ACTIVITY, ticket), this.keys.rate(ACTIVITY, user),
+					this.keys.purchaseToken(ACTIVITY, requests[r][2]), this.keys.ipRate(ACTIVITY, requests[r][3])));
+			args.addAll(List.of(Long.toString(user), Long.toString(ITEM), ticket, requests[r][2], "60000", key));
+		}
+
+		List<Object> replies = this.redis.eval(admission, ScriptOutputType.MULTI, keys.toArray(String[]::new),
+				args.toArray(String[]::new));
+
+		String first = ACTIVITY + "-mixed0";
+		assertThat(replies.subList(0, 3)).containsExactly("QUEUED", first, 1L); // admitted
+		assertThat(replies.subList(3, 5)).containsExactly("RATE_LIMITED", ""); // the
+																				// first's
+																				// address
+		assertThat((Long) replies.get(5)).isBetween(1L, 60_000L);
+		assertThat(replies.subList(6, 9)).containsExactly("DUPLICATE", first, -1L); // the
+																					// first's
+																					// key
+		assertThat(replies.subList(9, 12)).containsExactly("TOKEN_USED", "", -1L); // the
+																					// first's
+																					// token
+		assertThat(this.redis.get(this.keys.requestKey(ACTIVITY, 1, "k-1"))).isEqualTo(first);
+		assertThat(this.redis.get(this.keys.purchaseToken(ACTIVITY, "tok-a"))).isEqualTo("k-1|QUEUED|" + first);
+		assertThat(this.redis.get(this.keys.ticket(ACTIVITY, first))).isEqualTo("Q|1");
+		assertThat(this.redis.exists(this.keys.requestKey(ACTIVITY, 2, "k-2"))).isZero();
+		assertThat(this.redis.xlen(this.keys.orders(ACTIVITY))).isEqualTo(1);
+		assertThat(this.redis.hget(this.keys.stock(ACTIVITY), Long.toString(ITEM))).isEqualTo("1");
+	}
+
+	@Test
 	void preloadReplacesStockAndLimits() {
 		publish(-1000, 60_000, 5, 1);
 		publish(-1000, 60_000, 9, 3);

@@ -87,4 +87,28 @@ class SameShopperIT extends IntegrationTest {
 		assertThat(retried.text("ticket")).isEqualTo(bought.text("ticket"));
 	}
 
+	@Test
+	void afterTheSellOutAKeyThatWasNeverAdmittedIsSoldOutAndAKnownOneIsReplayed() {
+		String buyer = this.api.newShopper();
+		String latecomer = this.api.newShopper();
+		String third = this.api.newShopper();
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 1);
+		String buyersToken = this.api.purchaseToken(sale, sale.item(), buyer);
+		String latecomersToken = this.api.purchaseToken(sale, sale.item(), latecomer);
+		Reply bought = this.api.purchaseWithTokenAsync(sale, sale.item(), buyer, buyersToken, "first-try").join();
+		assertThat(this.api.purchaseAsync(sale, sale.item(), third, null).join().code()).isEqualTo("SOLD_OUT");
+
+		// Both answered from the node's sold-out flag, each after a lookup of its key
+		// (one
+		// MGET when they arrive together).
+		java.util.concurrent.CompletableFuture<Reply> late = this.api.purchaseWithTokenAsync(sale, sale.item(),
+				latecomer, latecomersToken, "never-admitted");
+		java.util.concurrent.CompletableFuture<Reply> retried = this.api.purchaseWithTokenAsync(sale, sale.item(),
+				buyer, buyersToken, "first-try");
+
+		assertThat(late.join().code()).isEqualTo("SOLD_OUT");
+		assertThat(retried.join().status()).isEqualTo(202);
+		assertThat(retried.join().text("ticket")).isEqualTo(bought.text("ticket"));
+	}
+
 }

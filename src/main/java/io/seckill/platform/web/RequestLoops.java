@@ -8,8 +8,8 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 
-import org.springframework.http.server.reactive.AbstractServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 
 /**
  * The scheduler of the event loop that serves a request's connection. A Redis reply
@@ -31,9 +31,14 @@ public final class RequestLoops {
 	 * request is not served by Reactor Netty (as in tests with mock requests).
 	 */
 	public static Scheduler of(ServerHttpRequest request) {
-		if (request instanceof AbstractServerHttpRequest served
-				&& served.getNativeRequest() instanceof Connection connection) {
-			return SCHEDULERS.computeIfAbsent(connection.channel().eventLoop(), Schedulers::fromExecutor);
+		Object served = ServerHttpRequestDecorator.getNativeRequest(request);
+		if (served instanceof Connection connection) {
+			// A plain Executor, not the loop itself: Reactor wraps an ExecutorService in
+			// a
+			// scheduler that allocates a future per task and shuts the service down on
+			// dispose(), which must never happen to a server loop.
+			return SCHEDULERS.computeIfAbsent(connection.channel().eventLoop(),
+					(loop) -> Schedulers.fromExecutor(loop::execute));
 		}
 		return Schedulers.immediate();
 	}

@@ -28,8 +28,8 @@ import reactor.core.publisher.MonoSink;
  *
  * <p>
  * Waiting is bounded: past {@code maxWaiting} requests, or {@code maxWait} in the queue,
- * or once its client went away, a request is answered UNAVAILABLE without being sent, so
- * nothing is admitted for a client that was already told it failed.
+ * a request is answered UNAVAILABLE without being sent, so nothing is admitted for a
+ * client that was already told it failed; one whose client went away is dropped unsent.
  */
 final class CoalescedCalls<I, O> {
 

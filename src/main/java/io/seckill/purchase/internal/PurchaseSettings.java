@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * (0 turns it off)
  * @param rateWindow the window of both rate limits
  * @param batchSize at most this many purchases share one admission script call (1 turns
- * coalescing off)
+ * coalescing off); the same bounds apply to the replay lookups of keyed requests refused
+ * in memory (one MGET per batch)
  * @param batchesInFlight admission calls a node keeps in flight per activity; requests
  * that arrive meanwhile wait and go together in the next call
  * @param batchQueueLimit purchases that may wait for a call per activity and node; more
@@ -32,4 +33,19 @@ record PurchaseSettings(@DefaultValue("10") int rateLimit, @DefaultValue("1s") D
 		@DefaultValue("1s") Duration soldOutRecheck, @DefaultValue("0") int ipRateLimit,
 		@DefaultValue("64") int batchSize, @DefaultValue("2") int batchesInFlight,
 		@DefaultValue("10000") int batchQueueLimit, @DefaultValue("3s") Duration batchWaitLimit) {
+
+	PurchaseSettings {
+		// The admission script writes these as PX expiries after it took the unit: a TTL
+		// Redis refuses would fail the request after its stock was taken.
+		requireAtLeastOneMilli("seckill.purchase.rate-window", rateWindow);
+		requireAtLeastOneMilli("seckill.purchase.idempotency-ttl", idempotencyTtl);
+		requireAtLeastOneMilli("seckill.purchase.ticket-ttl", ticketTtl);
+	}
+
+	private static void requireAtLeastOneMilli(String key, Duration value) {
+		if (value.toMillis() < 1) {
+			throw new IllegalArgumentException(key + " must be at least 1ms, was " + value);
+		}
+	}
+
 }

@@ -107,8 +107,11 @@ class PurchaseTokenHandler {
 			String client = this.clientAddresses.of(request.exchange().getRequest());
 			return this.catalog.find(activityId)
 				.map((found) -> openSale(found, shopper, itemId))
-				.flatMap((rules) -> limit(activityId, shopper, client, request).thenReturn(rules))
+				.flatMap((rules) -> limit(activityId, shopper, client).thenReturn(rules))
 				.flatMap((rules) -> rules.challenge() ? answered(request, activityId, shopper) : Mono.just(true))
+				// Sign and answer on the request's own loop, not on the Redis client's
+				// thread (RequestLoops).
+				.publishOn(RequestLoops.of(request.exchange().getRequest()))
 				.map((ignored) -> this.tokens.issue(shopper.id(), activityId, itemId))
 				.flatMap((token) -> {
 					this.issued.increment();
@@ -136,8 +139,9 @@ class PurchaseTokenHandler {
 				}
 				return rules;
 			})
-				.flatMap((rules) -> limit(activityId, shopper, client, request))
+				.flatMap((rules) -> limit(activityId, shopper, client))
 				.then(Mono.defer(() -> this.challenges.create(activityId, shopper.id())))
+				.publishOn(RequestLoops.of(request.exchange().getRequest()))
 				.flatMap((challenge) -> {
 					this.challengesIssued.increment();
 					return ServerResponse.status(HttpStatus.CREATED)
@@ -161,11 +165,7 @@ class PurchaseTokenHandler {
 		return found.get();
 	}
 
-	/**
-	 * Refuses a shopper or client over its limit; the verdict is handled on the request's
-	 * own event loop ({@link RequestLoops}), not on the Redis client's thread.
-	 */
-	private Mono<Void> limit(long activityId, Shopper shopper, String client, ServerRequest request) {
+	private Mono<Void> limit(long activityId, Shopper shopper, String client) {
 		if (this.settings.rateLimit() <= 0 && this.settings.ipRateLimit() <= 0) {
 			return Mono.empty();
 		}
@@ -175,7 +175,6 @@ class PurchaseTokenHandler {
 					List.of(Long.toString(this.settings.rateWindow().toMillis()),
 							Integer.toString(this.settings.rateLimit()), Integer.toString(this.settings.ipRateLimit())))
 			.next()
-			.publishOn(RequestLoops.of(request.exchange().getRequest()))
 			.flatMap((wait) -> (wait > 0) ? Mono.error(ApiException.rateLimited(null, wait)) : Mono.empty());
 	}
 

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -121,6 +122,27 @@ class CoalescedCallsTest {
 		assertThat(batches.call(attempt(1)).onErrorResume((ex) -> Mono.just(Outcome.NOT_FOUND)).block())
 			.isEqualTo(Outcome.NOT_FOUND);
 		assertThat(batches.call(attempt(2)).block()).isEqualTo(Outcome.SOLD_OUT);
+	}
+
+	@Test
+	void aNullAnswerCompletesItsRequestEmptyAndTheOthersGetTheirs() {
+		// As an MGET answers a key that is not there: "not a replay".
+		Sinks.One<Boolean> redisAnswers = Sinks.one();
+		CoalescedCalls<String, String> lookups = new CoalescedCalls<>(16, 1, 100, Duration.ofSeconds(30),
+				(keys) -> redisAnswers.asMono().map((ignored) -> {
+					List<String> values = new ArrayList<>();
+					keys.forEach((key) -> values.add(key.equals("k2") ? null : "ticket-of-" + key));
+					return values;
+				}));
+		java.util.Map<String, String> answers = new java.util.concurrent.ConcurrentHashMap<>();
+		for (String key : List.of("k1", "k2", "k3")) {
+			lookups.call(key).defaultIfEmpty("empty").subscribe((answer) -> answers.put(key, answer));
+		}
+
+		redisAnswers.tryEmitValue(true);
+
+		assertThat(answers).containsExactlyInAnyOrderEntriesOf(
+				java.util.Map.of("k1", "ticket-of-k1", "k2", "empty", "k3", "ticket-of-k3"));
 	}
 
 }
