@@ -214,13 +214,24 @@ class AdmissionScriptIT {
 		assertThat(admit(3, null, 0, "", "10.0.0.10", 2).get(0)).isEqualTo("QUEUED");
 	}
 
+	/** What a batch sends once: the activity's keys (then 6 per request). */
+	private List<String> sharedKeys() {
+		return new java.util.ArrayList<>(List.of(this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY),
+				this.keys.limits(ACTIVITY), this.keys.orders(ACTIVITY)));
+	}
+
+	/** What a batch sends once: n and the node's settings (then 6 per request). */
+	private static List<String> sharedArgs(int requests, int rateLimit, int rateWindowMillis, int ipRateLimit) {
+		return new java.util.ArrayList<>(
+				List.of(Integer.toString(requests), Long.toString(ACTIVITY), Integer.toString(rateLimit),
+						Integer.toString(rateWindowMillis), "60000", "60000", Integer.toString(ipRateLimit)));
+	}
+
 	@Test
 	void aBatchJudgesEachRequestInTurnAsIfItCameAlone() {
 		publish(-1000, 60_000, 2, 1);
-		List<String> keys = new java.util.ArrayList<>(List.of(this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY),
-				this.keys.limits(ACTIVITY), this.keys.orders(ACTIVITY)));
-		List<String> args = new java.util.ArrayList<>(
-				List.of("3", Long.toString(ACTIVITY), "0", "1000", "60000", "60000", "0"));
+		List<String> keys = sharedKeys();
+		List<String> args = sharedArgs(3, 0, 1000, 0);
 		for (long user : new long[] { 1, 1, 2, }) {
 			String ticket = ACTIVITY + "-batch" + keys.size();
 			keys.addAll(List.of(this.keys.buyers(ACTIVITY, ITEM), this.keys.meta(ACTIVITY),
@@ -240,11 +251,9 @@ class AdmissionScriptIT {
 	@Test
 	void eachRequestOfABatchUsesItsOwnKeyTokenAndAddress() {
 		publish(-1000, 60_000, 2, 1);
-		List<String> keys = new java.util.ArrayList<>(List.of(this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY),
-				this.keys.limits(ACTIVITY), this.keys.orders(ACTIVITY)));
+		List<String> keys = sharedKeys();
 		// Per-user limit off, one request per client address per window.
-		List<String> args = new java.util.ArrayList<>(
-				List.of("4", Long.toString(ACTIVITY), "0", "60000", "60000", "60000", "1"));
+		List<String> args = sharedArgs(4, 0, 60_000, 1);
 		String[][] requests = { { "1", "k-1", "tok-a", "10.0.0.1" }, { "2", "k-2", "", "10.0.0.1" },
 				{ "1", "k-1", "tok-b", "10.0.0.2" }, { "3", "", "tok-a", "10.0.0.3" } };
 		for (int r = 0; r < requests.length; r++) {
