@@ -33,10 +33,9 @@ public final class RequestLoops {
 	public static Scheduler of(ServerHttpRequest request) {
 		Object served = ServerHttpRequestDecorator.getNativeRequest(request);
 		if (served instanceof Connection connection) {
-			// A plain Executor, not the loop itself: Reactor wraps an ExecutorService in
-			// a
-			// scheduler that allocates a future per task and shuts the service down on
-			// dispose(), which must never happen to a server loop.
+			// A plain Executor, not the loop itself: Reactor wraps an ExecutorService
+			// in a scheduler that allocates a future per task and shuts the service
+			// down on dispose(), which must never happen to a server loop.
 			return SCHEDULERS.computeIfAbsent(connection.channel().eventLoop(),
 					(loop) -> Schedulers.fromExecutor(loop::execute));
 		}
