@@ -31,8 +31,7 @@ public final class RequestLoops {
 	 * request is not served by Reactor Netty (as in tests with mock requests).
 	 */
 	public static Scheduler of(ServerHttpRequest request) {
-		Object served = ServerHttpRequestDecorator.getNativeRequest(request);
-		if (served instanceof Connection connection) {
+		if (nativeRequest(request) instanceof Connection connection) {
 			// A plain Executor, not the loop itself: Reactor wraps an ExecutorService
 			// in a scheduler that allocates a future per task and shuts the service
 			// down on dispose(), which must never happen to a server loop.
@@ -40,6 +39,16 @@ public final class RequestLoops {
 					(loop) -> Schedulers.fromExecutor(loop::execute));
 		}
 		return Schedulers.immediate();
+	}
+
+	private static Object nativeRequest(ServerHttpRequest request) {
+		try {
+			return ServerHttpRequestDecorator.getNativeRequest(request);
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			// A request type of its own, or a mock: no loop to return to.
+			return null;
+		}
 	}
 
 }
