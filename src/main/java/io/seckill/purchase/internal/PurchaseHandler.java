@@ -1,8 +1,6 @@
 package io.seckill.purchase.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -81,7 +79,7 @@ class PurchaseHandler {
 			ErrorCode.NOT_ELIGIBLE, ErrorCode.NOT_STARTED, ErrorCode.ENDED, ErrorCode.SOLD_OUT, ErrorCode.LIMIT_REACHED,
 			ErrorCode.RATE_LIMITED, ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL_ERROR };
 
-	private final Map<ErrorCode, Counter> rejections = new EnumMap<>(ErrorCode.class);
+	private final OutcomeCounters outcomes;
 
 	private final Counter queued;
 
@@ -103,22 +101,13 @@ class PurchaseHandler {
 		this.tokenRequired = tokenSettings.required();
 		this.clientAddresses = clientAddresses;
 		this.errors = errors;
-		this.queued = admissions(meters, "QUEUED");
-		this.replayed = admissions(meters, "REPLAYED");
+		this.outcomes = new OutcomeCounters(meters, ADMISSIONS, "Purchase requests by outcome", PURCHASE_REJECTIONS);
+		this.queued = this.outcomes.outcome("QUEUED");
+		this.replayed = this.outcomes.outcome("REPLAYED");
 		this.latency = Timer.builder(LATENCY)
 			.description("Time to answer a purchase request")
 			.publishPercentiles(0.5, 0.99)
 			.publishPercentileHistogram()
-			.register(meters);
-		for (ErrorCode code : PURCHASE_REJECTIONS) {
-			this.rejections.put(code, admissions(meters, code.name()));
-		}
-	}
-
-	private static Counter admissions(MeterRegistry meters, String outcome) {
-		return Counter.builder(ADMISSIONS)
-			.description("Purchase requests by outcome")
-			.tag("outcome", outcome)
 			.register(meters);
 	}
 
@@ -267,10 +256,7 @@ class PurchaseHandler {
 	 * Counts the rejection and answers it directly (no error signal through the chain).
 	 */
 	private Mono<ServerResponse> reject(ServerRequest request, ApiException rejection) {
-		Counter counter = this.rejections.get(rejection.code());
-		if (counter != null) {
-			counter.increment();
-		}
+		this.outcomes.rejected(rejection.code());
 		return this.errors.respond(request, rejection);
 	}
 

@@ -1,9 +1,7 @@
 package io.seckill.purchase.internal;
 
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -63,7 +61,7 @@ class PurchaseTokenHandler {
 
 	private final RedisScript<Long> rateLimits = RedisScript.of(LuaScripts.text("rate-limits.lua"), Long.class);
 
-	private final Map<ErrorCode, Counter> rejections = new EnumMap<>(ErrorCode.class);
+	private final OutcomeCounters outcomes;
 
 	private final Counter issued;
 
@@ -81,18 +79,10 @@ class PurchaseTokenHandler {
 		this.redis = redis;
 		this.keys = keys;
 		this.settings = settings;
-		this.issued = outcome(meters, "ISSUED");
-		this.challengesIssued = outcome(meters, "CHALLENGE_ISSUED");
-		for (ErrorCode code : REJECTIONS) {
-			this.rejections.put(code, outcome(meters, code.name()));
-		}
-	}
-
-	private static Counter outcome(MeterRegistry meters, String outcome) {
-		return Counter.builder(TOKEN_REQUESTS)
-			.description("Purchase-token and challenge requests by outcome")
-			.tag("outcome", outcome)
-			.register(meters);
+		this.outcomes = new OutcomeCounters(meters, TOKEN_REQUESTS, "Purchase-token and challenge requests by outcome",
+				REJECTIONS);
+		this.issued = this.outcomes.outcome("ISSUED");
+		this.challengesIssued = this.outcomes.outcome("CHALLENGE_ISSUED");
 	}
 
 	/**
@@ -192,10 +182,7 @@ class PurchaseTokenHandler {
 
 	private Mono<ServerResponse> counted(Mono<ServerResponse> response) {
 		return response.onErrorResume(ApiException.class, (rejection) -> {
-			Counter counter = this.rejections.get(rejection.code());
-			if (counter != null) {
-				counter.increment();
-			}
+			this.outcomes.rejected(rejection.code());
 			return Mono.error(rejection);
 		});
 	}
