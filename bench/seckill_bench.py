@@ -509,14 +509,26 @@ http {{
                 pass
         return pids
 
+    def secrets_file(self):
+        """The nodes' secrets in a file only this user can read: never on a command line (`ps`)."""
+        path = os.path.join(self.tmp, "secrets.properties")
+        if not os.path.exists(path):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(f"seckill.security.token-secret={self.secret}\n"
+                        f"seckill.security.bootstrap-admin.password={self.admin_password}\n")
+        return path
+
     def start_node(self, name, roles, pool=5, extra=(), jvm=()):
         port = free_port()
+        management = free_port()
         gc_log = os.path.join(self.out, f"gc-{name}.log")
         # Safepoints as well as GC: every stop-the-world pause, whatever the collector (ZGC's pauses
         # are safepoints, not "Pause" lines), including the time to reach the safepoint.
         cmd = [self.args.java, f"-Xmx{self.args.heap}", f"-Xlog:gc,safepoint:file={gc_log}:time,uptime,level,tags:filecount=0",
                *self.args.jvm_opt, *jvm, "-jar", self.args.jar,
                f"--server.port={port}",
+               f"--management.server.port={management}",
                "--spring.data.redis.url=redis://127.0.0.1:6379",
                f"--spring.datasource.url={self.jdbc_url()}",
                f"--spring.datasource.hikari.maximum-pool-size={pool}",
@@ -525,8 +537,7 @@ http {{
                f"--seckill.redis.key-prefix={self.prefix}",
                "--seckill.purchase.rate-limit=0",
                "--seckill.demo.enabled=false",
-               f"--seckill.security.token-secret={self.secret}",
-               f"--seckill.security.bootstrap-admin.password={self.admin_password}",
+               f"--spring.config.import=file:{self.secrets_file()}",
                "--seckill.security.password-strength=4",
                "--seckill.security.token-ttl=3h",
                "--seckill.purchase.ticket-ttl=3h",
@@ -536,10 +547,10 @@ http {{
                "--seckill.orders.payment-timeout=3h",
                *self.args.app_arg, *extra]
         proc = self.procs.start(cmd, os.path.join(self.out, f"app-{name}.log"), cwd=self.tmp)
-        node = {"name": name, "roles": roles, "port": port, "proc": proc, "gc_log": gc_log,
-                "started": time.time(), "cmd": cmd}
+        node = {"name": name, "roles": roles, "port": port, "management_port": management, "proc": proc,
+                "gc_log": gc_log, "started": time.time(), "cmd": cmd}
         deadline = time.monotonic() + 150
-        http_ = Http(port)
+        http_ = Http(management)
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"node {name} exited ({proc.returncode}); see app-{name}.log")
@@ -553,8 +564,7 @@ http {{
                 raise RuntimeError(f"node {name} not ready after 150 s; see app-{name}.log")
             time.sleep(0.5)
         self.nodes[name] = node
-        self.results.setdefault("node_commands", {})[name] = " ".join(
-            c if "token-secret" not in c and "admin.password" not in c else c.split("=", 1)[0] + "=<random>" for c in cmd)
+        self.results.setdefault("node_commands", {})[name] = " ".join(cmd)
         log(f"node {name} ({roles}) ready on :{port} after {time.time() - node['started']:.1f} s")
         return node
 

@@ -141,10 +141,12 @@ class Cluster:
                 parsed = shlex.split(value)
                 self.env[key] = parsed[0] if parsed else ""
         self.ports = {}
+        self.management_ports = {}
         for entry in self.env["NODES"].split(","):
             if entry.strip():
-                name, port = entry.split()
+                name, port, management = entry.split()
                 self.ports[name] = int(port)
+                self.management_ports[name] = int(management)
         self.sentinels = [int(p) for p in self.env.get("SENTINEL_PORTS", "").split()]
 
     @property
@@ -245,7 +247,8 @@ class Http:
 
 
 def node_admissions(port):
-    """Purchase requests this node has answered (all outcomes), from its Prometheus endpoint."""
+    """Purchase requests this node has answered (all outcomes), from its Prometheus endpoint (on the
+    node's management port)."""
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3)
         conn.request("GET", "/actuator/prometheus")
@@ -805,9 +808,9 @@ class Drills:
             return "/".join(f"{d.get(n, 0):.0%}" for n in api)
 
         def window(seconds):
-            before = {n: node_admissions(self.cluster.ports[n]) for n in api}
+            before = {n: node_admissions(self.cluster.management_ports[n]) for n in api}
             time.sleep(seconds)
-            after = {n: node_admissions(self.cluster.ports[n]) for n in api}
+            after = {n: node_admissions(self.cluster.management_ports[n]) for n in api}
             counts = {n: (after[n] or 0) - (before[n] or 0) for n in api}
             total = sum(counts.values()) or 1
             return {n: counts[n] / total for n in api}

@@ -179,7 +179,7 @@ signal_and_wait() { # NAME SIGNAL SECONDS
 
 http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null || true; }
 
-wait_ready() { # NAME PORT SECONDS
+wait_ready() { # NAME MANAGEMENT_PORT SECONDS
   local name=$1 port=$2 secs=$3
   for _ in $(seq 1 $((secs * 2))); do
     [[ $(http_status "http://127.0.0.1:$port/actuator/health/readiness") == 200 ]] && return 0
@@ -378,16 +378,27 @@ EOF
 
 # ---- app nodes -----------------------------------------------------------------------------------
 
-node_port() { sed -n "s/^$1 //p" "$STATE/nodes"; }
+# $STATE/nodes has a line "NAME PORT MANAGEMENT_PORT" per node.
+node_port() { awk -v n="$1" '$1 == n { print $2 }' "$STATE/nodes"; }
+node_management_port() { awk -v n="$1" '$1 == n { print $3 }' "$STATE/nodes"; }
 
-write_node_cmd() { # NAME PORT ROLES
-  local name=$1 port=$2 roles=$3
+# The nodes' secrets, in a file only root (or the cluster's user) can read: never on a command line,
+# where any user of the machine sees them in `ps`. Spring Boot imports it (spring.config.import).
+write_secrets() {
+  umask 077
+  printf 'seckill.security.token-secret=%s\nseckill.security.bootstrap-admin.password=%s\n' \
+    "$TOKEN_SECRET" "$ADMIN_PASSWORD" >"$STATE/secrets.properties"
+  chmod 600 "$STATE/secrets.properties"
+}
+
+write_node_cmd() { # NAME PORT MANAGEMENT_PORT ROLES
+  local name=$1 port=$2 management=$3 roles=$4
   local args=("$JAVA" "-Xmx$HEAP" -XX:+ExitOnOutOfMemoryError -jar "$JAR"
     "--server.port=$port" --server.address=127.0.0.1 --seckill.embedded=never
+    "--management.server.port=$management" --management.server.address=127.0.0.1
     "--seckill.roles=$roles"
     "--spring.datasource.url=$JDBC_URL"
-    "--seckill.security.token-secret=$TOKEN_SECRET"
-    "--seckill.security.bootstrap-admin.password=$ADMIN_PASSWORD"
+    "--spring.config.import=file:$STATE/secrets.properties"
     "--seckill.security.password-strength=$PASSWORD_STRENGTH"
     "--seckill.demo.enabled=$DEMO")
   # shellcheck disable=SC2206
@@ -451,7 +462,7 @@ start_lb() { # nginx|haproxy
     ensure_packages haproxy haproxy
     for name in $API_NAMES; do
       port=$(node_port "$name")
-      servers+="${servers:+$'\n    '}server $name 127.0.0.1:$port weight $((${weights[$i]:-1} * 100))"
+      servers+="${servers:+$'\n    '}server $name 127.0.0.1:$port weight $((${weights[$i]:-1} * 100)) port $(node_management_port "$name")"
       i=$((i + 1))
     done
     local balance='balance leastconn'
@@ -566,21 +577,24 @@ cmd_up() {
   setup_database
   load_state
 
-  local names=() api_names=() worker_names=() name port roles i
+  local names=() api_names=() worker_names=() name port management roles i
+  write_secrets
   for i in $(seq 1 "$API"); do
     name=api$i
     roles=api
     ((i == 1)) && roles=api,admin
     port=$(free_port)
-    echo "$name $port" >>"$STATE/nodes"
-    write_node_cmd "$name" "$port" "$roles"
+    management=$(free_port)
+    echo "$name $port $management" >>"$STATE/nodes"
+    write_node_cmd "$name" "$port" "$management" "$roles"
     api_names+=("$name")
   done
   for i in $(seq 1 "$WORKERS"); do
     name=worker$i
     port=$(free_port)
-    echo "$name $port" >>"$STATE/nodes"
-    write_node_cmd "$name" "$port" worker
+    management=$(free_port)
+    echo "$name $port $management" >>"$STATE/nodes"
+    write_node_cmd "$name" "$port" "$management" worker
     worker_names+=("$name")
   done
   save_var API_NAMES "${api_names[*]}"
@@ -591,7 +605,7 @@ cmd_up() {
   names=("${api_names[@]}" "${worker_names[@]}")
   log "starting ${names[*]} with $JAVA"
   for name in "${names[@]}"; do start_node "$name"; done
-  for name in "${names[@]}"; do wait_ready "$name" "$(node_port "$name")" 240; done
+  for name in "${names[@]}"; do wait_ready "$name" "$(node_management_port "$name")" 240; done
 
   log "load balancer: $LB on 127.0.0.1:$LB_PORT"
   start_lb "$LB"
@@ -607,14 +621,14 @@ cmd_status() {
   pid=$(pid_of lb || echo -)
   printf '  %-10s %-22s pid %-8s %s\n' "lb" "$(cat "$STATE/lb.kind") 127.0.0.1:$LB_PORT" "$pid" \
     "$([[ $pid != - ]] && echo up || echo DOWN)"
-  while read -r name port; do
+  while read -r name port management; do
     pid=$(pid_of "$name" || echo -)
     ready=DOWN
     if [[ $pid != - ]]; then
-      ready=$(curl -s --max-time 2 "http://127.0.0.1:$port/actuator/health/readiness" | sed -n 's/.*"status":"\([A-Z_]*\)".*/\1/p')
+      ready=$(curl -s --max-time 2 "http://127.0.0.1:$management/actuator/health/readiness" | sed -n 's/.*"status":"\([A-Z_]*\)".*/\1/p')
       ready=${ready:-starting}
     fi
-    printf '  %-10s %-22s pid %-8s %s\n' "$name" "127.0.0.1:$port" "$pid" "$ready"
+    printf '  %-10s %-22s pid %-8s %s (management 127.0.0.1:%s)\n' "$name" "127.0.0.1:$port" "$pid" "$ready" "$management"
   done <"$STATE/nodes"
   local r
   for r in $REDIS_NAMES ${SENTINEL_PORTS:+sentinel1 sentinel2 sentinel3}; do
@@ -673,7 +687,7 @@ cmd_node() { # start|stop|kill NAME
     start)
       pid_of "$name" >/dev/null && die "$name is running"
       start_node "$name"
-      wait_ready "$name" "$port" 240
+      wait_ready "$name" "$(node_management_port "$name")" 240
       ;;
     stop) signal_and_wait "$name" TERM 40 ;;
     kill) signal_and_wait "$name" KILL 5 ;;

@@ -2,47 +2,30 @@ package io.seckill.user;
 
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ErrorCode;
-import io.seckill.user.internal.AccessTokens;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Tells who sent a request, from its {@code Authorization: Bearer} token, without a
- * database call.
+ * Who sent a request. The security layer ({@code AccessRules}) verifies the access token
+ * before any handler runs, refuses requests to protected paths without a valid one, and
+ * leaves the caller here: a handler reads it without parsing anything.
  */
-@Component
-public class Callers {
+public final class Callers {
 
-	private static final String BEARER = "Bearer ";
+	/** The exchange attribute holding the authenticated {@link Shopper}. */
+	public static final String ATTRIBUTE = Callers.class.getName() + ".caller";
 
-	private final AccessTokens tokens;
-
-	Callers(AccessTokens tokens) {
-		this.tokens = tokens;
+	private Callers() {
 	}
 
 	/**
-	 * The caller; throws UNAUTHENTICATED when the token is missing, forged or expired.
+	 * The authenticated caller; UNAUTHENTICATED when there is none (a path the security
+	 * rules leave public).
 	 */
-	public Shopper authenticate(ServerHttpRequest request) {
-		String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-		if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+	public static Shopper of(ServerWebExchange exchange) {
+		Shopper caller = exchange.getAttribute(ATTRIBUTE);
+		if (caller == null) {
 			throw new ApiException(ErrorCode.UNAUTHENTICATED);
-		}
-		Shopper shopper = this.tokens.verify(header.substring(BEARER.length()).trim());
-		if (shopper == null) {
-			throw new ApiException(ErrorCode.UNAUTHENTICATED);
-		}
-		return shopper;
-	}
-
-	/** The caller if an admin; UNAUTHENTICATED or FORBIDDEN otherwise. */
-	public Shopper requireAdmin(ServerHttpRequest request) {
-		Shopper caller = authenticate(request);
-		if (!caller.isAdmin()) {
-			throw new ApiException(ErrorCode.FORBIDDEN);
 		}
 		return caller;
 	}

@@ -15,6 +15,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.seckill.support.Api;
+import io.seckill.support.TestServers;
 import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class AdminConsoleIT extends BrowserTest {
 	void anAdminSetsUpASaleThenWatchesItSellOutOnTheDashboard() {
 		List<String> shoppers = this.api.newShoppers(60, 8);
 		open("/admin.html");
-		logIn("root-admin", "root-admin-password");
+		logIn("root-admin", TestServers.adminPassword());
 
 		// Create, with a mistake the API names and the form shows at the field.
 		button("New activity").click();
@@ -152,7 +153,7 @@ class AdminConsoleIT extends BrowserTest {
 		Activity challenged = this.api.newChallengeSale(Duration.ofSeconds(-1), 10);
 		String shopper = this.api.newShopper();
 		open("/admin.html");
-		logIn("root-admin", "root-admin-password");
+		logIn("root-admin", TestServers.adminPassword());
 		button("Dashboard").click();
 		this.page.locator("#dashboard-activity").selectOption(Long.toString(sale.id()));
 		assertThat(this.page.locator("#dashboard-status")).hasText("Updated every second.");
@@ -215,7 +216,7 @@ class AdminConsoleIT extends BrowserTest {
 		String name = Api.uniqueName("watched");
 		this.api.register(name, "password123");
 		open("/admin.html");
-		logIn("root-admin", "root-admin-password");
+		logIn("root-admin", TestServers.adminPassword());
 		button("Users").click();
 		Locator users = this.page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("User eligibility"));
 

@@ -6,23 +6,55 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import io.seckill.support.Api;
 import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
 import io.seckill.support.IntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What operators and API users read: health groups, Prometheus metrics, the OpenAPI
- * document.
+ * document, all on the management port and none on the public one.
  */
 class OperationsEndpointsIT extends IntegrationTest {
 
+	private Api management;
+
+	@Autowired
+	private Environment environment;
+
+	@BeforeEach
+	void connectManagement() {
+		this.management = new Api("http://127.0.0.1:" + this.managementPort);
+	}
+
 	@Test
 	void livenessAndReadinessGroupsAreUp() {
-		assertThat(this.api.get("/actuator/health/liveness", null).text("status")).isEqualTo("UP");
-		assertThat(this.api.get("/actuator/health/readiness", null).text("status")).isEqualTo("UP");
+		assertThat(this.management.get("/actuator/health/liveness", null).text("status")).isEqualTo("UP");
+		assertThat(this.management.get("/actuator/health/readiness", null).text("status")).isEqualTo("UP");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/actuator/health", "/actuator/health/readiness", "/actuator/prometheus",
+			"/actuator/metrics", "/actuator/openapi", "/actuator/swagger-ui", "/v3/api-docs", "/swagger-ui.html",
+			"/swagger-ui/index.html" })
+	void noOperationsEndpointIsOnThePublicPort(String path) {
+		Reply reply = this.api.get(path, null);
+		assertThat(reply.status()).isEqualTo(404);
+		assertThat(reply.code()).isEqualTo("NOT_FOUND");
+	}
+
+	@Test
+	void theManagementPortListensOnLoopbackOnly() {
+		assertThat(this.environment.getProperty("management.server.address")).isEqualTo("127.0.0.1");
 	}
 
 	@Test
@@ -33,8 +65,8 @@ class OperationsEndpointsIT extends IntegrationTest {
 		this.api.awaitTicket(bought.text("ticket"), token, Duration.ofSeconds(20));
 
 		String metrics = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus")).build(),
-					HttpResponse.BodyHandlers.ofString())
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/prometheus"))
+				.build(), HttpResponse.BodyHandlers.ofString())
 			.body();
 
 		assertThat(metrics).containsPattern("seckill_admissions_total\\{[^}]*outcome=\"QUEUED\"[^}]*\\} [1-9]")
@@ -46,7 +78,7 @@ class OperationsEndpointsIT extends IntegrationTest {
 
 	@Test
 	void theOpenApiDocumentDescribesTheHotPathAndTheAdminApi() {
-		Reply docs = this.api.get("/v3/api-docs", null);
+		Reply docs = this.management.get("/actuator/openapi", null);
 		assertThat(docs.status()).isEqualTo(200);
 		assertThat(docs.body().path("paths").has("/api/v1/activities/{id}/items/{itemId}/purchases")).isTrue();
 		assertThat(docs.body().path("paths").has("/api/v1/purchases/{ticket}")).isTrue();

@@ -55,6 +55,7 @@ class ClientLimitsIT extends IntegrationTest {
 			properties.put("seckill.demo.enabled", "false");
 			properties.put("seckill.web.trusted-proxies", "10.255.255.1/32");
 			properties.put("server.port", "0");
+			properties.put("management.server.port", "0");
 			// As arguments: builder properties are defaults, below application.yml.
 			nodeB = new SpringApplicationBuilder(SeckillApplication.class).run(properties.entrySet()
 				.stream()

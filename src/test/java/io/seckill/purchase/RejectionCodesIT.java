@@ -52,7 +52,7 @@ class RejectionCodesIT extends IntegrationTest {
 	}
 
 	@Test
-	void aBlacklistedShopperIsNotEligible() {
+	void aBlacklistingRevokesTheShoppersTokensAndMakesThemNotEligible() {
 		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 5);
 		String name = Api.uniqueName("blacklisted");
 		this.api.register(name, "password123");
@@ -60,7 +60,10 @@ class RejectionCodesIT extends IntegrationTest {
 		Reply patched = this.api.send("PATCH", "/api/v1/admin/users/" + name, this.api.adminToken(),
 				"{\"blacklisted\":true}", Map.of());
 		assertThat(patched.status()).isEqualTo(200);
-		assertRejected(this.api.purchase(sale, sale.item(), token), 403, "NOT_ELIGIBLE");
+		assertRejected(this.api.purchase(sale, sale.item(), token), 401, "UNAUTHENTICATED");
+
+		String again = this.api.logIn(name, "password123");
+		assertRejected(this.api.purchase(sale, sale.item(), again), 403, "NOT_ELIGIBLE");
 	}
 
 	@Test

@@ -162,7 +162,7 @@ public final class Api {
 	}
 
 	public String adminToken() {
-		return logIn("root-admin", "root-admin-password");
+		return logIn("root-admin", TestServers.adminPassword());
 	}
 
 	/**

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -13,15 +14,17 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.seckill.platform.redis.RedisKeys;
 
 /**
- * Base of the integration tests: the whole application on a random port, against real
- * Redis and PostgreSQL (see {@link TestServers}), with a database and key prefix of its
- * own per test class.
+ * Base of the integration tests: the whole application on a random port (and a random
+ * management port), against real Redis and PostgreSQL (see {@link TestServers}), with a
+ * database and key prefix of its own per test class. Both servers are configured, so the
+ * node runs as in production: random secrets and admin password of this JVM, no demo. The
+ * login limit and the hashing queue are raised for tests that sign up thousands of
+ * shoppers; their own tests set them back.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "seckill.embedded=never", "seckill.demo.enabled=false", "seckill.security.password-strength=4",
-				"seckill.security.bootstrap-admin.username=root-admin",
-				"seckill.security.bootstrap-admin.password=root-admin-password",
-				"seckill.security.token-secret=integration-tests-secret-at-least-32-bytes",
+				"seckill.security.bootstrap-admin.username=root-admin", "management.server.port=0",
+				"seckill.security.login.rate-limit=100000", "seckill.security.hashing.queue=100000",
 				"seckill.purchase.rate-limit=1000", "seckill.purchase-token.rate-limit=1000",
 				"seckill.worker.claim-after=2s", "seckill.worker.claim-interval=500ms",
 				"seckill.security.rules-guard-interval=500ms", "seckill.orders.reconcile-interval=1h",
@@ -30,6 +33,9 @@ public abstract class IntegrationTest {
 
 	@LocalServerPort
 	protected int port;
+
+	@LocalManagementPort
+	protected int managementPort;
 
 	@Autowired
 	protected JdbcTemplate jdbc;
@@ -49,6 +55,8 @@ public abstract class IntegrationTest {
 		registry.add("spring.datasource.url", () -> database);
 		registry.add("spring.data.redis.url", TestServers::redisUrl);
 		registry.add("seckill.redis.key-prefix", () -> prefix);
+		registry.add("seckill.security.token-secret", TestServers::tokenSecret);
+		registry.add("seckill.security.bootstrap-admin.password", TestServers::adminPassword);
 	}
 
 	@BeforeEach

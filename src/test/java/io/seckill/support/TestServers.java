@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -28,11 +30,31 @@ public final class TestServers {
 
 	private static final List<String> prefixes = new ArrayList<>();
 
+	private static final String TOKEN_SECRET = randomText(32);
+
+	private static final String ADMIN_PASSWORD = "admin-" + randomText(12);
+
 	static {
 		Runtime.getRuntime().addShutdownHook(new Thread(TestServers::cleanUp, "test-servers-cleanup"));
 	}
 
 	private TestServers() {
+	}
+
+	/** The access-token secret of this JVM's nodes: random, as a real one must be. */
+	public static String tokenSecret() {
+		return TOKEN_SECRET;
+	}
+
+	/** The bootstrap admin's password on this JVM's nodes. */
+	public static String adminPassword() {
+		return ADMIN_PASSWORD;
+	}
+
+	private static String randomText(int bytes) {
+		byte[] random = new byte[bytes];
+		new SecureRandom().nextBytes(random);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
 	}
 
 	public static String redisUrl() {

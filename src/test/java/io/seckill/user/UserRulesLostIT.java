@@ -26,13 +26,15 @@ class UserRulesLostIT extends IntegrationTest {
 		String token = this.api.logIn(name, "password123");
 		this.api.send("PATCH", "/api/v1/admin/users/" + name, this.api.adminToken(), "{\"blacklisted\":true}",
 				Map.of());
+		assertThat(this.api.get("/api/v1/orders", token).status()).isEqualTo(401);
+		token = this.api.logIn(name, "password123");
 
 		this.redis.delete(List.of(this.keys.userRules(), this.keys.userRulesVersion()));
 
 		assertThat(this.api.purchase(sale, sale.item(), token).code()).isEqualTo("NOT_ELIGIBLE");
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.redis.opsForHash().get(this.keys.userRules(), Long.toString(id)) != null);
-		assertThat(this.redis.opsForHash().get(this.keys.userRules(), Long.toString(id))).isEqualTo("0|1");
+		assertThat(this.redis.opsForHash().get(this.keys.userRules(), Long.toString(id))).isEqualTo("0|1|1");
 		assertThat(this.api.purchase(sale, sale.item(), token).code()).isEqualTo("NOT_ELIGIBLE");
 	}
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.seckill.platform.DeploymentMode;
 import io.seckill.platform.Roles;
 import io.seckill.user.Accounts;
 import org.apache.commons.logging.Log;
@@ -18,9 +19,11 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Seeds a demo sale into an empty database (seckill.demo.enabled): shoppers alice, bob
- * (level 1) and mallory (blacklisted), all with password "password123", and one published
- * activity that starts a minute after launch with two items.
+ * Seeds a demo sale into an empty database (seckill.demo.enabled, on by default in the
+ * demo only): one published activity that starts a minute after launch with two items,
+ * and, in the demo, shoppers alice, bob (level 1) and mallory (blacklisted), all with the
+ * published password "password123". Outside the demo the sale is seeded when asked for,
+ * the accounts never: a published password must not work there.
  */
 @Component
 @Order(10)
@@ -40,13 +43,16 @@ class DemoSale implements ApplicationRunner {
 
 	private final boolean enabled;
 
+	private final DeploymentMode mode;
+
 	DemoSale(ActivityService activities, Accounts accounts, Roles roles, Clock clock,
-			@Value("${seckill.demo.enabled:false}") boolean enabled) {
+			@Value("${seckill.demo.enabled:false}") boolean enabled, DeploymentMode mode) {
 		this.activities = activities;
 		this.accounts = accounts;
 		this.roles = roles;
 		this.clock = clock;
 		this.enabled = enabled;
+		this.mode = mode;
 	}
 
 	@Override
@@ -54,10 +60,12 @@ class DemoSale implements ApplicationRunner {
 		if (!this.enabled || !this.roles.admin() || this.activities.count() > 0) {
 			return;
 		}
-		this.accounts.ensureShopper("alice", PASSWORD, 0);
-		this.accounts.ensureShopper("bob", PASSWORD, 1);
-		this.accounts.ensureShopper("mallory", PASSWORD, 0);
-		this.accounts.blacklist("mallory");
+		if (this.mode.isDemo()) {
+			this.accounts.ensureShopper("alice", PASSWORD, 0);
+			this.accounts.ensureShopper("bob", PASSWORD, 1);
+			this.accounts.ensureShopper("mallory", PASSWORD, 0);
+			this.accounts.blacklist("mallory");
+		}
 		Instant start = this.clock.instant().plus(Duration.ofMinutes(1));
 		ActivityDraft draft = new ActivityDraft("Demo flash sale 秒杀演示", start, start.plus(Duration.ofHours(2)), 0,
 				List.of(new ActivityDraft.ItemDraft(null, "Phone 手机", new BigDecimal("999.00"), 10, 1),
@@ -65,8 +73,8 @@ class DemoSale implements ApplicationRunner {
 				false);
 		Activity created = this.activities.create(draft);
 		this.activities.publish(created.id());
-		log.info("Demo sale " + created.id() + " seeded; it starts at " + start
-				+ ". Shoppers alice, bob, mallory (blacklisted) have password '" + PASSWORD + "'.");
+		log.info("Demo sale " + created.id() + " seeded; it starts at " + start + (this.mode.isDemo()
+				? ". Shoppers alice, bob, mallory (blacklisted) have password '" + PASSWORD + "'." : "."));
 	}
 
 }

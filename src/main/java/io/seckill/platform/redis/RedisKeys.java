@@ -126,7 +126,29 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 		return this.keyPrefix + "sk:order-streams";
 	}
 
-	/** Hash: user id to "level|blacklisted" for users an admin changed. */
+	/**
+	 * Counter of login attempts for one username in the current window (failed ones stay
+	 * counted). The accounts' keys share the hash tag {@code {accounts}}: a login's two
+	 * counters sit in one Redis Cluster slot.
+	 */
+	public String loginRate(String username) {
+		return this.keyPrefix + "sk:{accounts}:login:" + username;
+	}
+
+	/** Counter of login attempts from one client address in the current window. */
+	public String loginIpRate(String address) {
+		return this.keyPrefix + "sk:{accounts}:login-ip:" + address;
+	}
+
+	/** Counter of registrations from one client address in the current window. */
+	public String registrationIpRate(String address) {
+		return this.keyPrefix + "sk:{accounts}:register-ip:" + address;
+	}
+
+	/**
+	 * Hash: user id to "level|blacklisted|tokenVersion" for users an admin changed or
+	 * whose access tokens were revoked.
+	 */
 	public String userRules() {
 		return this.keyPrefix + "sk:user-rules";
 	}

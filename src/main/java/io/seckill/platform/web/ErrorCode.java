@@ -13,6 +13,7 @@ public enum ErrorCode {
 	UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "Log in first: a valid access token is required.", "请先登录：需要有效的访问令牌。"),
 	INVALID_CREDENTIALS(HttpStatus.UNAUTHORIZED, "Wrong username or password.", "用户名或密码错误。"),
 	FORBIDDEN(HttpStatus.FORBIDDEN, "Your account may not do this.", "您的账户无权执行此操作。"),
+	WRONG_PASSWORD(HttpStatus.FORBIDDEN, "The current password is wrong.", "当前密码错误。"),
 	NOT_ELIGIBLE(HttpStatus.FORBIDDEN, "You are not eligible for this sale.", "您不具备本次秒杀的资格。"),
 	NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource.", "资源不存在。"),
 	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "This method is not allowed here.", "不支持该请求方法。"),

@@ -50,8 +50,6 @@ class PurchaseHandler {
 
 	static final String LATENCY = "seckill.purchase.latency";
 
-	private final Callers callers;
-
 	private final SaleCatalog catalog;
 
 	private final SaleGate gate;
@@ -73,11 +71,11 @@ class PurchaseHandler {
 	private final ApiErrorHandler errors;
 
 	/** The rejections a purchase can meet; each gets its own admissions counter. */
-	private static final ErrorCode[] PURCHASE_REJECTIONS = { ErrorCode.UNAUTHENTICATED, ErrorCode.BAD_REQUEST,
-			ErrorCode.PURCHASE_TOKEN_MISSING, ErrorCode.PURCHASE_TOKEN_INVALID, ErrorCode.PURCHASE_TOKEN_EXPIRED,
-			ErrorCode.PURCHASE_TOKEN_FOREIGN, ErrorCode.PURCHASE_TOKEN_USED, ErrorCode.NOT_FOUND,
-			ErrorCode.NOT_ELIGIBLE, ErrorCode.NOT_STARTED, ErrorCode.ENDED, ErrorCode.SOLD_OUT, ErrorCode.LIMIT_REACHED,
-			ErrorCode.RATE_LIMITED, ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL_ERROR };
+	private static final ErrorCode[] PURCHASE_REJECTIONS = { ErrorCode.BAD_REQUEST, ErrorCode.PURCHASE_TOKEN_MISSING,
+			ErrorCode.PURCHASE_TOKEN_INVALID, ErrorCode.PURCHASE_TOKEN_EXPIRED, ErrorCode.PURCHASE_TOKEN_FOREIGN,
+			ErrorCode.PURCHASE_TOKEN_USED, ErrorCode.NOT_FOUND, ErrorCode.NOT_ELIGIBLE, ErrorCode.NOT_STARTED,
+			ErrorCode.ENDED, ErrorCode.SOLD_OUT, ErrorCode.LIMIT_REACHED, ErrorCode.RATE_LIMITED, ErrorCode.UNAVAILABLE,
+			ErrorCode.INTERNAL_ERROR };
 
 	private final OutcomeCounters outcomes;
 
@@ -87,10 +85,9 @@ class PurchaseHandler {
 
 	private final Timer latency;
 
-	PurchaseHandler(Callers callers, SaleCatalog catalog, SaleGate gate, SoldOutFlags soldOut, RedisAdmission admission,
+	PurchaseHandler(SaleCatalog catalog, SaleGate gate, SoldOutFlags soldOut, RedisAdmission admission,
 			ReactiveStringRedisTemplate redis, RedisKeys keys, MeterRegistry meters, PurchaseTokens tokens,
 			PurchaseTokenSettings tokenSettings, ClientAddresses clientAddresses, ApiErrorHandler errors) {
-		this.callers = callers;
 		this.catalog = catalog;
 		this.gate = gate;
 		this.soldOut = soldOut;
@@ -124,7 +121,7 @@ class PurchaseHandler {
 		String key;
 		PurchaseTokens.Claims token;
 		try {
-			shopper = this.callers.authenticate(request.exchange().getRequest());
+			shopper = Callers.of(request.exchange());
 			activityId = id(request.pathVariable("id"));
 			itemId = id(request.pathVariable("itemId"));
 			key = idempotencyKey(request.headers().firstHeader(IDEMPOTENCY_KEY));
@@ -265,7 +262,7 @@ class PurchaseHandler {
 	 * the reason.
 	 */
 	Mono<ServerResponse> ticket(ServerRequest request) {
-		Shopper shopper = this.callers.authenticate(request.exchange().getRequest());
+		Shopper shopper = Callers.of(request.exchange());
 		String ticket = request.pathVariable("ticket");
 		long activityId = Tickets.activityOf(ticket);
 		if (activityId < 0) {

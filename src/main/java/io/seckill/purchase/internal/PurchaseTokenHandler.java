@@ -37,11 +37,9 @@ class PurchaseTokenHandler {
 
 	static final String TOKEN_REQUESTS = "seckill.purchase-tokens";
 
-	private static final ErrorCode[] REJECTIONS = { ErrorCode.UNAUTHENTICATED, ErrorCode.BAD_REQUEST,
-			ErrorCode.NOT_FOUND, ErrorCode.NOT_ELIGIBLE, ErrorCode.NOT_STARTED, ErrorCode.ENDED, ErrorCode.SOLD_OUT,
-			ErrorCode.RATE_LIMITED, ErrorCode.CHALLENGE_REQUIRED, ErrorCode.CHALLENGE_FAILED };
-
-	private final Callers callers;
+	private static final ErrorCode[] REJECTIONS = { ErrorCode.BAD_REQUEST, ErrorCode.NOT_FOUND, ErrorCode.NOT_ELIGIBLE,
+			ErrorCode.NOT_STARTED, ErrorCode.ENDED, ErrorCode.SOLD_OUT, ErrorCode.RATE_LIMITED,
+			ErrorCode.CHALLENGE_REQUIRED, ErrorCode.CHALLENGE_FAILED };
 
 	private final SaleCatalog catalog;
 
@@ -67,10 +65,9 @@ class PurchaseTokenHandler {
 
 	private final Counter challengesIssued;
 
-	PurchaseTokenHandler(Callers callers, SaleCatalog catalog, SaleGate gate, PurchaseTokens tokens,
-			Challenges challenges, ClientAddresses clientAddresses, ReactiveStringRedisTemplate redis, RedisKeys keys,
+	PurchaseTokenHandler(SaleCatalog catalog, SaleGate gate, PurchaseTokens tokens, Challenges challenges,
+			ClientAddresses clientAddresses, ReactiveStringRedisTemplate redis, RedisKeys keys,
 			PurchaseTokenSettings settings, MeterRegistry meters) {
-		this.callers = callers;
 		this.catalog = catalog;
 		this.gate = gate;
 		this.tokens = tokens;
@@ -91,7 +88,7 @@ class PurchaseTokenHandler {
 	 */
 	Mono<ServerResponse> issue(ServerRequest request) {
 		return counted(Mono.defer(() -> {
-			Shopper shopper = this.callers.authenticate(request.exchange().getRequest());
+			Shopper shopper = Callers.of(request.exchange());
 			long activityId = PurchaseHandler.id(request.pathVariable("id"));
 			long itemId = PurchaseHandler.id(request.pathVariable("itemId"));
 			String client = this.clientAddresses.of(request.exchange().getRequest());
@@ -119,7 +116,7 @@ class PurchaseTokenHandler {
 	 */
 	Mono<ServerResponse> challenge(ServerRequest request) {
 		return counted(Mono.defer(() -> {
-			Shopper shopper = this.callers.authenticate(request.exchange().getRequest());
+			Shopper shopper = Callers.of(request.exchange());
 			long activityId = PurchaseHandler.id(request.pathVariable("id"));
 			String client = this.clientAddresses.of(request.exchange().getRequest());
 			return this.catalog.find(activityId).map((found) -> {

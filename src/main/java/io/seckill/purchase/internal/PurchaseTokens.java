@@ -13,6 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.seckill.platform.DeploymentMode;
+import io.seckill.platform.RefusedSetting;
+import io.seckill.platform.SecretPolicy;
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ErrorCode;
 import io.seckill.user.SecuritySettings;
@@ -59,23 +62,33 @@ class PurchaseTokens {
 
 	private final Clock clock;
 
-	PurchaseTokens(PurchaseTokenSettings settings, SecuritySettings security, Clock clock) {
+	PurchaseTokens(PurchaseTokenSettings settings, SecuritySettings security, DeploymentMode mode, Clock clock) {
 		this.settings = settings;
 		this.clock = clock;
 		if (settings.keys().isEmpty()) {
+			if (!mode.isDemo()) {
+				SecretPolicy.requireStrongSecret("seckill.security.token-secret", security.tokenSecret());
+			}
 			this.macs.put("s0", macs(derivedKey(security.tokenSecret())));
 		}
-		for (PurchaseTokenSettings.Key key : settings.keys()) {
+		for (int i = 0; i < settings.keys().size(); i++) {
+			PurchaseTokenSettings.Key key = settings.keys().get(i);
+			String setting = "seckill.purchase-token.keys[" + i + "]";
 			if (key.id() == null || !key.id().matches("[A-Za-z0-9_-]{1,16}")) {
-				throw new IllegalStateException(
-						"seckill.purchase-token.keys[].id must be 1-16 of [A-Za-z0-9_-], got " + key.id());
+				throw new RefusedSetting(setting + ".id", "must be 1-16 of [A-Za-z0-9_-], got " + key.id(),
+						"Give each key a short id of letters, digits, '_' or '-'.");
+			}
+			if (!mode.isDemo()) {
+				SecretPolicy.requireStrongSecret(setting + ".secret", key.secret());
 			}
 			byte[] secret = (key.secret() != null) ? key.secret().getBytes(StandardCharsets.UTF_8) : new byte[0];
-			if (secret.length < 32) {
-				throw new IllegalStateException("seckill.purchase-token key " + key.id() + " must be ≥ 32 bytes");
+			if (secret.length < SecretPolicy.MIN_SECRET_BYTES) {
+				throw new RefusedSetting(setting + ".secret",
+						"is shorter than " + SecretPolicy.MIN_SECRET_BYTES + " bytes",
+						"Use a random value of at least " + SecretPolicy.MIN_SECRET_BYTES + " bytes.");
 			}
 			if (this.macs.put(key.id(), macs(secret)) != null) {
-				throw new IllegalStateException("seckill.purchase-token key id " + key.id() + " is used twice");
+				throw new RefusedSetting(setting + ".id", "repeats the id " + key.id(), "Give each key its own id.");
 			}
 		}
 		this.signingKeyId = this.macs.keySet().iterator().next();

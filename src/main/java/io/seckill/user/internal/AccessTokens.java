@@ -16,6 +16,9 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.seckill.platform.DeploymentMode;
+import io.seckill.platform.RefusedSetting;
+import io.seckill.platform.SecretPolicy;
 import io.seckill.user.Role;
 import io.seckill.user.SecuritySettings;
 import io.seckill.user.Shopper;
@@ -27,7 +30,9 @@ import org.springframework.stereotype.Component;
 /**
  * Signed short-lived access tokens (JWT, HS256, via Nimbus JOSE+JWT). Verification is
  * pure CPU; a small cache of already-verified tokens spares the HMAC and JSON parsing for
- * a shopper's repeated requests during a sale.
+ * a shopper's repeated requests during a sale. A token carries its user's token version
+ * ({@code tv}); a password change or a blacklisting moves the version on, and every node
+ * refuses the older tokens from memory ({@link UserRulesDirectory}).
  */
 @Component
 public class AccessTokens {
@@ -42,39 +47,53 @@ public class AccessTokens {
 
 	private final Clock clock;
 
+	static final String SECRET_SETTING = "seckill.security.token-secret";
+
 	private final Cache<String, VerifiedToken> verified = Caffeine.newBuilder().maximumSize(200_000).build();
 
-	AccessTokens(SecuritySettings settings, Clock clock) throws JOSEException {
+	private final UserRulesDirectory directory;
+
+	AccessTokens(SecuritySettings settings, DeploymentMode mode, UserRulesDirectory directory, Clock clock)
+			throws JOSEException {
 		this.settings = settings;
+		this.directory = directory;
 		this.clock = clock;
-		byte[] secret = secret(settings.tokenSecret());
+		byte[] secret = secret(settings.tokenSecret(), mode);
 		this.signer = new MACSigner(secret);
 		this.verifier = new MACVerifier(secret);
 	}
 
-	private static byte[] secret(String configured) {
+	private static byte[] secret(String configured, DeploymentMode mode) {
+		if (!mode.isDemo()) {
+			SecretPolicy.requireStrongSecret(SECRET_SETTING, configured);
+		}
 		if (configured == null || configured.isBlank()) {
-			log.warn("seckill.security.token-secret is not set: using a random key, so tokens are valid on "
-					+ "this process only. Set it (same value on every node) for a cluster.");
+			log.warn(SECRET_SETTING + " is not set: using a random key, so tokens are valid on this process only "
+					+ "(the demo).");
 			byte[] random = new byte[32];
 			new SecureRandom().nextBytes(random);
 			return random;
 		}
 		byte[] bytes = configured.getBytes(StandardCharsets.UTF_8);
-		if (bytes.length < 32) {
-			throw new IllegalStateException("seckill.security.token-secret must be at least 32 bytes long");
+		if (bytes.length < SecretPolicy.MIN_SECRET_BYTES) {
+			throw new RefusedSetting(SECRET_SETTING, "is shorter than " + SecretPolicy.MIN_SECRET_BYTES + " bytes",
+					"Use a random value of at least " + SecretPolicy.MIN_SECRET_BYTES + " bytes.");
 		}
 		return bytes;
 	}
 
-	/** A token for {@code shopper}, valid for the configured time. */
-	public IssuedToken issue(Shopper shopper) {
+	/**
+	 * A token for {@code shopper} under its user's current {@code tokenVersion}, valid
+	 * for the configured time (shorter for admins).
+	 */
+	public IssuedToken issue(Shopper shopper, int tokenVersion) {
 		Instant now = this.clock.instant();
-		Instant expiresAt = now.plus(this.settings.tokenTtl());
+		Instant expiresAt = now.plus(shopper.isAdmin() ? this.settings.adminTokenTtl() : this.settings.tokenTtl());
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(Long.toString(shopper.id()))
 			.claim("name", shopper.username())
 			.claim("role", shopper.role().name())
 			.claim("lvl", shopper.level())
+			.claim("tv", tokenVersion)
 			.issueTime(Date.from(now))
 			.expirationTime(Date.from(expiresAt))
 			.build();
@@ -89,14 +108,15 @@ public class AccessTokens {
 	}
 
 	/**
-	 * The shopper a valid token names, or {@code null} for a forged, malformed or expired
-	 * one.
+	 * The shopper a valid token names, or {@code null} for a forged, malformed, expired
+	 * or revoked one.
 	 */
 	public Shopper verify(String token) {
 		long now = this.clock.millis();
 		VerifiedToken known = this.verified.getIfPresent(token);
 		if (known != null) {
-			return (known.expiresAtMillis() > now) ? known.shopper() : null;
+			return (known.expiresAtMillis() > now
+					&& this.directory.isCurrent(known.shopper().id(), known.tokenVersion())) ? known.shopper() : null;
 		}
 		if (token.length() > 2048) {
 			return null;
@@ -113,8 +133,10 @@ public class AccessTokens {
 			}
 			Shopper shopper = new Shopper(Long.parseLong(claims.getSubject()), claims.getStringClaim("name"),
 					Role.valueOf(claims.getStringClaim("role")), claims.getIntegerClaim("lvl"));
-			this.verified.put(token, new VerifiedToken(shopper, expiry.getTime()));
-			return shopper;
+			Integer version = claims.getIntegerClaim("tv");
+			int tokenVersion = (version != null) ? version : 0;
+			this.verified.put(token, new VerifiedToken(shopper, expiry.getTime(), tokenVersion));
+			return this.directory.isCurrent(shopper.id(), tokenVersion) ? shopper : null;
 		}
 		catch (ParseException | JOSEException | RuntimeException ex) {
 			return null;
@@ -125,7 +147,7 @@ public class AccessTokens {
 	public record IssuedToken(String token, Instant expiresAt) {
 	}
 
-	private record VerifiedToken(Shopper shopper, long expiresAtMillis) {
+	private record VerifiedToken(Shopper shopper, long expiresAtMillis, int tokenVersion) {
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.seckill.user.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -11,9 +12,15 @@ import io.seckill.user.internal.UserRulesDirectory.UserRules;
 
 import org.springframework.stereotype.Service;
 
-/** Registration, login and admin changes to accounts. Blocking (BCrypt, JDBC). */
+/**
+ * Registration, login, password changes and admin changes to accounts. Blocking (BCrypt,
+ * JDBC): the web layer runs the hashing ones on {@link PasswordHashing}'s pool.
+ */
 @Service
 public class AccountService {
+
+	/** BCrypt reads at most 72 bytes of a password. */
+	static final int MAX_PASSWORD_BYTES = 72;
 
 	private final JdbcUsers users;
 
@@ -35,22 +42,53 @@ public class AccountService {
 			.orElseThrow(() -> new ApiException(ErrorCode.USERNAME_TAKEN));
 	}
 
+	/**
+	 * A token for the account, or INVALID_CREDENTIALS. An unknown username costs the same
+	 * hash as a known one.
+	 */
 	AccessTokens.IssuedToken logIn(String username, String password) {
-		if (password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 72) {
-			throw new ApiException(ErrorCode.INVALID_CREDENTIALS);
-		}
 		Optional<UserAccount> account = this.users.findByUsername(username);
-		if (account.isEmpty() || !this.passwords.matches(password, account.get().passwordHash())) {
+		if (!this.passwords.matches(password, account.map(UserAccount::passwordHash).orElse(null))) {
 			throw new ApiException(ErrorCode.INVALID_CREDENTIALS);
 		}
-		return this.tokens.issue(account.get().asShopper());
+		return issue(account.get());
+	}
+
+	/**
+	 * Replaces the password of account {@code userId} when {@code current} is right;
+	 * revokes every token issued before (on every node) and returns a new one.
+	 */
+	AccessTokens.IssuedToken changePassword(long userId, String current, String next) {
+		UserAccount account = this.users.findById(userId)
+			.orElseThrow(() -> new ApiException(ErrorCode.UNAUTHENTICATED));
+		if (!this.passwords.matches(current, account.passwordHash())) {
+			throw new ApiException(ErrorCode.WRONG_PASSWORD);
+		}
+		UserAccount changed = this.users.changePassword(userId, account.tokenVersion(), this.passwords.hash(next))
+			.orElseThrow(() -> new ApiException(ErrorCode.UNAUTHENTICATED));
+		publishRules(changed);
+		return issue(changed);
 	}
 
 	UserAccount changeRules(String username, Integer level, Boolean blacklisted) {
 		UserAccount changed = this.users.updateRules(username, level, blacklisted)
 			.orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No user named " + username));
-		this.directory.publish(changed.id(), new UserRules(changed.level(), changed.blacklisted()));
+		publishRules(changed);
 		return changed;
+	}
+
+	private AccessTokens.IssuedToken issue(UserAccount account) {
+		return this.tokens.issue(account.asShopper(), account.tokenVersion());
+	}
+
+	private void publishRules(UserAccount account) {
+		this.directory.publish(account.id(),
+				new UserRules(account.level(), account.blacklisted(), account.tokenVersion()));
+	}
+
+	/** Whether an account with this name exists. */
+	boolean exists(String username) {
+		return this.users.findByUsername(username).isPresent();
 	}
 
 	/**
@@ -73,8 +111,14 @@ public class AccountService {
 	void restoreRulesToRedis() {
 		Map<Long, UserRules> all = this.users.findWithRules()
 			.stream()
-			.collect(Collectors.toMap(UserAccount::id, (a) -> new UserRules(a.level(), a.blacklisted())));
+			.collect(Collectors.toMap(UserAccount::id,
+					(a) -> new UserRules(a.level(), a.blacklisted(), a.tokenVersion())));
 		this.directory.publishAll(all);
+	}
+
+	/** Whether BCrypt can take {@code password} whole. */
+	static boolean fitsBcrypt(String password) {
+		return password.getBytes(StandardCharsets.UTF_8).length <= MAX_PASSWORD_BYTES;
 	}
 
 }

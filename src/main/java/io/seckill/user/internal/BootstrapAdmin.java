@@ -1,6 +1,9 @@
 package io.seckill.user.internal;
 
+import io.seckill.platform.DeploymentMode;
+import io.seckill.platform.RefusedSetting;
 import io.seckill.platform.Roles;
+import io.seckill.platform.SecretPolicy;
 import io.seckill.user.SecuritySettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,7 +16,12 @@ import org.springframework.stereotype.Component;
 /**
  * On an admin node: creates the configured admin account when missing, and restores the
  * admin-set user rules into Redis (a restarted Redis has forgotten them; the database has
- * not).
+ * not). Runs before the node reports ready.
+ * <p>
+ * Outside the demo the admin's first password must be configured, and may not be one this
+ * project publishes: the node refuses to start otherwise. Once the account exists the
+ * setting is ignored (the admin changes the password with
+ * {@code PUT /api/v1/users/me/password}).
  */
 @Component
 @Order(0)
@@ -21,16 +29,25 @@ class BootstrapAdmin implements ApplicationRunner {
 
 	private static final Log log = LogFactory.getLog(BootstrapAdmin.class);
 
+	static final String PASSWORD_SETTING = "seckill.security.bootstrap-admin.password";
+
 	private final AccountService accounts;
 
 	private final SecuritySettings settings;
 
 	private final Roles roles;
 
-	BootstrapAdmin(AccountService accounts, SecuritySettings settings, Roles roles) {
+	private final DeploymentMode mode;
+
+	BootstrapAdmin(AccountService accounts, SecuritySettings settings, Roles roles, DeploymentMode mode) {
 		this.accounts = accounts;
 		this.settings = settings;
 		this.roles = roles;
+		this.mode = mode;
+		String password = settings.bootstrapAdmin().password();
+		if (!mode.isDemo() && roles.admin() && password != null && !password.isEmpty()) {
+			SecretPolicy.requireOwnPassword(PASSWORD_SETTING, password);
+		}
 	}
 
 	@Override
@@ -39,11 +56,18 @@ class BootstrapAdmin implements ApplicationRunner {
 			return;
 		}
 		SecuritySettings.BootstrapAdmin admin = this.settings.bootstrapAdmin();
-		if (admin.password() == null || admin.password().isBlank()) {
-			log.warn("seckill.security.bootstrap-admin.password is empty: no admin account is created");
-		}
-		else {
+		if (admin.password() != null && !admin.password().isEmpty()) {
 			this.accounts.ensureAccount(admin.username(), admin.password(), true, 0);
+		}
+		else if (!this.accounts.exists(admin.username())) {
+			if (!this.mode.isDemo()) {
+				throw new RefusedSetting(PASSWORD_SETTING,
+						"is not set and no admin account '" + admin.username() + "' exists yet",
+						"Set it (at least " + SecretPolicy.MIN_PASSWORD_LENGTH
+								+ " characters, not a published one) for the first start of an admin node; "
+								+ "once the account exists it is no longer needed.");
+			}
+			log.warn(PASSWORD_SETTING + " is empty: no admin account is created");
 		}
 		this.accounts.restoreRulesToRedis();
 	}

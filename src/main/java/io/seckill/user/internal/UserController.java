@@ -1,73 +1,130 @@
 package io.seckill.user.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 import io.seckill.platform.web.ApiException;
+import io.seckill.platform.web.ClientAddresses;
 import io.seckill.platform.web.ErrorCode;
+import io.seckill.user.Shopper;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Registration and login. */
+/**
+ * Registration, login and password changes. Each is limited in Redis before its password
+ * is hashed, and hashed on the bounded hashing pool ({@link PasswordHashing}), so that
+ * neither a flood nor a guesser can take the sale's CPU.
+ */
 @RestController
 class UserController {
 
+	static final String USERNAME = "[A-Za-z0-9_.-]{3,32}";
+
+	private static final Pattern USERNAME_PATTERN = Pattern.compile(USERNAME);
+
 	private final AccountService accounts;
 
-	UserController(AccountService accounts) {
+	private final PasswordHashing hashing;
+
+	private final AccountLimits limits;
+
+	private final ClientAddresses clientAddresses;
+
+	UserController(AccountService accounts, PasswordHashing hashing, AccountLimits limits,
+			ClientAddresses clientAddresses) {
 		this.accounts = accounts;
+		this.hashing = hashing;
+		this.limits = limits;
+		this.clientAddresses = clientAddresses;
 	}
 
 	@PostMapping("/api/v1/users")
 	@ResponseStatus(HttpStatus.CREATED)
-	Mono<UserView> register(@Valid @RequestBody Credentials credentials) {
-		// BCrypt reads at most 72 bytes; a longer password (many non-ASCII characters) is
-		// refused
-		// here rather than silently truncated or failing inside the hash.
-		if (credentials.password().getBytes(StandardCharsets.UTF_8).length > 72) {
-			return Mono
-				.error(new ApiException(ErrorCode.BAD_REQUEST, "Invalid input: password must be at most 72 bytes"));
-		}
-		return Mono
-			.fromCallable(
-					() -> UserView.of(this.accounts.register(credentials.normalizedUsername(), credentials.password())))
-			.subscribeOn(Schedulers.boundedElastic());
+	Mono<UserView> register(ServerHttpRequest request, @Valid @RequestBody Credentials credentials) {
+		requireBcryptLength("password", credentials.password());
+		String username = normalized(credentials.username());
+		return this.limits.countRegistration(this.clientAddresses.of(request))
+			.then(this.hashing.run(() -> UserView.of(this.accounts.register(username, credentials.password()))));
 	}
 
 	@PostMapping("/api/v1/sessions")
-	Mono<SessionView> logIn(@RequestBody Credentials credentials) {
-		if (credentials == null || credentials.username() == null || credentials.password() == null) {
+	Mono<SessionView> logIn(ServerHttpRequest request, @RequestBody LoginAttempt attempt) {
+		if (attempt == null || attempt.username() == null || attempt.password() == null) {
 			return Mono.error(new ApiException(ErrorCode.BAD_REQUEST, "username and password are required"));
 		}
-		return Mono.fromCallable(() -> {
-			AccessTokens.IssuedToken token = this.accounts.logIn(credentials.normalizedUsername(),
-					credentials.password());
-			return new SessionView(token.token(), "Bearer", token.expiresAt());
-		}).subscribeOn(Schedulers.boundedElastic());
+		// No account can have such a name or password: nothing to count or hash.
+		if (!USERNAME_PATTERN.matcher(attempt.username()).matches() || !AccountService.fitsBcrypt(attempt.password())) {
+			return Mono.error(new ApiException(ErrorCode.INVALID_CREDENTIALS));
+		}
+		String username = normalized(attempt.username());
+		return this.limits.countLogin(username, this.clientAddresses.of(request))
+			.then(this.hashing.run(() -> this.accounts.logIn(username, attempt.password())))
+			.flatMap((token) -> this.limits.forgiveLogin(username).thenReturn(SessionView.of(token)));
+	}
+
+	/**
+	 * PUT /api/v1/users/me/password: the caller's new password, given the current one.
+	 * Every access token issued before is revoked on every node; the answer carries a new
+	 * one. Wrong current passwords count against the login limit of the caller's name.
+	 */
+	@PutMapping("/api/v1/users/me/password")
+	Mono<SessionView> changePassword(ServerHttpRequest request, @AuthenticationPrincipal Shopper caller,
+			@Valid @RequestBody PasswordChange change) {
+		requireBcryptLength("newPassword", change.newPassword());
+		if (!AccountService.fitsBcrypt(change.currentPassword())) {
+			return Mono.error(new ApiException(ErrorCode.WRONG_PASSWORD));
+		}
+		return this.limits.countLogin(caller.username(), this.clientAddresses.of(request))
+			.then(this.hashing
+				.run(() -> this.accounts.changePassword(caller.id(), change.currentPassword(), change.newPassword())))
+			.flatMap((token) -> this.limits.forgiveLogin(caller.username()).thenReturn(SessionView.of(token)));
+	}
+
+	/**
+	 * BCrypt reads at most 72 bytes; a longer password (many non-ASCII characters) is
+	 * refused rather than silently truncated.
+	 */
+	private static void requireBcryptLength(String field, String password) {
+		if (!AccountService.fitsBcrypt(password)) {
+			throw new ApiException(ErrorCode.BAD_REQUEST, "Invalid input: " + field + " must be at most 72 bytes");
+		}
+	}
+
+	private static String normalized(String username) {
+		return username.toLowerCase(Locale.ROOT);
 	}
 
 	record Credentials(
-			@NotNull @Pattern(regexp = "[A-Za-z0-9_.-]{3,32}",
+			@NotNull @jakarta.validation.constraints.Pattern(regexp = USERNAME,
 					message = "must be 3 to 32 letters, digits, '_', '.' or '-'") String username,
 			@NotNull @Size(min = 8, max = 72, message = "must be 8 to 72 characters") String password) {
+	}
 
-		String normalizedUsername() {
-			return this.username.toLowerCase(java.util.Locale.ROOT);
-		}
+	record LoginAttempt(String username, String password) {
+	}
 
+	record PasswordChange(@NotNull String currentPassword,
+			@NotNull @Size(min = 8, max = 72, message = "must be 8 to 72 characters") String newPassword) {
 	}
 
 	record SessionView(String token, String tokenType, Instant expiresAt) {
+
+		static SessionView of(AccessTokens.IssuedToken token) {
+			return new SessionView(token.token(), "Bearer", token.expiresAt());
+		}
+
 	}
 
 }

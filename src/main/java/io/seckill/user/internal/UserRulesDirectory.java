@@ -7,18 +7,24 @@ import io.seckill.platform.redis.RedisKeys;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * This node's copy of the users an admin changed (level, blacklist). Admin changes go to
- * a Redis hash and bump a version counter; every node polls the counter once a second and
- * reloads the hash when it moved, so a blacklisting takes effect everywhere within about
- * a second with one cheap GET per node per second and no call on the hot path.
+ * This node's copy of the users an admin changed (level, blacklist) or whose access
+ * tokens were revoked (a password change, a blacklisting: the user's token version moved
+ * on). Changes go to a Redis hash and bump a version counter; every node polls the
+ * counter ({@code seckill.security.rules-poll-interval}, 250 ms) and reloads the hash
+ * when it moved, so a blacklisting or revocation takes effect everywhere within a second
+ * at the cost of a few cheap GETs per node per second and no call on the hot path. The
+ * first load happens before the node reports ready: a node never serves a sale without
+ * knowing who is blacklisted.
  */
 @Component
-public class UserRulesDirectory {
+public class UserRulesDirectory implements ApplicationRunner {
 
 	private static final Log log = LogFactory.getLog(UserRulesDirectory.class);
 
@@ -41,6 +47,21 @@ public class UserRulesDirectory {
 	 */
 	public UserRules find(long userId) {
 		return this.rules.get(userId);
+	}
+
+	/**
+	 * Whether tokens issued under {@code tokenVersion} for {@code userId} are still
+	 * valid: only the user's current version is (0 for users never revoked).
+	 */
+	boolean isCurrent(long userId, int tokenVersion) {
+		UserRules known = this.rules.get(userId);
+		return tokenVersion == ((known != null) ? known.tokenVersion() : 0);
+	}
+
+	/** The first load, before the node reports ready; fails the start when Redis does. */
+	@Override
+	public void run(ApplicationArguments args) {
+		load();
 	}
 
 	/** Publishes a change to every node (and applies it here at once). */
@@ -68,22 +89,10 @@ public class UserRulesDirectory {
 		return !Boolean.TRUE.equals(this.redis.hasKey(this.keys.userRulesVersion()));
 	}
 
-	@Scheduled(fixedDelayString = "${seckill.security.rules-poll-interval:1s}")
+	@Scheduled(fixedDelayString = "${seckill.security.rules-poll-interval:250ms}")
 	void refresh() {
 		try {
-			String version = this.redis.opsForValue().get(this.keys.userRulesVersion());
-			// No version: Redis lost the rules (restart, failover to an empty replica).
-			// Keep the
-			// last known ones rather than forget a blacklisting; an admin node restores
-			// them.
-			if (version == null || version.equals(this.loadedVersion)) {
-				return;
-			}
-			Map<Object, Object> raw = this.redis.opsForHash().entries(this.keys.userRules());
-			Map<Long, UserRules> loaded = new HashMap<>(raw.size() * 2);
-			raw.forEach((id, value) -> loaded.put(Long.parseLong((String) id), UserRules.decode((String) value)));
-			this.rules = Map.copyOf(loaded);
-			this.loadedVersion = version;
+			load();
 		}
 		catch (RuntimeException ex) {
 			// Keep the last known rules; Redis may be failing over. The next poll
@@ -92,16 +101,41 @@ public class UserRulesDirectory {
 		}
 	}
 
-	/** A user's level and blacklist flag as set by an admin. */
-	public record UserRules(int level, boolean blacklisted) {
+	private synchronized void load() {
+		String version = this.redis.opsForValue().get(this.keys.userRulesVersion());
+		// No version: Redis lost the rules (restart, failover to an empty replica). Keep
+		// the last known ones rather than forget a blacklisting; an admin node restores
+		// them.
+		if (version == null || version.equals(this.loadedVersion)) {
+			return;
+		}
+		Map<Object, Object> raw = this.redis.opsForHash().entries(this.keys.userRules());
+		Map<Long, UserRules> loaded = new HashMap<>(raw.size() * 2);
+		raw.forEach((id, value) -> loaded.put(Long.parseLong((String) id), UserRules.decode((String) value)));
+		apply(loaded);
+		this.loadedVersion = version;
+	}
+
+	/** Makes {@code loaded} this node's rules. */
+	void apply(Map<Long, UserRules> loaded) {
+		this.rules = Map.copyOf(loaded);
+	}
+
+	/**
+	 * A user's level and blacklist flag as set by an admin, and the version their access
+	 * tokens must carry.
+	 */
+	public record UserRules(int level, boolean blacklisted, int tokenVersion) {
 
 		String encode() {
-			return this.level + "|" + (this.blacklisted ? 1 : 0);
+			return this.level + "|" + (this.blacklisted ? 1 : 0) + "|" + this.tokenVersion;
 		}
 
 		static UserRules decode(String value) {
-			int bar = value.indexOf('|');
-			return new UserRules(Integer.parseInt(value.substring(0, bar)), value.endsWith("1"));
+			String[] fields = value.split("\\|");
+			// Written before token versions existed: "level|blacklisted".
+			int tokenVersion = (fields.length > 2) ? Integer.parseInt(fields[2]) : 0;
+			return new UserRules(Integer.parseInt(fields[0]), fields[1].equals("1"), tokenVersion);
 		}
 
 	}

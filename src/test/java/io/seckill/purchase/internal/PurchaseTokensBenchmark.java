@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ErrorCode;
+import io.seckill.platform.DeploymentMode;
+import io.seckill.support.Settings;
 import io.seckill.user.SecuritySettings;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,9 +53,8 @@ public class PurchaseTokensBenchmark {
 		PurchaseTokenSettings settings = new PurchaseTokenSettings(true, Duration.ofHours(1),
 				List.of(new PurchaseTokenSettings.Key("k1", "a-benchmark-purchase-token-key-of-32-bytes+")), 5, 0,
 				Duration.ofSeconds(1), 5, Duration.ofMinutes(1), Duration.ofMinutes(2));
-		SecuritySettings security = new SecuritySettings("", Duration.ofMinutes(30), 4,
-				new SecuritySettings.BootstrapAdmin("admin", ""));
-		this.tokens = new PurchaseTokens(settings, security, Clock.systemUTC());
+		SecuritySettings security = Settings.security("");
+		this.tokens = new PurchaseTokens(settings, security, DeploymentMode.DEMO, Clock.systemUTC());
 		this.valid = this.tokens.issue(USER, ACTIVITY, ITEM).token();
 		// Same claims, another signature: the first character of the signature changed.
 		int signature = this.valid.lastIndexOf('.') + 1;

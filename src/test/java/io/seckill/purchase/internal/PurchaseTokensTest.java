@@ -6,6 +6,8 @@ import java.util.List;
 
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ErrorCode;
+import io.seckill.platform.DeploymentMode;
+import io.seckill.support.Settings;
 import io.seckill.user.SecuritySettings;
 import org.junit.jupiter.api.Test;
 
@@ -24,9 +26,8 @@ class PurchaseTokensTest {
 	private static PurchaseTokens withKeys(PurchaseTokenSettings.Key... keys) {
 		PurchaseTokenSettings settings = new PurchaseTokenSettings(true, Duration.ofSeconds(30), List.of(keys), 5, 0,
 				Duration.ofSeconds(1), 5, Duration.ofMinutes(1), Duration.ofMinutes(2));
-		SecuritySettings security = new SecuritySettings("", Duration.ofMinutes(30), 4,
-				new SecuritySettings.BootstrapAdmin("admin", ""));
-		return new PurchaseTokens(settings, security, Clock.systemUTC());
+		SecuritySettings security = Settings.security("");
+		return new PurchaseTokens(settings, security, DeploymentMode.DEMO, Clock.systemUTC());
 	}
 
 	@Test

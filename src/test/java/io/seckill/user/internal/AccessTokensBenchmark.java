@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.nimbusds.jose.JOSEException;
 import io.seckill.user.Role;
-import io.seckill.user.SecuritySettings;
+import io.seckill.platform.DeploymentMode;
+import io.seckill.platform.redis.RedisKeys;
+import io.seckill.support.Settings;
 import io.seckill.user.Shopper;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,8 +47,8 @@ public class AccessTokensBenchmark {
 	 */
 	public static AccessTokens accessTokens() {
 		try {
-			return new AccessTokens(new SecuritySettings(SECRET, Duration.ofHours(1), 4,
-					new SecuritySettings.BootstrapAdmin("admin", "")), Clock.systemUTC());
+			return new AccessTokens(Settings.security(SECRET), DeploymentMode.DEMO,
+					new UserRulesDirectory(null, new RedisKeys("")), Clock.systemUTC());
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);
@@ -64,7 +66,7 @@ public class AccessTokensBenchmark {
 		@Setup
 		public void setUp() {
 			this.tokens = accessTokens();
-			this.token = this.tokens.issue(ALICE).token();
+			this.token = this.tokens.issue(ALICE, 0).token();
 			if (!ALICE.equals(this.tokens.verify(this.token))) {
 				throw new IllegalStateException("the token does not verify");
 			}
@@ -82,7 +84,7 @@ public class AccessTokensBenchmark {
 
 		@Setup(Level.Trial)
 		public void issue() {
-			this.token = accessTokens().issue(ALICE).token();
+			this.token = accessTokens().issue(ALICE, 0).token();
 		}
 
 		@Setup(Level.Invocation)
@@ -103,7 +105,7 @@ public class AccessTokensBenchmark {
 		@Setup
 		public void setUp() {
 			this.tokens = accessTokens();
-			String valid = this.tokens.issue(ALICE).token();
+			String valid = this.tokens.issue(ALICE, 0).token();
 			int signature = valid.lastIndexOf('.') + 1;
 			char first = valid.charAt(signature);
 			this.token = valid.substring(0, signature) + ((first == 'A') ? 'B' : 'A') + valid.substring(signature + 1);

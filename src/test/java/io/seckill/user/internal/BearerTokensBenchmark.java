@@ -1,9 +1,9 @@
-package io.seckill.user;
+package io.seckill.user.internal;
 
 import java.util.concurrent.TimeUnit;
 
-import io.seckill.user.internal.AccessTokens;
-import io.seckill.user.internal.AccessTokensBenchmark;
+import io.seckill.user.Role;
+import io.seckill.user.Shopper;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,16 +16,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.security.core.Authentication;
 
 /**
- * {@link Callers#authenticate}, the first check of every authenticated API request: read
+ * {@link BearerTokens#convert}, the first check of every authenticated API request: read
  * the {@code Authorization: Bearer} header and verify its access token (here a shopper's
  * repeated request, so the cache of verified tokens answers; the first request of a token
- * costs {@code AccessTokensBenchmark.verifyUncached} more). The request is Spring's mock,
- * whose headers are a plain map: Reactor Netty's header adapter costs a little more. Run
- * with bench/jmh.sh.
+ * costs {@code AccessTokensBenchmark.verifyUncached} more). The exchange is Spring's
+ * mock, whose headers are a plain map: Reactor Netty's header adapter costs a little
+ * more. Run with bench/jmh.sh.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,28 +34,27 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "-Xmx512m")
-public class CallersBenchmark {
+public class BearerTokensBenchmark {
 
-	private Callers callers;
+	private BearerTokens bearerTokens;
 
-	private ServerHttpRequest request;
+	private MockServerWebExchange exchange;
 
 	@Setup
 	public void setUp() {
 		AccessTokens tokens = AccessTokensBenchmark.accessTokens();
-		this.callers = new Callers(tokens);
+		this.bearerTokens = new BearerTokens(tokens);
 		Shopper alice = new Shopper(7, "alice", Role.SHOPPER, 3);
-		this.request = MockServerHttpRequest.post("/api/v1/activities/1/items/2/purchase")
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.issue(alice).token())
-			.build();
-		if (!alice.equals(this.callers.authenticate(this.request))) {
+		this.exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/api/v1/activities/1/items/2/purchase")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.issue(alice, 0).token()));
+		if (!alice.equals(authenticate().getPrincipal())) {
 			throw new IllegalStateException("the caller is not authenticated");
 		}
 	}
 
 	@Benchmark
-	public Shopper authenticate() {
-		return this.callers.authenticate(this.request);
+	public Authentication authenticate() {
+		return this.bearerTokens.convert(this.exchange).block();
 	}
 
 }

@@ -1,0 +1,71 @@
+package io.seckill.platform.embedded;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.seckill.platform.DeploymentMode;
+import io.seckill.platform.RefusedSetting;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Decides the {@link DeploymentMode} from what is configured, before anything connects:
+ * <ul>
+ * <li>neither Redis nor a database configured: the demo. Embedded servers are started
+ * (unless {@code seckill.embedded=never}) and the demo's defaults apply (the published
+ * admin password, the demo sale);</li>
+ * <li>both configured: production, with no embedded server and no demo default;</li>
+ * <li>only one of them: refused, naming the missing setting. Starting an embedded server
+ * for the other would write real orders into a database thrown away at exit.</li>
+ * </ul>
+ */
+public class DeploymentEnvironment implements EnvironmentPostProcessor {
+
+	static final String EMBEDDED = "seckill.embedded";
+
+	/** Any of these means "a real Redis is configured" (URL, host, Sentinel, Cluster). */
+	static final List<String> REDIS_SETTINGS = List.of("spring.data.redis.url", "spring.data.redis.host",
+			"spring.data.redis.sentinel.master", "spring.data.redis.sentinel.nodes", "spring.data.redis.cluster.nodes");
+
+	static final String DATABASE_SETTING = "spring.datasource.url";
+
+	/** The demo's published defaults; never present outside the demo. */
+	static final Map<String, Object> DEMO_DEFAULTS = Map.of("seckill.security.bootstrap-admin.password",
+			"admin-demo-password", "seckill.demo.enabled", "true");
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		String redis = REDIS_SETTINGS.stream().filter(environment::containsProperty).findFirst().orElse(null);
+		boolean database = environment.containsProperty(DATABASE_SETTING);
+		if (redis != null && !database) {
+			throw new RefusedSetting(DATABASE_SETTING, "is not set, but Redis is (" + redis + ")",
+					"Set " + DATABASE_SETTING + " to the PostgreSQL or MySQL/MariaDB database of this deployment "
+							+ "(or unset every Redis setting to run the embedded demo).");
+		}
+		if (database && redis == null) {
+			throw new RefusedSetting("spring.data.redis.url", "is not set, but " + DATABASE_SETTING + " is",
+					"Set spring.data.redis.url (or the spring.data.redis.sentinel.* or cluster.nodes settings) "
+							+ "to the Redis of this deployment (or unset " + DATABASE_SETTING
+							+ " to run the embedded demo).");
+		}
+		DeploymentMode mode = database ? DeploymentMode.PRODUCTION : DeploymentMode.DEMO;
+		// First: derived, so no configuration can claim the other mode.
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("seckillDeploymentMode", Map.of(DeploymentMode.PROPERTY, mode.name())));
+		if (mode != DeploymentMode.DEMO) {
+			return;
+		}
+		Map<String, Object> demo = new HashMap<>(DEMO_DEFAULTS);
+		if (!"never".equalsIgnoreCase(environment.getProperty(EMBEDDED, "auto"))) {
+			demo.put("spring.data.redis.url", EmbeddedServers.redisUrl());
+			demo.put(DATABASE_SETTING, EmbeddedServers.postgresAdminUrl());
+		}
+		// Last: below every configured value.
+		environment.getPropertySources().addLast(new MapPropertySource("seckillDemoDefaults", demo));
+	}
+
+}

@@ -1,0 +1,23 @@
+package io.seckill.support;
+
+import java.time.Duration;
+
+import io.seckill.user.SecuritySettings;
+
+/** Settings records as the application binds them by default, for unit tests. */
+public final class Settings {
+
+	private Settings() {
+	}
+
+	/**
+	 * The security settings with {@code tokenSecret}, a 5-minute token and fast hashing.
+	 */
+	public static SecuritySettings security(String tokenSecret) {
+		return new SecuritySettings(tokenSecret, Duration.ofMinutes(5), Duration.ofMinutes(2), 4,
+				new SecuritySettings.BootstrapAdmin("admin", ""),
+				new SecuritySettings.Login(10, 0, Duration.ofMinutes(1)),
+				new SecuritySettings.Registration(0, Duration.ofHours(1)), new SecuritySettings.Hashing(0, 32));
+	}
+
+}
