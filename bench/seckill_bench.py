@@ -519,14 +519,14 @@ http {{
                         f"seckill.security.bootstrap-admin.password={self.admin_password}\n")
         return path
 
-    def start_node(self, name, roles, pool=5, extra=(), jvm=()):
+    def start_node(self, name, roles, pool=5, extra=(), jvm=(), jar=None):
         port = free_port()
         management = free_port()
         gc_log = os.path.join(self.out, f"gc-{name}.log")
         # Safepoints as well as GC: every stop-the-world pause, whatever the collector (ZGC's pauses
         # are safepoints, not "Pause" lines), including the time to reach the safepoint.
         cmd = [self.args.java, f"-Xmx{self.args.heap}", f"-Xlog:gc,safepoint:file={gc_log}:time,uptime,level,tags:filecount=0",
-               *self.args.jvm_opt, *jvm, "-jar", self.args.jar,
+               *self.args.jvm_opt, *jvm, "-jar", jar or self.args.jar,
                f"--server.port={port}",
                f"--management.server.port={management}",
                "--spring.data.redis.url=redis://127.0.0.1:6379",
@@ -1158,11 +1158,16 @@ def suite(bench):
     bench.start_node("A", "api,admin", extra=[TOKENS_OFF])
     if a.lb:
         bench.start_node("B", "api", extra=[TOKENS_OFF])
-    variant = bool(a.variant_arg or a.variant_jvm_opt)
-    if variant:  # an A/B experiment: node V runs with extra settings, measured next to node A
-        bench.start_node("V", "api", extra=[TOKENS_OFF, *a.variant_arg], jvm=a.variant_jvm_opt)
+    variant = bool(a.variant_arg or a.variant_jvm_opt or a.variant_jar)
+    if variant:  # an A/B experiment: node V runs with extra settings or another build, next to node A
+        bench.start_node("V", "api", extra=[TOKENS_OFF, *a.variant_arg], jvm=a.variant_jvm_opt, jar=a.variant_jar)
     if a.tokens:  # node T requires purchase tokens (the default contract)
         bench.start_node("T", "api", extra=[f"--seckill.purchase-token.rate-limit={a.token_rate_limit}"])
+    # Another build: its token node too, so that the refusals and the two-step flow are compared as well.
+    token_variant = a.tokens and a.variant_jar
+    if token_variant:
+        bench.start_node("TV", "api", extra=[f"--seckill.purchase-token.rate-limit={a.token_rate_limit}"],
+                         jar=a.variant_jar)
     bench.start_nginx()
     bench.create_users(a.users)
     items = a.items
@@ -1185,8 +1190,9 @@ def suite(bench):
     if a.lb:  # node B too, through the load balancer
         count(warm, bench.wrk(None, bench.nginx["port_lb"], "POST", bench.purchase_paths(warm), a.warmup,
                               record=False, probe=False))
-    if a.tokens:  # node T: ping, refusals without a token, the two-step flow
-        node_t = bench.nodes["T"]["port"]
+    for t in (["T", "TV"] if token_variant else ["T"]) if a.tokens else []:
+        # Token nodes: ping, refusals without a token, the two-step flow.
+        node_t = bench.nodes[t]["port"]
         bench.wrk(None, node_t, "GET", "/api/v1/ping", a.warmup, record=False, probe=False)
         bench.wrk(None, node_t, "POST", bench.purchase_paths(warm), max(1, a.warmup // 2), record=False, probe=False,
                   ptoken="forged")
@@ -1238,6 +1244,16 @@ def suite(bench):
                       iteration=i, activity=flow["id"], ptoken="forged")
             count(flow, bench.wrk("token + purchase flow", node_t, "POST", bench.purchase_paths(flow), d,
                                   scenario="flow", iteration=i, activity=flow["id"], flow=True))
+        if flow and token_variant:
+            node_tv = bench.nodes["TV"]["port"]
+            bench.wrk("ping (token node, variant)", node_tv, "GET", "/api/v1/ping", d, scenario="ping-t-variant",
+                      iteration=i)
+            bench.wrk("no token (variant)", node_tv, "POST", bench.purchase_paths(flow), d, scenario="notoken-variant",
+                      iteration=i, activity=flow["id"])
+            bench.wrk("forged token (variant)", node_tv, "POST", bench.purchase_paths(flow), d,
+                      scenario="forged-variant", iteration=i, activity=flow["id"], ptoken="forged")
+            count(flow, bench.wrk("token + purchase flow (variant)", node_tv, "POST", bench.purchase_paths(flow), d,
+                                  scenario="flow-variant", iteration=i, activity=flow["id"], flow=True))
         if lb:
             count(lb, bench.wrk("1 node direct", node_a, "POST", bench.purchase_paths(lb), d, scenario="direct",
                                 iteration=i, activity=lb["id"]))
@@ -1445,6 +1461,9 @@ def summarize(results):
     scenario_line("ping (token node)", ping_t, [("ping", ping), ("nginx", nginx)])
     scenario_line("no token", of("notoken"), [("ping T", ping_t), ("nginx", nginx)])
     scenario_line("forged token", of("forged"), [("ping T", ping_t), ("nginx", nginx)])
+    scenario_line("ping (token, variant)", of("ping-t-variant"), [("ping T", ping_t)])
+    scenario_line("no token (variant)", of("notoken-variant"), [("no token", of("notoken")), ("ping T", ping_t)])
+    scenario_line("forged (variant)", of("forged-variant"), [("forged", of("forged")), ("ping T", ping_t)])
     if flow:
         its = sorted(flow)
         purchases = [flow[i]["purchases_per_s"] for i in its]
@@ -1467,6 +1486,18 @@ def summarize(results):
         row["line"] = text
         lines.append(text)
         table.append(row)
+    flow_v = of("flow-variant")
+    if flow_v and flow:
+        its = sorted(flow_v)
+        purchases = [flow_v[i]["purchases_per_s"] for i in its]
+        ratios = [ratio(flow_v[i]["purchases_per_s"], flow[i]["purchases_per_s"]) for i in its if i in flow]
+        text = (f"{'flow (variant)':<22} {median(purchases):>9,.0f} purchases/s"
+                f" | flow {median([flow[i]['purchases_per_s'] for i in its if i in flow]):,.0f} → "
+                f"{median(ratios):.2f}×   (purchases/s: {', '.join(f'{r:,.0f}' for r in purchases)})")
+        lines.append(text)
+        table.append({"scenario": "flow (variant)", "runs": len(its), "purchases_per_s": purchases,
+                      "median_purchases_per_s": median(purchases), "vs_flow": ratios,
+                      "median_vs_flow": median(ratios), "line": text})
     scenario_line("1 node direct", direct, [])
     scenario_line("nginx -> 2 nodes", balanced, [("direct", direct), ("nginx", nginx)])
     scenario_line("sale", custom, [])
@@ -1732,6 +1763,8 @@ def main():
     parser.add_argument("--variant-arg", action="append", default=[],
                         help="start node V with this extra argument (repeatable) and measure ping, admission and the "
                              "sold-out storm on it next to node A in every run: an A/B test of a setting")
+    parser.add_argument("--variant-jar", default=None,
+                        help="node V runs this jar (another build, e.g. the commit before a change) instead of --jar")
     parser.add_argument("--variant-jvm-opt", action="append", default=[],
                         help="start node V with this extra JVM option (repeatable), as --variant-arg does for an "
                              "application argument: e.g. --variant-jvm-opt=-XX:+UseZGC")

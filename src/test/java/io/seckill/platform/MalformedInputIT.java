@@ -6,6 +6,7 @@ import java.util.stream.Stream;
 
 import io.seckill.support.Api.Reply;
 import io.seckill.support.IntegrationTest;
+import io.seckill.support.StateSnapshot;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -85,7 +86,21 @@ class MalformedInputIT extends IntegrationTest {
 				bad("wrong method", "DELETE", "/api/v1/users", false, null, 405, "METHOD_NOT_ALLOWED"),
 				bad("wrong method on the purchase route", "GET", "/api/v1/activities/1/items/1/purchases", true, null,
 						405, "METHOD_NOT_ALLOWED"),
-				bad("wrong method on the time route", "POST", "/api/v1/time", false, null, 405, "METHOD_NOT_ALLOWED"));
+				bad("wrong method on the time route", "POST", "/api/v1/time", false, null, 405, "METHOD_NOT_ALLOWED"),
+				bad("unknown field", "POST", "/api/v1/users", false,
+						"{\"username\":\"sneaky\",\"password\":\"password123\",\"role\":\"ADMIN\"}", 400,
+						"BAD_REQUEST"),
+				bad("field given twice", "POST", "/api/v1/users", false,
+						"{\"username\":\"twice\",\"username\":\"twice2\",\"password\":\"password123\"}", 400,
+						"BAD_REQUEST"),
+				bad("garbage after the JSON", "POST", "/api/v1/users", false,
+						"{\"username\":\"trailing\",\"password\":\"password123\"} and more", 400, "BAD_REQUEST"),
+				bad("malformed body where none is read", "POST", "/api/v1/admin/activities/987654321/publish", true,
+						"{\"oops\":", 400, "BAD_REQUEST"),
+				bad("malformed body on a purchase-token request", "POST",
+						"/api/v1/activities/987654321/items/1/purchase-tokens", true, "[1,", 400, "BAD_REQUEST"),
+				bad("a body that is not JSON where none is read", "POST",
+						"/api/v1/activities/987654321/items/1/purchases", true, "quantity=2", 400, "BAD_REQUEST"));
 	}
 
 	private static Arguments bad(String name, String method, String path, boolean asAdmin, String body, int status,
@@ -129,54 +144,46 @@ class MalformedInputIT extends IntegrationTest {
 		assertThat(snapshot()).isEqualTo(before);
 	}
 
-	@org.junit.jupiter.api.Test
-	void aBodyThatIsNotJsonIsAnUnsupportedMediaType() {
+	@org.junit.jupiter.params.ParameterizedTest
+	@org.junit.jupiter.params.provider.ValueSource(
+			strings = { "/api/v1/users", "/api/v1/activities/987654321/items/1/purchases" })
+	void aBodyThatIsNotJsonIsAnUnsupportedMediaType(String path) {
 		List<Object> before = snapshot();
-		Reply reply = this.api.send("POST", "/api/v1/users", null, "username=a&password=b",
+		Reply reply = this.api.send("POST", path, this.api.adminToken(), "username=a&password=b",
 				Map.of("Content-Type", "text/plain"));
 		assertThat(reply.status()).isEqualTo(415);
 		assertThat(reply.code()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
 		assertThat(snapshot()).isEqualTo(before);
 	}
 
+	@org.junit.jupiter.api.Test
+	void aMalformedBodyOnAnOpenSaleGetsNoTokenAndBuysNothing() {
+		io.seckill.support.Api.Activity sale = this.api.newSale(java.time.Duration.ofSeconds(-1), 5);
+		String token = this.api.newShopper();
+		String purchaseToken = this.api.purchaseToken(sale, sale.item(), token);
+		List<Object> before = snapshot();
+
+		Reply tokenRequest = this.api.post(sale.purchasePath(sale.item()).replace("/purchases", "/purchase-tokens"),
+				token, "{\"challengeId\":");
+		Reply purchase = this.api.send("POST", sale.purchasePath(sale.item()), token, "{not json}",
+				Map.of("Purchase-Token", purchaseToken, "Idempotency-Key", "malformed-1"));
+
+		assertThat(tokenRequest.status()).isEqualTo(400);
+		assertThat(tokenRequest.code()).isEqualTo("BAD_REQUEST");
+		assertThat(purchase.status()).isEqualTo(400);
+		assertThat(purchase.code()).isEqualTo("BAD_REQUEST");
+		assertThat(snapshot()).isEqualTo(before);
+		// The token was not used up by the refused purchase.
+		Reply bought = this.api.send("POST", sale.purchasePath(sale.item()), token, null,
+				Map.of("Purchase-Token", purchaseToken, "Idempotency-Key", "malformed-2"));
+		assertThat(bought.status()).isEqualTo(202);
+		// Written before the next test takes its snapshots.
+		assertThat(this.api.awaitTicket(bought.text("ticket"), token, java.time.Duration.ofSeconds(20)).text("status"))
+			.isEqualTo("SUCCESS");
+	}
+
 	private List<Object> snapshot() {
-		return List.of(this.jdbc.queryForList("SELECT id, username, role, level, blacklisted FROM users ORDER BY id"),
-				this.jdbc.queryForList("SELECT * FROM activities ORDER BY id"),
-				this.jdbc.queryForList("SELECT * FROM items ORDER BY id"), count("orders"), redisContents());
-	}
-
-	/**
-	 * Every key under this test's prefix with its value (strings and hashes; streams by
-	 * length).
-	 */
-	private java.util.Map<String, Object> redisContents() {
-		java.util.Map<String, Object> contents = new java.util.TreeMap<>();
-		for (String key : this.redis.keys(this.keys.keyPrefix() + "*")) {
-			if (key.contains(":rate:") || key.contains(":rate-ip:") || key.contains(":token-rate:")
-					|| key.contains(":token-rate-ip:") || key.contains("{accounts}")) {
-				// Rate-limit windows of earlier tests (and the admin's logins) expire on
-				// their own, between two snapshots.
-				continue;
-			}
-			org.springframework.data.redis.connection.DataType type = this.redis.type(key);
-			if (type == org.springframework.data.redis.connection.DataType.STRING) {
-				contents.put(key, this.redis.opsForValue().get(key));
-			}
-			else if (type == org.springframework.data.redis.connection.DataType.HASH) {
-				contents.put(key, new java.util.TreeMap<>(this.redis.opsForHash().entries(key)));
-			}
-			else if (type == org.springframework.data.redis.connection.DataType.STREAM) {
-				contents.put(key, this.redis.opsForStream().size(key));
-			}
-			else {
-				contents.put(key, type.code());
-			}
-		}
-		return contents;
-	}
-
-	private long count(String table) {
-		return this.jdbc.queryForObject("SELECT count(*) FROM " + table, Long.class);
+		return StateSnapshot.of(this.jdbc, this.redis, this.keys);
 	}
 
 }

@@ -1,23 +1,19 @@
 package io.seckill.purchase;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.seckill.SeckillApplication;
 import io.seckill.support.Api;
 import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
 import io.seckill.support.IntegrationTest;
+import io.seckill.support.SecondNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.TestPropertySource;
 
@@ -33,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"seckill.purchase.rate-window=20s", "seckill.web.trusted-proxies=127.0.0.1/32,::1" })
 class ClientLimitsIT extends IntegrationTest {
 
-	private static ConfigurableApplicationContext nodeB;
+	private static SecondNode nodeB;
 
 	@Autowired
 	Environment environment;
@@ -43,26 +39,9 @@ class ClientLimitsIT extends IntegrationTest {
 	@BeforeEach
 	void startNodeB() {
 		if (nodeB == null) {
-			Map<String, String> properties = new HashMap<>();
-			for (String name : List.of("spring.datasource.url", "spring.data.redis.url", "spring.data.redis.timeout",
-					"seckill.redis.key-prefix", "seckill.embedded", "seckill.security.token-secret",
-					"seckill.security.password-strength", "seckill.purchase-token.rate-limit",
-					"seckill.purchase-token.ip-rate-limit", "seckill.purchase-token.rate-window",
-					"seckill.purchase.ip-rate-limit", "seckill.purchase.rate-limit", "seckill.purchase.rate-window")) {
-				properties.put(name, this.environment.getRequiredProperty(name));
-			}
-			properties.put("seckill.roles", "api");
-			properties.put("seckill.demo.enabled", "false");
-			properties.put("seckill.web.trusted-proxies", "10.255.255.1/32");
-			properties.put("server.port", "0");
-			properties.put("management.server.port", "0");
-			// As arguments: builder properties are defaults, below application.yml.
-			nodeB = new SpringApplicationBuilder(SeckillApplication.class).run(properties.entrySet()
-				.stream()
-				.map((property) -> "--" + property.getKey() + "=" + property.getValue())
-				.toArray(String[]::new));
+			nodeB = SecondNode.start(this.environment, Map.of("seckill.web.trusted-proxies", "10.255.255.1/32"));
 		}
-		this.b = new Api("http://127.0.0.1:" + ((WebServerApplicationContext) nodeB).getWebServer().getPort());
+		this.b = nodeB.api();
 	}
 
 	@AfterAll

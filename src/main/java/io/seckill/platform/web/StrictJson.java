@@ -1,5 +1,7 @@
 package io.seckill.platform.web;
 
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
@@ -11,14 +13,16 @@ import org.springframework.context.annotation.Configuration;
 /**
  * JSON input is taken as typed: a number or boolean where text is expected (a username of
  * 12345) is a BAD_REQUEST, not silently turned into a string, and text is not turned into
- * numbers either.
+ * numbers either. A field the endpoint does not know, or a field given twice, is a
+ * BAD_REQUEST too: a client's typo must not be silently ignored.
  */
 @Configuration(proxyBeanMethods = false)
 class StrictJson {
 
 	@Bean
 	JsonMapperBuilderCustomizer strictScalars() {
-		return (builder) -> builder
+		return (builder) -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.withCoercionConfig(LogicalType.Textual,
 					(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
 						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)

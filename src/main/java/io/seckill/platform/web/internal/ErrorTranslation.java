@@ -3,6 +3,8 @@ package io.seckill.platform.web.internal;
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ErrorCode;
 
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -39,6 +41,11 @@ public final class ErrorTranslation {
 		if (failure instanceof MethodNotAllowedException) {
 			return new ApiException(ErrorCode.METHOD_NOT_ALLOWED);
 		}
+		UnrecognizedPropertyException unknown = cause(failure, UnrecognizedPropertyException.class);
+		if (unknown != null) {
+			return new ApiException(ErrorCode.BAD_REQUEST,
+					"Invalid input: unknown field '" + unknown.getPropertyName() + "'");
+		}
 		if (failure instanceof ServerWebInputException || failure instanceof DecodingException
 				|| failure instanceof CodecException) {
 			return new ApiException(ErrorCode.BAD_REQUEST, "The request body or a parameter could not be read.");
@@ -74,15 +81,19 @@ public final class ErrorTranslation {
 	}
 
 	private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+		return cause(failure, type) != null;
+	}
+
+	private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (type.isInstance(cause)) {
-				return true;
+				return type.cast(cause);
 			}
 			if (cause.getCause() == cause) {
 				break;
 			}
 		}
-		return false;
+		return null;
 	}
 
 }

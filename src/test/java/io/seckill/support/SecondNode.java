@@ -1,0 +1,67 @@
+package io.seckill.support;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.seckill.SeckillApplication;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+
+/**
+ * A second API node in the test's JVM, on the same Redis, database, key prefix and
+ * secrets as the test's own node: what two nodes of a cluster share.
+ */
+public final class SecondNode implements AutoCloseable {
+
+	private static final List<String> SHARED = List.of("spring.datasource.url", "spring.data.redis.url",
+			"spring.data.redis.timeout", "seckill.redis.key-prefix", "seckill.embedded",
+			"seckill.security.token-secret", "seckill.security.password-strength", "seckill.security.login.rate-limit",
+			"seckill.security.login.ip-rate-limit", "seckill.security.login.rate-window",
+			"seckill.security.hashing.queue", "seckill.purchase-token.rate-limit",
+			"seckill.purchase-token.ip-rate-limit", "seckill.purchase-token.rate-window",
+			"seckill.purchase.ip-rate-limit", "seckill.purchase.rate-limit", "seckill.purchase.rate-window");
+
+	private final ConfigurableApplicationContext context;
+
+	private SecondNode(ConfigurableApplicationContext context) {
+		this.context = context;
+	}
+
+	/**
+	 * Starts an api-only node sharing {@code first}'s settings, with {@code overrides} on
+	 * top.
+	 */
+	public static SecondNode start(Environment first, Map<String, String> overrides) {
+		Map<String, String> properties = new HashMap<>();
+		for (String name : SHARED) {
+			String value = first.getProperty(name);
+			if (value != null) {
+				properties.put(name, value);
+			}
+		}
+		properties.put("seckill.roles", "api");
+		properties.put("seckill.demo.enabled", "false");
+		properties.put("server.port", "0");
+		properties.put("management.server.port", "0");
+		properties.putAll(overrides);
+		// As arguments: builder properties are defaults, below application.yml.
+		return new SecondNode(new SpringApplicationBuilder(SeckillApplication.class).run(properties.entrySet()
+			.stream()
+			.map((property) -> "--" + property.getKey() + "=" + property.getValue())
+			.toArray(String[]::new)));
+	}
+
+	public Api api() {
+		return new Api("http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort());
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+}
