@@ -546,6 +546,11 @@ http {{
                # expire and give their units back mid-run, which the drain and the audit would count.
                "--seckill.orders.payment-timeout=3h",
                *self.args.app_arg, *extra]
+        # A setting given again later (extra) replaces the default: Spring Boot would join both values.
+        overridden = {arg.split("=", 1)[0] for arg in [*self.args.app_arg, *extra] if arg.startswith("--")}
+        first = cmd.index("-jar") + 2
+        cmd = cmd[:first] + [arg for arg in cmd[first:len(cmd) - len(self.args.app_arg) - len(extra)]
+                             if arg.split("=", 1)[0] not in overridden] + [*self.args.app_arg, *extra]
         proc = self.procs.start(cmd, os.path.join(self.out, f"app-{name}.log"), cwd=self.tmp)
         node = {"name": name, "roles": roles, "port": port, "management_port": management, "proc": proc,
                 "gc_log": gc_log, "started": time.time(), "cmd": cmd}
@@ -783,7 +788,7 @@ http {{
         return result
 
     def wrk_once(self, label, port, method, paths, duration, connections=None, keys=True, scenario=None,
-                 iteration=None, activity=None, probe=True, record=True, flow=False, ptoken=None):
+                 iteration=None, activity=None, probe=True, record=True, flow=False, ptoken=None, flood=0):
         self.check_deadline()
         connections = connections or self.args.connections
         url = f"http://127.0.0.1:{port}"
@@ -809,7 +814,8 @@ http {{
         load = loadavg()
         meter = CpuMeter({
             "app-A": lambda: self.node_pid("A"), "app-B": lambda: self.node_pid("B"), "app-V": lambda: self.node_pid("V"),
-            "app-T": lambda: self.node_pid("T"),
+            "app-T": lambda: self.node_pid("T"), "app-TV": lambda: self.node_pid("TV"),
+            "app-L": lambda: self.node_pid("L"),
             "worker": lambda: self.node_pid("W"), "nginx": self.nginx_pids,
             "redis-server": lambda: [self.redis_pid], "postgres": self.postgres_pids,
         })
@@ -823,6 +829,12 @@ http {{
         meter.start()
         main = self.procs.track(subprocess.Popen(main_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                                  start_new_session=True))
+        flood_proc = None
+        if flood:  # wrong logins for new names, beside the measured load (bench/lua/login-flood.lua)
+            flood_cmd = ["wrk", "-t1", f"-c{flood}", f"-d{duration}s", "--timeout", "5s",
+                         "-s", os.path.join(LUA, "login-flood.lua"), url, "--", f"prefix=f{prefix[:10]}"]
+            flood_proc = self.procs.track(subprocess.Popen(flood_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                                           text=True, start_new_session=True))
         probe_proc = None
         if probe:
             probe_proc = self.procs.track(subprocess.Popen(probe_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -865,7 +877,7 @@ http {{
         for reader in readers:
             reader.start()
         rusage = {}
-        for name, proc in (("wrk", main), ("wrk-probe", probe_proc)):
+        for name, proc in (("wrk", main), ("wrk-probe", probe_proc), ("wrk-flood", flood_proc)):
             if proc is None:
                 continue
             deadline = time.monotonic() + duration + 60
@@ -888,7 +900,8 @@ http {{
             reader.join(5)
         summary_text = main.stdout.read()
         probe_text = probe_proc.stdout.read() if probe_proc else ""
-        for proc in (main, probe_proc):
+        flood_text = flood_proc.stdout.read() if flood_proc else ""
+        for proc in (main, probe_proc, flood_proc):
             if proc:
                 self.procs.procs.remove(proc)
         if main.returncode != 0:
@@ -916,6 +929,11 @@ http {{
             "node_threads": {"node": target_node, "groups": node_threads} if target_node else None,
             "command": " ".join(main_cmd),
         }
+        if flood_proc:
+            flood_summary = json.loads(flood_text.strip().splitlines()[-1]) if flood_text.strip() else {}
+            result["flood"] = {"connections": flood, "requests": flood_summary.get("requests", 0),
+                               "per_s": round(flood_summary.get("requests", 0) / duration, 1),
+                               "outcomes": flood_summary.get("outcomes", {})}
         if flow:  # wrk's requests/s counts both steps; the flow's own rates are these
             seconds = summary["duration_us"] / 1e6
             result["purchases_per_s"] = round(int(summary["outcomes"].get("202", 0)) / seconds, 1)
@@ -930,6 +948,7 @@ http {{
                 f"p99 {lat['99'] / 1000:.2f} ms, "
                 f"p99.9 {lat['99.9'] / 1000:.2f} ms, max {result['latency_us']['max'] / 1000:.1f} ms; "
                 + (f"{result['purchases_per_s']:,.0f} purchases/s, {result['tokens_per_s']:,.0f} tokens/s; " if flow else "")
+                + (f"login flood {result['flood']['per_s']:,.0f} req/s {result['flood']['outcomes']}; " if flood_proc else "")
                 + f"outcomes {result['outcomes']}; errors {nonzero(result['errors'])}; load {load[0]:.2f}; "
                 f"cpu {compact_cpu(cpu)}" + (f"; node {target_node} threads " + ", ".join(
                     f"{g['threads']} {g['pct_of_one_core']:.0f}% (busiest {g['busiest_single_thread_pct']:.0f}%)"
@@ -1168,6 +1187,8 @@ def suite(bench):
     if token_variant:
         bench.start_node("TV", "api", extra=[f"--seckill.purchase-token.rate-limit={a.token_rate_limit}"],
                          jar=a.variant_jar)
+    if a.login_flood:  # real BCrypt cost: the login flood takes what password hashing may take
+        bench.start_node("L", "api", extra=[TOKENS_OFF, "--seckill.security.password-strength=10"])
     bench.start_nginx()
     bench.create_users(a.users)
     items = a.items
@@ -1186,6 +1207,9 @@ def suite(bench):
     count(warm, bench.wrk(None, node_a, "POST", bench.purchase_paths(warm), a.warmup, record=False, probe=False))
     if variant:
         count(warm, bench.wrk(None, bench.nodes["V"]["port"], "POST", bench.purchase_paths(warm), a.warmup,
+                              record=False, probe=False))
+    if a.login_flood:
+        count(warm, bench.wrk(None, bench.nodes["L"]["port"], "POST", bench.purchase_paths(warm), a.warmup,
                               record=False, probe=False))
     if a.lb:  # node B too, through the load balancer
         count(warm, bench.wrk(None, bench.nginx["port_lb"], "POST", bench.purchase_paths(warm), a.warmup,
@@ -1254,6 +1278,14 @@ def suite(bench):
                       scenario="forged-variant", iteration=i, activity=flow["id"], ptoken="forged")
             count(flow, bench.wrk("token + purchase flow (variant)", node_tv, "POST", bench.purchase_paths(flow), d,
                                   scenario="flow-variant", iteration=i, activity=flow["id"], flow=True))
+        if a.login_flood:
+            # Node L (BCrypt 10): admission alone, then the same with a login flood beside it.
+            node_l = bench.nodes["L"]["port"]
+            count(adm, bench.wrk("admission (login node)", node_l, "POST", bench.purchase_paths(adm), d,
+                                 scenario="admission-l", iteration=i, activity=adm["id"]))
+            count(adm, bench.wrk("admission, login flood", node_l, "POST", bench.purchase_paths(adm), d,
+                                 scenario="admission-flood", iteration=i, activity=adm["id"],
+                                 flood=a.login_flood))
         if lb:
             count(lb, bench.wrk("1 node direct", node_a, "POST", bench.purchase_paths(lb), d, scenario="direct",
                                 iteration=i, activity=lb["id"]))
@@ -1457,6 +1489,9 @@ def summarize(results):
     scenario_line("ping (variant)", of("ping-variant"), [("ping", ping)])
     scenario_line("admission (variant)", of("admission-variant"), [("admission", adm), ("ping", ping)])
     scenario_line("sold-out (variant)", of("soldout-variant"), [("sold-out", sold), ("ping", ping)])
+    adm_l = of("admission-l")
+    scenario_line("admission (login node)", adm_l, [("admission", adm), ("ping", ping)])
+    scenario_line("admission, login flood", of("admission-flood"), [("alone", adm_l), ("ping", ping)])
     ping_t, flow = of("ping-t"), of("flow")
     scenario_line("ping (token node)", ping_t, [("ping", ping), ("nginx", nginx)])
     scenario_line("no token", of("notoken"), [("ping T", ping_t), ("nginx", nginx)])
@@ -1763,6 +1798,8 @@ def main():
     parser.add_argument("--variant-arg", action="append", default=[],
                         help="start node V with this extra argument (repeatable) and measure ping, admission and the "
                              "sold-out storm on it next to node A in every run: an A/B test of a setting")
+    parser.add_argument("--login-flood", type=int, default=32,
+                        help="connections of the login flood beside admissions on node L (BCrypt 10); 0: skip")
     parser.add_argument("--variant-jar", default=None,
                         help="node V runs this jar (another build, e.g. the commit before a change) instead of --jar")
     parser.add_argument("--variant-jvm-opt", action="append", default=[],

@@ -22,6 +22,10 @@ const messages = {
     'login.expired': 'Your session has ended; log in again.',
     'login.notAdmin': 'This account is not an administrator.',
     'login.required': 'Enter a username and a password.',
+    'signup.heading': 'One more step to register',
+    'signup.needed': 'A sale is on, so new accounts solve a small sum: enter the result, then press Register again.',
+    'signup.wrong': 'Wrong answer, or the question expired: here is a new one.',
+    'signup.empty': 'Enter the result of the sum first.',
     'activities.heading': 'Sales',
     'activities.none': 'No sale is published yet.',
     'activities.loading': 'Loading sales…',
@@ -231,6 +235,10 @@ const messages = {
     'login.expired': '登录已过期，请重新登录。',
     'login.notAdmin': '该账户不是管理员。',
     'login.required': '请输入用户名和密码。',
+    'signup.heading': '注册前还需一步',
+    'signup.needed': '秒杀进行中，新账户需计算一道小算式：输入结果后再次点击注册。',
+    'signup.wrong': '答案错误或题目已过期，已换一题。',
+    'signup.empty': '请先输入算式的结果。',
     'activities.heading': '秒杀活动',
     'activities.none': '暂无已发布的活动。',
     'activities.loading': '正在加载活动…',
@@ -725,23 +733,65 @@ export function loginForm(form, store, onLoggedIn) {
     store.save(reply.body.token, reply.body.expiresAt);
     return true;
   };
+  // The picture challenge sign-ups answer while a sale asks for one (CHALLENGE_REQUIRED).
+  const signup = {
+    box: el('div', { class: 'challenge signup-challenge', hidden: true },
+      el('p', { class: 'challenge-heading', 'data-i18n': 'signup.heading', text: i18n.t('signup.heading') }),
+      el('img', { class: 'challenge-image', alt: i18n.t('challenge.image'), 'data-i18n-label': 'challenge.image' })),
+    answer: el('input', { name: 'challengeAnswer', inputmode: 'numeric', autocomplete: 'off', maxlength: '8' }),
+    id: null,
+  };
+  signup.box.append(el('label', { class: 'field' },
+    el('span', { 'data-i18n': 'challenge.answer', text: i18n.t('challenge.answer') }), signup.answer));
+  form.querySelector('.actions').before(signup.box);
+  const openChallenge = async (noteKey) => {
+    const reply = await api('POST', '/api/v1/users/challenges');
+    if (!reply.ok) {
+      show(i18n.error(reply.body), 'error');
+      return;
+    }
+    signup.id = reply.body.challengeId;
+    signup.box.querySelector('img').src = reply.body.image;
+    signup.answer.value = '';
+    signup.box.hidden = false;
+    show(i18n.t(noteKey), 'error');
+    signup.answer.focus();
+  };
+  const closeChallenge = () => {
+    signup.id = null;
+    signup.box.hidden = true;
+  };
   const submit = async (register) => {
     if (!username.value.trim() || !password.value) {
       show(i18n.t('login.required'), 'error');
       (username.value.trim() ? password : username).focus();
       return;
     }
+    if (register && signup.id && !signup.answer.value.trim()) {
+      show(i18n.t('signup.empty'), 'error');
+      signup.answer.focus();
+      return;
+    }
     show('', '');
     form.setAttribute('aria-busy', 'true');
     try {
       if (register) {
-        const created = await api('POST', '/api/v1/users', {
-          body: { username: username.value.trim(), password: password.value },
-        });
+        const body = { username: username.value.trim(), password: password.value };
+        if (signup.id) {
+          Object.assign(body, { challengeId: signup.id, answer: signup.answer.value.trim() });
+        }
+        const created = await api('POST', '/api/v1/users', { body });
+        const code = created.body?.code;
+        if (!created.ok && (code === 'CHALLENGE_REQUIRED' || code === 'CHALLENGE_FAILED')) {
+          // A challenge is answered once, right or wrong: a new one either way.
+          await openChallenge(code === 'CHALLENGE_FAILED' ? 'signup.wrong' : 'signup.needed');
+          return;
+        }
         if (!created.ok) {
           show(i18n.error(created.body), 'error');
           return;
         }
+        closeChallenge();
       }
       if (await logIn()) {
         password.value = '';
@@ -755,7 +805,8 @@ export function loginForm(form, store, onLoggedIn) {
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    submit(event.submitter?.value === 'register');
+    // Enter in the sign-up challenge's answer registers (the form's default button logs in).
+    submit(event.submitter?.value === 'register' || document.activeElement === signup.answer);
   });
   return { show };
 }

@@ -49,15 +49,15 @@ public final class SecretPolicy {
 		if (value == null || value.isEmpty()) {
 			throw new RefusedSetting(setting, "is not set", remedy);
 		}
-		if (isPublished(value)) {
-			throw new RefusedSetting(setting, "is an example value published in this project's docs", remedy);
-		}
 		int bytes = value.getBytes(StandardCharsets.UTF_8).length;
 		if (bytes < MIN_SECRET_BYTES) {
 			throw new RefusedSetting(setting, "is " + bytes + " bytes long, shorter than " + MIN_SECRET_BYTES, remedy);
 		}
 		if (estimatedBits(value) < MIN_SECRET_BITS) {
 			throw new RefusedSetting(setting, "is too predictable (repeated or sequential characters)", remedy);
+		}
+		if (isPublished(value)) {
+			throw new RefusedSetting(setting, "is an example value published in this project's docs", remedy);
 		}
 	}
 

@@ -49,8 +49,33 @@ public record SecuritySettings(@DefaultValue("") String tokenSecret, @DefaultVal
 	 * @param ipRateLimit sign-ups per client IP per window; 0 (the default) = off, for
 	 * the same reason as the login's
 	 * @param rateWindow its window
+	 * @param challengeIpRateLimit sign-up challenges a client IP may ask for per
+	 * {@code rateWindow} (drawing one costs milliseconds of CPU); 0 = off
+	 * @param challengeFailures wrong sign-up challenge answers allowed per client IP per
+	 * {@code challengeWindow}
+	 * @param challengeWindow the window of that limit
+	 * @param challengeTtl how long a sign-up challenge can be answered
+	 * @param challenge when a sign-up must answer a picture challenge
 	 */
-	public record Registration(@DefaultValue("0") int ipRateLimit, @DefaultValue("1h") Duration rateWindow) {
+	public record Registration(@DefaultValue("0") int ipRateLimit, @DefaultValue("1h") Duration rateWindow,
+			@DefaultValue("0") int challengeIpRateLimit, @DefaultValue("5") int challengeFailures,
+			@DefaultValue("1m") Duration challengeWindow, @DefaultValue("2m") Duration challengeTtl,
+			@DefaultValue("when-a-sale-asks") SignUpChallenge challenge) {
+	}
+
+	/** When a sign-up answers a picture challenge. */
+	public enum SignUpChallenge {
+
+		/**
+		 * While a published sale that is not over asks its shoppers for one
+		 * ({@link SignUpPolicy}).
+		 */
+		WHEN_A_SALE_ASKS,
+		/** Always. */
+		ALWAYS,
+		/** Never (a gateway in front checks sign-ups). */
+		NEVER
+
 	}
 
 	/**

@@ -7,14 +7,9 @@ import java.util.Map;
 import io.seckill.support.Api;
 import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
-import io.seckill.support.IntegrationTest;
-import io.seckill.support.SecondNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.seckill.support.TwoNodeTest;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.env.Environment;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,29 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = { "seckill.purchase-token.rate-limit=4", "seckill.purchase-token.ip-rate-limit=6",
 		"seckill.purchase-token.rate-window=20s", "seckill.purchase.ip-rate-limit=3",
 		"seckill.purchase.rate-window=20s", "seckill.web.trusted-proxies=127.0.0.1/32,::1" })
-class ClientLimitsIT extends IntegrationTest {
+class ClientLimitsIT extends TwoNodeTest {
 
-	private static SecondNode nodeB;
-
-	@Autowired
-	Environment environment;
-
-	private Api b;
-
-	@BeforeEach
-	void startNodeB() {
-		if (nodeB == null) {
-			nodeB = SecondNode.start(this.environment, Map.of("seckill.web.trusted-proxies", "10.255.255.1/32"));
-		}
-		this.b = nodeB.api();
-	}
-
-	@AfterAll
-	static void stopNodeB() {
-		if (nodeB != null) {
-			nodeB.close();
-			nodeB = null;
-		}
+	@Override
+	protected Map<String, String> secondNodeSettings() {
+		return Map.of("seckill.web.trusted-proxies", "10.255.255.1/32");
 	}
 
 	@Test

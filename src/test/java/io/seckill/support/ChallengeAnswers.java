@@ -12,10 +12,19 @@ public final class ChallengeAnswers {
 	private ChallengeAnswers() {
 	}
 
-	/** Sums the question Redis keeps for the challenge ("userId|5-3="). */
+	/** Sums the question Redis keeps for a sale's challenge ("userId|5-3="). */
 	public static String answer(StringRedisTemplate redis, RedisKeys keys, long activityId, String challengeId) {
-		String stored = redis.opsForValue().get(keys.challenge(activityId, challengeId));
-		assertThat(stored).as("challenge %s in Redis", challengeId).isNotNull();
+		return answerOf(redis, keys.challenge(activityId, challengeId));
+	}
+
+	/** Sums the question Redis keeps for a sign-up challenge ("-|5-3="). */
+	public static String signUpAnswer(StringRedisTemplate redis, RedisKeys keys, String challengeId) {
+		return answerOf(redis, keys.signUpChallenge(challengeId));
+	}
+
+	private static String answerOf(StringRedisTemplate redis, String key) {
+		String stored = redis.opsForValue().get(key);
+		assertThat(stored).as("challenge %s in Redis", key).isNotNull();
 		String question = stored.substring(stored.indexOf('|') + 1).replace("=", "").trim();
 		int operator = Math.max(question.lastIndexOf('+'),
 				Math.max(question.lastIndexOf('-'), question.lastIndexOf('*')));

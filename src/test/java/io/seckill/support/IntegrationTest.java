@@ -25,10 +25,11 @@ import io.seckill.platform.redis.RedisKeys;
 		properties = { "seckill.embedded=never", "seckill.demo.enabled=false", "seckill.security.password-strength=4",
 				"seckill.security.bootstrap-admin.username=root-admin", "management.server.port=0",
 				"seckill.security.login.rate-limit=100000", "seckill.security.hashing.queue=100000",
-				"seckill.purchase.rate-limit=1000", "seckill.purchase-token.rate-limit=1000",
-				"seckill.worker.claim-after=2s", "seckill.worker.claim-interval=500ms",
-				"seckill.security.rules-guard-interval=500ms", "seckill.orders.reconcile-interval=1h",
-				"spring.data.redis.timeout=10s", "spring.datasource.hikari.maximum-pool-size=10" })
+				"seckill.security.registration.challenge=never", "seckill.purchase.rate-limit=1000",
+				"seckill.purchase-token.rate-limit=1000", "seckill.worker.claim-after=2s",
+				"seckill.worker.claim-interval=500ms", "seckill.security.rules-guard-interval=500ms",
+				"seckill.orders.reconcile-interval=1h", "spring.data.redis.timeout=10s",
+				"spring.datasource.hikari.maximum-pool-size=10" })
 public abstract class IntegrationTest {
 
 	@LocalServerPort

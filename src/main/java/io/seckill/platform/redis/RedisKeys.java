@@ -145,6 +145,21 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 		return this.keyPrefix + "sk:{accounts}:register-ip:" + address;
 	}
 
+	/** Counter of sign-up challenges asked for from one client address. */
+	public String signUpChallengeIpRate(String address) {
+		return this.keyPrefix + "sk:{accounts}:register-challenge-ip:" + address;
+	}
+
+	/** String: "-|question" of an open sign-up challenge, deleted when answered. */
+	public String signUpChallenge(String challengeId) {
+		return this.keyPrefix + "sk:{accounts}:challenge:" + challengeId;
+	}
+
+	/** Counter of wrong sign-up challenge answers from one client address. */
+	public String signUpChallengeFailures(String address) {
+		return this.keyPrefix + "sk:{accounts}:challenge-fails:" + address;
+	}
+
 	/**
 	 * Hash: user id to "level|blacklisted|tokenVersion" for users an admin changed or
 	 * whose access tokens were revoked.

@@ -37,6 +37,8 @@ import org.springframework.web.server.WebFilterChain;
 @Order(0)
 class StrictBodies implements WebFilter {
 
+	private static final byte[] NO_BODY = new byte[0];
+
 	private final ObjectReader json;
 
 	private final int maxBytes;
@@ -57,17 +59,18 @@ class StrictBodies implements WebFilter {
 		if (!hasBody(headers) || !request.getPath().value().startsWith("/api/")) {
 			return chain.filter(exchange);
 		}
-		MediaType type = headers.getContentType();
-		if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
-			return this.errors.write(exchange, new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
-		}
-		return DataBufferUtils.join(request.getBody(), this.maxBytes).map(StrictBodies::bytes).flatMap((body) -> {
-			ApiException refusal = refusal(body);
-			if (refusal != null) {
-				return this.errors.write(exchange, refusal);
-			}
-			return chain.filter(exchange.mutate().request(new ReadBody(request, body)).build());
-		})
+		// join() of a body that turns out empty (chunked, no chunk) completes without a
+		// buffer.
+		return DataBufferUtils.join(request.getBody(), this.maxBytes)
+			.map(StrictBodies::bytes)
+			.defaultIfEmpty(NO_BODY)
+			.flatMap((body) -> {
+				ApiException refusal = refusal(headers.getContentType(), body);
+				if (refusal != null) {
+					return this.errors.write(exchange, refusal);
+				}
+				return chain.filter(exchange.mutate().request(new ReadBody(request, body)).build());
+			})
 			.onErrorResume(DataBufferLimitException.class,
 					(ex) -> this.errors.write(exchange, new ApiException(ErrorCode.PAYLOAD_TOO_LARGE)));
 	}
@@ -76,9 +79,15 @@ class StrictBodies implements WebFilter {
 		return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
 	}
 
-	private ApiException refusal(byte[] body) {
+	/**
+	 * Why {@code body} is refused, or null; an empty body is no body, whatever its type.
+	 */
+	private ApiException refusal(MediaType type, byte[] body) {
 		if (body.length == 0) {
 			return null;
+		}
+		if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+			return new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
 		}
 		try {
 			this.json.readTree(body);

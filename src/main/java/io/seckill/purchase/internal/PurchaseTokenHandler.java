@@ -1,7 +1,6 @@
 package io.seckill.purchase.internal;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -9,7 +8,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.seckill.activity.SaleCatalog;
 import io.seckill.activity.SaleRules;
-import io.seckill.platform.redis.LuaScripts;
+import io.seckill.challenge.PictureChallenges;
+import io.seckill.platform.redis.RateLimits;
 import io.seckill.platform.redis.RedisKeys;
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ClientAddresses;
@@ -19,8 +19,6 @@ import io.seckill.user.Callers;
 import io.seckill.user.Shopper;
 import reactor.core.publisher.Mono;
 
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -47,17 +45,15 @@ class PurchaseTokenHandler {
 
 	private final PurchaseTokens tokens;
 
-	private final Challenges challenges;
+	private final PictureChallenges challenges;
 
 	private final ClientAddresses clientAddresses;
-
-	private final ReactiveStringRedisTemplate redis;
 
 	private final RedisKeys keys;
 
 	private final PurchaseTokenSettings settings;
 
-	private final RedisScript<Long> rateLimits = RedisScript.of(LuaScripts.text("rate-limits.lua"), Long.class);
+	private final RateLimits limits;
 
 	private final OutcomeCounters outcomes;
 
@@ -65,15 +61,15 @@ class PurchaseTokenHandler {
 
 	private final Counter challengesIssued;
 
-	PurchaseTokenHandler(SaleCatalog catalog, SaleGate gate, PurchaseTokens tokens, Challenges challenges,
-			ClientAddresses clientAddresses, ReactiveStringRedisTemplate redis, RedisKeys keys,
-			PurchaseTokenSettings settings, MeterRegistry meters) {
+	PurchaseTokenHandler(SaleCatalog catalog, SaleGate gate, PurchaseTokens tokens, PictureChallenges challenges,
+			ClientAddresses clientAddresses, RateLimits limits, RedisKeys keys, PurchaseTokenSettings settings,
+			MeterRegistry meters) {
 		this.catalog = catalog;
 		this.gate = gate;
 		this.tokens = tokens;
 		this.challenges = challenges;
 		this.clientAddresses = clientAddresses;
-		this.redis = redis;
+		this.limits = limits;
 		this.keys = keys;
 		this.settings = settings;
 		this.outcomes = new OutcomeCounters(meters, TOKEN_REQUESTS, "Purchase-token and challenge requests by outcome",
@@ -127,7 +123,7 @@ class PurchaseTokenHandler {
 				return rules;
 			})
 				.flatMap((rules) -> limit(activityId, shopper, client))
-				.then(Mono.defer(() -> this.challenges.create(activityId, shopper.id())))
+				.then(Mono.defer(() -> this.challenges.create(challengeScope(activityId, shopper))))
 				.publishOn(RequestLoops.of(request.exchange().getRequest()))
 				.flatMap((challenge) -> {
 					this.challengesIssued.increment();
@@ -153,16 +149,9 @@ class PurchaseTokenHandler {
 	}
 
 	private Mono<Void> limit(long activityId, Shopper shopper, String client) {
-		if (this.settings.rateLimit() <= 0 && this.settings.ipRateLimit() <= 0) {
-			return Mono.empty();
-		}
-		return this.redis
-			.execute(this.rateLimits,
-					List.of(this.keys.tokenRate(activityId, shopper.id()), this.keys.tokenIpRate(activityId, client)),
-					List.of(Long.toString(this.settings.rateWindow().toMillis()),
-							Integer.toString(this.settings.rateLimit()), Integer.toString(this.settings.ipRateLimit())))
-			.next()
-			.flatMap((wait) -> (wait > 0) ? Mono.error(ApiException.rateLimited(null, wait)) : Mono.empty());
+		return this.limits.count(this.settings.rateWindow(),
+				new RateLimits.Limit(this.keys.tokenRate(activityId, shopper.id()), this.settings.rateLimit()),
+				new RateLimits.Limit(this.keys.tokenIpRate(activityId, client), this.settings.ipRateLimit()));
 	}
 
 	private Mono<Boolean> answered(ServerRequest request, long activityId, Shopper shopper) {
@@ -172,9 +161,19 @@ class PurchaseTokenHandler {
 				if (body.challengeId() == null || body.answer() == null) {
 					return Mono.error(new ApiException(ErrorCode.CHALLENGE_REQUIRED));
 				}
-				return this.challenges.check(activityId, shopper.id(), body.challengeId(), body.answer())
+				return this.challenges.check(challengeScope(activityId, shopper), body.challengeId(), body.answer())
 					.thenReturn(true);
 			});
+	}
+
+	/**
+	 * A sale's challenges, bound to the shopper; wrong answers limited per shopper and
+	 * sale.
+	 */
+	private PictureChallenges.Scope challengeScope(long activityId, Shopper shopper) {
+		return new PictureChallenges.Scope(this.keys.challenge(activityId, ""), Long.toString(shopper.id()),
+				this.keys.challengeFailures(activityId, shopper.id()), this.settings.challengeFailures(),
+				this.settings.challengeWindow(), this.settings.challengeTtl());
 	}
 
 	private Mono<ServerResponse> counted(Mono<ServerResponse> response) {

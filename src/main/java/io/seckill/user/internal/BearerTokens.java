@@ -39,16 +39,24 @@ class BearerTokens implements ServerAuthenticationConverter {
 
 	@Override
 	public Mono<Authentication> convert(ServerWebExchange exchange) {
+		Shopper caller = authenticate(exchange);
+		return (caller != null) ? Mono.just(new CallerAuthentication(caller)) : Mono.empty();
+	}
+
+	/**
+	 * The caller the request's bearer token names, also left in the exchange for
+	 * {@code Callers.of}; null when the token is missing, forged, expired or revoked.
+	 */
+	Shopper authenticate(ServerWebExchange exchange) {
 		String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
 		if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-			return Mono.empty();
+			return null;
 		}
 		Shopper caller = this.tokens.verify(header.substring(BEARER.length()).trim());
-		if (caller == null) {
-			return Mono.empty();
+		if (caller != null) {
+			exchange.getAttributes().put(Callers.ATTRIBUTE, caller);
 		}
-		exchange.getAttributes().put(Callers.ATTRIBUTE, caller);
-		return Mono.just(new CallerAuthentication(caller));
+		return caller;
 	}
 
 	/** A verified caller: its shopper is the principal, its role the authorities. */

@@ -8,6 +8,8 @@ import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ClientAddresses;
 import io.seckill.platform.web.ErrorCode;
 import io.seckill.user.Shopper;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -42,21 +44,42 @@ class UserController {
 
 	private final ClientAddresses clientAddresses;
 
+	private final SignUpChallenges challenges;
+
 	UserController(AccountService accounts, PasswordHashing hashing, AccountLimits limits,
-			ClientAddresses clientAddresses) {
+			ClientAddresses clientAddresses, SignUpChallenges challenges) {
 		this.accounts = accounts;
 		this.hashing = hashing;
 		this.limits = limits;
 		this.clientAddresses = clientAddresses;
+		this.challenges = challenges;
 	}
 
+	/**
+	 * POST /api/v1/users: a new shopper; with {@code challengeId} and {@code answer} when
+	 * sign-ups answer a picture challenge (CHALLENGE_REQUIRED says so).
+	 */
 	@PostMapping("/api/v1/users")
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<UserView> register(ServerHttpRequest request, @Valid @RequestBody Credentials credentials) {
 		requireBcryptLength("password", credentials.password());
 		String username = normalized(credentials.username());
-		return this.limits.countRegistration(this.clientAddresses.of(request))
+		String client = this.clientAddresses.of(request);
+		return this.limits.countRegistration(client)
+			.then(this.challenges.check(client, credentials.challengeId(), credentials.answer()))
 			.then(this.hashing.run(() -> UserView.of(this.accounts.register(username, credentials.password()))));
+	}
+
+	/**
+	 * POST /api/v1/users/challenges: a picture challenge to answer with the sign-up (201
+	 * {challengeId, image, expiresAt}); 404 while sign-ups need none.
+	 */
+	@PostMapping("/api/v1/users/challenges")
+	@ResponseStatus(HttpStatus.CREATED)
+	Mono<ChallengeView> signUpChallenge(ServerHttpRequest request) {
+		return this.challenges.create(this.clientAddresses.of(request))
+			.map((issued) -> new ChallengeView(issued.challengeId(), issued.image(),
+					Instant.ofEpochMilli(issued.expiresAtMillis())));
 	}
 
 	@PostMapping("/api/v1/sessions")
@@ -80,6 +103,8 @@ class UserController {
 	 * one. Wrong current passwords count against the login limit of the caller's name.
 	 */
 	@PutMapping("/api/v1/users/me/password")
+	@Operation(summary = "Change the caller's password: 200 with a new token; every older token is revoked",
+			security = @SecurityRequirement(name = "bearer"))
 	Mono<SessionView> changePassword(ServerHttpRequest request, @AuthenticationPrincipal Shopper caller,
 			@Valid @RequestBody PasswordChange change) {
 		requireBcryptLength("newPassword", change.newPassword());
@@ -109,7 +134,12 @@ class UserController {
 	record Credentials(
 			@NotNull @jakarta.validation.constraints.Pattern(regexp = USERNAME,
 					message = "must be 3 to 32 letters, digits, '_', '.' or '-'") String username,
-			@NotNull @Size(min = 8, max = 72, message = "must be 8 to 72 characters") String password) {
+			@NotNull @Size(min = 8, max = 72, message = "must be 8 to 72 characters") String password,
+			@Size(max = 64) String challengeId, @Size(max = 16) String answer) {
+	}
+
+	/** A challenge to show. */
+	record ChallengeView(String challengeId, String image, Instant expiresAt) {
 	}
 
 	record LoginAttempt(String username, String password) {

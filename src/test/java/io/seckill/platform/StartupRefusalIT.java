@@ -1,0 +1,178 @@
+package io.seckill.platform;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.seckill.support.Api;
+import io.seckill.support.TestServers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged application, started as its own process, as a user would start it: with
+ * real servers configured it refuses each unsafe setting, naming it in one line (no stack
+ * trace), and with nothing configured the demo still starts and its published passwords
+ * work there. Secrets go in through the environment, never the command line.
+ */
+class StartupRefusalIT {
+
+	private static final Path JAR = Path.of("target/seckill-0.1.0-SNAPSHOT.jar");
+
+	/** Random per run: any value written here would be published, so refused. */
+	private static final String GOOD_SECRET = TestServers.tokenSecret();
+
+	static Stream<Arguments> refusedSettings() {
+		return Stream.of(
+				refused("only a database", Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/none"),
+						"Refused setting spring.data.redis.url (SPRING_DATA_REDIS_URL): is not set, but "
+								+ "spring.datasource.url is"),
+				refused("only a Redis", Map.of("SPRING_DATA_REDIS_URL", "redis://127.0.0.1:1"),
+						"Refused setting spring.datasource.url (SPRING_DATASOURCE_URL): is not set, but Redis is"),
+				refused("only Sentinels",
+						Map.of("SPRING_DATA_REDIS_SENTINEL_MASTER", "seckill", "SPRING_DATA_REDIS_SENTINEL_NODES",
+								"127.0.0.1:1"),
+						"spring.datasource.url (SPRING_DATASOURCE_URL): is not set"),
+				refused("no token secret", servers(Map.of()),
+						"Refused setting seckill.security.token-secret (SECKILL_SECURITY_TOKEN_SECRET): is not set"),
+				refused("the README's example secret",
+						servers(Map.of("SECKILL_SECURITY_TOKEN_SECRET", "the-same-secret-on-every-node-32+bytes")),
+						"seckill.security.token-secret (SECKILL_SECURITY_TOKEN_SECRET): is an example value published"),
+				refused("a short secret", servers(Map.of("SECKILL_SECURITY_TOKEN_SECRET", "Zq8#vL2!pW9x-31")),
+						"seckill.security.token-secret (SECKILL_SECURITY_TOKEN_SECRET): is 15 bytes long, shorter than 32"),
+				refused("a predictable secret",
+						servers(Map.of("SECKILL_SECURITY_TOKEN_SECRET", "abcdefghijklmnopqrstuvwxyz0123456789")),
+						"seckill.security.token-secret (SECKILL_SECURITY_TOKEN_SECRET): is too predictable"),
+				refused("a short purchase-token key",
+						servers(Map.of("SECKILL_SECURITY_TOKEN_SECRET", GOOD_SECRET, "SECKILL_PURCHASE_TOKEN_KEYS_0_ID",
+								"k1", "SECKILL_PURCHASE_TOKEN_KEYS_0_SECRET", "short-key")),
+						"Refused setting seckill.purchase-token.keys[0].secret (SECKILL_PURCHASE_TOKEN_KEYS_0_SECRET): is 9 bytes long"),
+				refused("the demo admin password",
+						servers(Map.of("SECKILL_SECURITY_TOKEN_SECRET", GOOD_SECRET,
+								"SECKILL_SECURITY_BOOTSTRAP_ADMIN_PASSWORD", "admin-demo-password")),
+						"Refused setting seckill.security.bootstrap-admin.password "
+								+ "(SECKILL_SECURITY_BOOTSTRAP_ADMIN_PASSWORD): is a password published"),
+				refused("no admin password for a new database",
+						servers(Map.of("SECKILL_SECURITY_TOKEN_SECRET", GOOD_SECRET)),
+						"seckill.security.bootstrap-admin.password (SECKILL_SECURITY_BOOTSTRAP_ADMIN_PASSWORD): "
+								+ "is not set and no admin account 'admin' exists yet"));
+	}
+
+	private static Arguments refused(String name, Map<String, String> environment, String line) {
+		return Arguments.of(name, environment, line);
+	}
+
+	/**
+	 * Both servers configured (a new database and key prefix each), plus {@code more}.
+	 */
+	private static Map<String, String> servers(Map<String, String> more) {
+		Map<String, String> environment = new HashMap<>(more);
+		environment.put("SPRING_DATASOURCE_URL", TestServers.newDatabase());
+		environment.put("SPRING_DATA_REDIS_URL", TestServers.redisUrl());
+		environment.put("SECKILL_REDIS_KEY_PREFIX", TestServers.newKeyPrefix());
+		return environment;
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("refusedSettings")
+	void theNodeRefusesToStartNamingTheSetting(String name, Map<String, String> environment, String line)
+			throws Exception {
+		Started node = start(environment, List.of("--server.port=0", "--management.server.port=0"));
+
+		assertThat(node.process().waitFor(120, TimeUnit.SECONDS)).as("the node stopped").isTrue();
+		String output = Files.readString(node.log());
+		assertThat(node.process().exitValue()).as(output).isNotZero();
+		assertThat(output).contains(line).contains("APPLICATION FAILED TO START");
+		assertThat(output).doesNotContain("\tat ").doesNotContain("Exception");
+	}
+
+	@Test
+	void withNothingConfiguredTheDemoStartsAndItsPublishedPasswordsWorkThere() throws Exception {
+		int port = freePort();
+		int management = freePort();
+		Started demo = start(Map.of(), List.of("--server.port=" + port, "--management.server.port=" + management));
+		try {
+			HttpClient http = HttpClient.newHttpClient();
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+			int ready = 0;
+			while (ready != 200 && System.nanoTime() < deadline && demo.process().isAlive()) {
+				Thread.sleep(500);
+				ready = status(http, "http://127.0.0.1:" + management + "/actuator/health/readiness");
+			}
+			assertThat(ready).as(Files.readString(demo.log())).isEqualTo(200);
+			Api api = new Api("http://127.0.0.1:" + port);
+			assertThat(api.logIn("admin", "admin-demo-password")).isNotBlank();
+			assertThat(api.logIn("alice", "password123")).isNotBlank();
+			assertThat(api.get("/api/v1/activities", null).body().path("activities").size()).isEqualTo(1);
+			assertThat(status(http, "http://127.0.0.1:" + port + "/actuator/health")).isEqualTo(404);
+		}
+		finally {
+			demo.process().destroy();
+			if (!demo.process().waitFor(30, TimeUnit.SECONDS)) {
+				demo.process().destroyForcibly();
+			}
+		}
+	}
+
+	record Started(Process process, Path log) {
+	}
+
+	/**
+	 * The packaged jar with only {@code environment} (the test's own SPRING_ and SECKILL_
+	 * variables removed) and {@code arguments}; output to a file.
+	 */
+	private static Started start(Map<String, String> environment, List<String> arguments) throws IOException {
+		assertThat(JAR).as("the packaged jar (failsafe runs after package)").exists();
+		Path log = Files.createTempFile("seckill-start-", ".log");
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
+						JAR.toString()));
+		command.addAll(arguments);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.directory(new File("."));
+		builder.environment().keySet().removeIf((key) -> key.startsWith("SPRING_") || key.startsWith("SECKILL_"));
+		builder.environment().putAll(environment);
+		return new Started(builder.start(), log);
+	}
+
+	private static int status(HttpClient http, String url) {
+		try {
+			return http
+				.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+						HttpResponse.BodyHandlers.discarding())
+				.statusCode();
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return 0;
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
