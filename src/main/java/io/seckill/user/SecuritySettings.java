@@ -79,16 +79,16 @@ public record SecuritySettings(@DefaultValue("") String tokenSecret, @DefaultVal
 	}
 
 	/**
-	 * @param threads threads that hash passwords (BCrypt costs tens of milliseconds of
-	 * CPU); 0 = half the cores, at least one, so that a login flood can never take more
-	 * than that from the sale
+	 * @param threads threads that hash passwords (BCrypt at strength 10 costs tens of
+	 * milliseconds of CPU); 0 = a quarter of the cores, at least one: a login flood never
+	 * takes more than that from the sale (on 2 cores: one, half the machine)
 	 * @param queue hashes that may wait for a thread; beyond it a login, sign-up or
 	 * password change is answered 503 at once instead of queueing
 	 */
 	public record Hashing(@DefaultValue("0") int threads, @DefaultValue("32") int queue) {
 
 		public int threadCount() {
-			return (this.threads > 0) ? this.threads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+			return (this.threads > 0) ? this.threads : Math.max(1, Runtime.getRuntime().availableProcessors() / 4);
 		}
 
 	}

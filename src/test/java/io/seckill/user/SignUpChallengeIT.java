@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
  * keeps from buying cannot simply make new accounts instead.
  */
 @TestPropertySource(properties = { "seckill.security.registration.challenge=when-a-sale-asks",
-		"seckill.security.registration.challenge-failures=3" })
+		"seckill.security.registration.challenge-failures=3", "seckill.web.trusted-proxies=127.0.0.1/32,::1" })
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SignUpChallengeIT extends IntegrationTest {
 
@@ -42,9 +42,11 @@ class SignUpChallengeIT extends IntegrationTest {
 	@Order(2)
 	void whileASaleAsksASignUpAnswersAChallengeOnce() {
 		this.api.newChallengeSale(Duration.ofMinutes(10), 5);
-		String name = Api.uniqueName("newcomer");
+		// Nodes learn of the sale within a second (the answer is cached that long).
 		await().atMost(Duration.ofSeconds(3))
-			.until(() -> "CHALLENGE_REQUIRED".equals(this.api.register(name, PASSWORD).code()));
+			.until(() -> "CHALLENGE_REQUIRED".equals(this.api.register(Api.uniqueName("probe"), PASSWORD).code()));
+		String name = Api.uniqueName("newcomer");
+		assertThat(this.api.register(name, PASSWORD).code()).isEqualTo("CHALLENGE_REQUIRED");
 		assertThat(exists(name)).isFalse();
 
 		Reply challenge = this.api.post("/api/v1/users/challenges", null, null);
@@ -68,22 +70,31 @@ class SignUpChallengeIT extends IntegrationTest {
 	@Test
 	@Order(3)
 	void wrongAnswersAreLimitedPerAddress() {
+		String from = "198.51.100.77";
 		for (int i = 0; i < 3; i++) {
 			String id = this.api.post("/api/v1/users/challenges", null, null).text("challengeId");
-			assertThat(signUp(Api.uniqueName("guess"), id, "999").code()).isEqualTo("CHALLENGE_FAILED");
+			assertThat(signUp(Api.uniqueName("guess"), id, "999", from).code()).isEqualTo("CHALLENGE_FAILED");
 		}
 		String id = this.api.post("/api/v1/users/challenges", null, null).text("challengeId");
+		String right = ChallengeAnswers.signUpAnswer(this.redis, this.keys, id);
 
-		Reply limited = signUp(Api.uniqueName("guess"), id, ChallengeAnswers.signUpAnswer(this.redis, this.keys, id));
+		Reply limited = signUp(Api.uniqueName("guess"), id, right, from);
 
 		assertThat(limited.status()).isEqualTo(429);
 		assertThat(limited.code()).isEqualTo("RATE_LIMITED");
 		assertThat(limited.headers()).containsKey("retry-after");
+		assertThat(signUp(Api.uniqueName("other"), id, right, "198.51.100.78").status()).isEqualTo(201);
 	}
 
 	private Reply signUp(String name, String challengeId, String answer) {
-		return this.api.send("POST", "/api/v1/users", null, "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD
-				+ "\",\"challengeId\":\"" + challengeId + "\",\"answer\":\"" + answer + "\"}", Map.of());
+		return signUp(name, challengeId, answer, "198.51.100.1");
+	}
+
+	private Reply signUp(String name, String challengeId, String answer, String from) {
+		return this.api.send(
+				"POST", "/api/v1/users", null, "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD
+						+ "\",\"challengeId\":\"" + challengeId + "\",\"answer\":\"" + answer + "\"}",
+				Map.of("X-Forwarded-For", from));
 	}
 
 	private boolean exists(String name) {

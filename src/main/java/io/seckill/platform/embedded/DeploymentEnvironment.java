@@ -6,9 +6,12 @@ import java.util.Map;
 
 import io.seckill.platform.DeploymentMode;
 import io.seckill.platform.RefusedSetting;
+import io.seckill.platform.SecretPolicy;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.BindResult;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -18,7 +21,10 @@ import org.springframework.core.env.MapPropertySource;
  * <li>neither Redis nor a database configured: the demo. Embedded servers are started
  * (unless {@code seckill.embedded=never}) and the demo's defaults apply (the published
  * admin password, the demo sale);</li>
- * <li>both configured: production, with no embedded server and no demo default;</li>
+ * <li>both configured: production, with no embedded server and no demo default, and the
+ * secrets and the admin password checked ({@link SecretPolicy}) here, before the context
+ * starts, so that a refusal is the one line naming the setting and nothing else (the
+ * features that use them check again when they are built);</li>
  * <li>only one of them: refused, naming the missing setting. Starting an embedded server
  * for the other would write real orders into a database thrown away at exit.</li>
  * </ul>
@@ -33,9 +39,13 @@ public class DeploymentEnvironment implements EnvironmentPostProcessor {
 
 	static final String DATABASE_SETTING = "spring.datasource.url";
 
+	static final String TOKEN_SECRET = "seckill.security.token-secret";
+
+	static final String ADMIN_PASSWORD = "seckill.security.bootstrap-admin.password";
+
 	/** The demo's published defaults; never present outside the demo. */
-	static final Map<String, Object> DEMO_DEFAULTS = Map.of("seckill.security.bootstrap-admin.password",
-			"admin-demo-password", "seckill.demo.enabled", "true");
+	static final Map<String, Object> DEMO_DEFAULTS = Map.of(ADMIN_PASSWORD, "admin-demo-password",
+			"seckill.demo.enabled", "true");
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -57,6 +67,7 @@ public class DeploymentEnvironment implements EnvironmentPostProcessor {
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource("seckillDeploymentMode", Map.of(DeploymentMode.PROPERTY, mode.name())));
 		if (mode != DeploymentMode.DEMO) {
+			checkSecrets(Binder.get(environment));
 			return;
 		}
 		Map<String, Object> demo = new HashMap<>(DEMO_DEFAULTS);
@@ -66,6 +77,29 @@ public class DeploymentEnvironment implements EnvironmentPostProcessor {
 		}
 		// Last: below every configured value.
 		environment.getPropertySources().addLast(new MapPropertySource("seckillDemoDefaults", demo));
+	}
+
+	/**
+	 * The settings that hold secrets: the access-token secret, every purchase-token key
+	 * (else the key derived from the access-token secret), and the bootstrap admin's
+	 * password when one is given (whether one is needed depends on the database: the
+	 * admin node checks that at start).
+	 */
+	private static void checkSecrets(Binder binder) {
+		SecretPolicy.requireStrongSecret(TOKEN_SECRET, binder.bind(TOKEN_SECRET, String.class).orElse(""));
+		for (int i = 0;; i++) {
+			String key = "seckill.purchase-token.keys[" + i + "]";
+			BindResult<String> id = binder.bind(key + ".id", String.class);
+			BindResult<String> secret = binder.bind(key + ".secret", String.class);
+			if (!id.isBound() && !secret.isBound()) {
+				break;
+			}
+			SecretPolicy.requireStrongSecret(key + ".secret", secret.orElse(""));
+		}
+		String password = binder.bind(ADMIN_PASSWORD, String.class).orElse("");
+		if (!password.isEmpty()) {
+			SecretPolicy.requireOwnPassword(ADMIN_PASSWORD, password);
+		}
 	}
 
 }

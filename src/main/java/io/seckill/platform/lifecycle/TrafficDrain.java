@@ -20,9 +20,8 @@ import org.springframework.stereotype.Component;
  * Without the pause, the socket closes at the same moment readiness changes: a balancer
  * with active checks (HAProxy) learns of the stop only from refused connections, and a
  * request already sent on a pooled connection can meet the close. During the pause every
- * response also closes its connection ({@link DrainingConnections}), so a balancer
- * without active checks (nginx) holds no idle connection to this node by the time it
- * stops.
+ * response also closes its connection ({@link TrafficGate}), so a balancer without active
+ * checks (nginx) holds no idle connection to this node by the time it stops.
  */
 @Component
 class TrafficDrain implements SmartLifecycle {

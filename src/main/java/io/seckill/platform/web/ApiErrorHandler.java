@@ -10,6 +10,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -30,7 +31,7 @@ public class ApiErrorHandler implements WebExceptionHandler {
 
 	private final ErrorBodies bodies;
 
-	ApiErrorHandler(ObjectMapper json) {
+	public ApiErrorHandler(ObjectMapper json) {
 		this.bodies = new ErrorBodies(json);
 	}
 
@@ -52,7 +53,14 @@ public class ApiErrorHandler implements WebExceptionHandler {
 	 * Writes {@code rejection} as the response; used by the functional routes as well.
 	 */
 	public Mono<Void> write(ServerWebExchange exchange, ApiException rejection) {
-		ServerHttpResponse response = exchange.getResponse();
+		return write(exchange.getRequest(), exchange.getResponse(), rejection);
+	}
+
+	/**
+	 * Writes {@code rejection} as the response to {@code request}, where there is no
+	 * exchange yet (an HTTP handler decorator).
+	 */
+	public Mono<Void> write(ServerHttpRequest request, ServerHttpResponse response, ApiException rejection) {
 		response.setStatusCode(rejection.code().status());
 		HttpHeaders headers = response.getHeaders();
 		headers.setContentType(MediaType.APPLICATION_JSON);
@@ -60,7 +68,7 @@ public class ApiErrorHandler implements WebExceptionHandler {
 		if (retryAfter != null) {
 			headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
 		}
-		DataBuffer buffer = response.bufferFactory().wrap(this.bodies.render(rejection, exchange.getRequest().getId()));
+		DataBuffer buffer = response.bufferFactory().wrap(this.bodies.render(rejection, request.getId()));
 		return response.writeWith(Mono.just(buffer));
 	}
 

@@ -1,5 +1,6 @@
 package io.seckill.user.internal;
 
+import io.seckill.platform.web.StrictBodies;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
@@ -46,7 +47,7 @@ class AccessRules {
 
 	@Bean
 	SecurityWebFilterChain apiAccess(ServerHttpSecurity http, ReactiveAuthenticationManager verifiedTokens,
-			BearerTokens bearerTokens, AccessRefusals refusals) {
+			BearerTokens bearerTokens, AccessRefusals refusals, StrictBodies bodies) {
 		AuthenticationWebFilter authentication = new AuthenticationWebFilter(verifiedTokens);
 		authentication.setServerAuthenticationConverter(bearerTokens);
 		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -56,6 +57,8 @@ class AccessRules {
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
+			// A body is read only once the rules let its request through.
+			.addFilterAfter(bodies::check, SecurityWebFiltersOrder.AUTHORIZATION)
 			.authorizeExchange((rules) -> rules.pathMatchers("/api/v1/admin/**")
 				.hasRole("ADMIN")
 				.pathMatchers(PUBLIC_API)
@@ -78,10 +81,11 @@ class AccessRules {
 	 * the chain, every other request goes on to it.
 	 */
 	@Bean
-	WebHttpHandlerBuilderCustomizer hotPathInFrontOfTheChain(BearerTokens bearerTokens, AccessRefusals refusals) {
+	WebHttpHandlerBuilderCustomizer hotPathInFrontOfTheChain(BearerTokens bearerTokens, AccessRefusals refusals,
+			StrictBodies bodies) {
 		return (builder) -> builder
 			.filters((filters) -> filters.replaceAll((filter) -> (filter instanceof WebFilterChainProxy)
-					? new HotPathAccess(bearerTokens, refusals, filter) : filter));
+					? new HotPathAccess(bearerTokens, refusals, bodies, filter) : filter));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.seckill.user.internal;
 
+import io.seckill.platform.web.StrictBodies;
 import reactor.core.publisher.Mono;
 
 import org.springframework.web.server.ServerWebExchange;
@@ -26,11 +27,14 @@ final class HotPathAccess implements WebFilter {
 
 	private final AccessRefusals refusals;
 
+	private final StrictBodies bodies;
+
 	private final WebFilter securityChain;
 
-	HotPathAccess(BearerTokens bearerTokens, AccessRefusals refusals, WebFilter securityChain) {
+	HotPathAccess(BearerTokens bearerTokens, AccessRefusals refusals, StrictBodies bodies, WebFilter securityChain) {
 		this.bearerTokens = bearerTokens;
 		this.refusals = refusals;
+		this.bodies = bodies;
 		this.securityChain = securityChain;
 	}
 
@@ -41,7 +45,7 @@ final class HotPathAccess implements WebFilter {
 			return this.securityChain.filter(exchange, chain);
 		}
 		if (route == Route.PUBLIC || this.bearerTokens.authenticate(exchange) != null) {
-			return chain.filter(exchange);
+			return this.bodies.check(exchange, chain);
 		}
 		return this.refusals.unauthenticated(exchange);
 	}

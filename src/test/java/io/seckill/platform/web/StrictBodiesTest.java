@@ -41,7 +41,7 @@ class StrictBodiesTest {
 	@Test
 	void aRequestWithoutABodyGoesOnUnread() {
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/api/v1/x"));
-		this.filter.filter(exchange, this.handler).block();
+		this.filter.check(exchange, this.handler).block();
 		assertThat(this.handled.get()).isEmpty();
 	}
 
@@ -50,7 +50,7 @@ class StrictBodiesTest {
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/api/v1/x")
 			.header(HttpHeaders.TRANSFER_ENCODING, "chunked")
 			.body(Flux.empty()));
-		this.filter.filter(exchange, this.handler).block();
+		this.filter.check(exchange, this.handler).block();
 		assertThat(this.handled.get()).isEmpty();
 	}
 
@@ -58,7 +58,7 @@ class StrictBodiesTest {
 	void aJsonBodyReachesTheHandlerWhole() {
 		MockServerWebExchange exchange = MockServerWebExchange
 			.from(post("/api/v1/x", MediaType.APPLICATION_JSON, "{\"answer\":\"7\"}"));
-		this.filter.filter(exchange, this.handler).block();
+		this.filter.check(exchange, this.handler).block();
 		assertThat(this.handled.get()).isEqualTo("{\"answer\":\"7\"}");
 	}
 
@@ -67,7 +67,7 @@ class StrictBodiesTest {
 		for (String body : new String[] { "{\"answer\":", "{} {}", "{\"a\":1,\"a\":2}" }) {
 			MockServerWebExchange exchange = MockServerWebExchange
 				.from(post("/api/v1/x", MediaType.APPLICATION_JSON, body));
-			this.filter.filter(exchange, this.handler).block();
+			this.filter.check(exchange, this.handler).block();
 			assertThat(exchange.getResponse().getStatusCode()).as(body).isEqualTo(HttpStatus.BAD_REQUEST);
 			assertThat(this.handled.get()).isNull();
 		}
@@ -76,7 +76,7 @@ class StrictBodiesTest {
 	@Test
 	void aBodyNotSentAsJsonIsUnsupported() {
 		MockServerWebExchange exchange = MockServerWebExchange.from(post("/api/v1/x", MediaType.TEXT_PLAIN, "a=1"));
-		this.filter.filter(exchange, this.handler).block();
+		this.filter.check(exchange, this.handler).block();
 		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
 		assertThat(this.handled.get()).isNull();
 	}
@@ -85,7 +85,7 @@ class StrictBodiesTest {
 	void aBodyOverTheLimitIsTooLarge() {
 		MockServerWebExchange exchange = MockServerWebExchange
 			.from(post("/api/v1/x", MediaType.APPLICATION_JSON, "{\"x\":\"" + "a".repeat(2000) + "\"}"));
-		this.filter.filter(exchange, this.handler).block();
+		this.filter.check(exchange, this.handler).block();
 		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
 		assertThat(this.handled.get()).isNull();
 	}
@@ -102,7 +102,7 @@ class StrictBodiesTest {
 	@Test
 	void pagesAreNotChecked() {
 		MockServerWebExchange exchange = MockServerWebExchange.from(post("/index.html", MediaType.TEXT_PLAIN, "a=1"));
-		this.filter.filter(exchange, this.handler).then(Mono.empty()).block();
+		this.filter.check(exchange, this.handler).then(Mono.empty()).block();
 		assertThat(this.handled.get()).isEqualTo("a=1");
 	}
 

@@ -1,0 +1,72 @@
+package io.seckill.platform.lifecycle;
+
+import io.seckill.platform.web.ApiErrorHandler;
+import io.seckill.platform.web.ApiException;
+import io.seckill.platform.web.ErrorCode;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
+
+/**
+ * Traffic at the two ends of a node's life, decided around the whole HTTP handler (once
+ * per request, ahead of the web filters: a filter costs every request a step of the
+ * chain, which the hot path feels):
+ * <ul>
+ * <li><b>Starting</b>: until the node is ready, the API answers 503 UNAVAILABLE (with
+ * Retry-After) rather than half an answer. The port opens before the start-up work is
+ * done (the bootstrap admin, the user rules, the blacklist): a login then would say
+ * INVALID_CREDENTIALS for an admin who exists a moment later, and a purchase could pass a
+ * blacklisted shopper. Ready is Spring Boot's {@link ApplicationReadyEvent}, sent after
+ * every start-up runner, the moment readiness turns {@code ACCEPTING_TRAFFIC}.</li>
+ * <li><b>Draining</b>: once the node is on its way out ({@link TrafficDrain}), every
+ * answer carries {@code Connection: close}: the balancer's pooled keep-alive connection
+ * to this node ends with that answer instead of carrying a request into the moment the
+ * node stops (nginx would get a 503 from a node whose Redis client is already closing, or
+ * a reset).</li>
+ * </ul>
+ * Two volatile reads per request otherwise.
+ */
+@Component
+class TrafficGate implements WebHttpHandlerBuilderCustomizer {
+
+	private final TrafficDrain drain;
+
+	private final ApiErrorHandler errors;
+
+	private volatile boolean ready;
+
+	TrafficGate(TrafficDrain drain, ApiErrorHandler errors) {
+		this.drain = drain;
+		this.errors = errors;
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void open() {
+		this.ready = true;
+	}
+
+	@Override
+	public void customize(WebHttpHandlerBuilder builder) {
+		builder.httpHandlerDecorator(this::around);
+	}
+
+	/** {@code handler}, behind this gate. */
+	HttpHandler around(HttpHandler handler) {
+		return (request, response) -> {
+			if (!this.ready && request.getPath().value().startsWith("/api/")) {
+				return this.errors.write(request, response,
+						new ApiException(ErrorCode.UNAVAILABLE, "The node is starting; retry in a moment."));
+			}
+			if (this.drain.draining()) {
+				response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+			}
+			return handler.handle(request, response);
+		};
+	}
+
+}

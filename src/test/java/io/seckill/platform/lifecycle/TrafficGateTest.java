@@ -1,0 +1,75 @@
+package io.seckill.platform.lifecycle;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.seckill.platform.Roles;
+import io.seckill.platform.web.ApiErrorHandler;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TrafficGateTest {
+
+	private final TrafficDrain drain = new TrafficDrain(new ShutdownSettings(Duration.ZERO), new Roles(List.of("api")),
+			(event) -> {
+			});
+
+	private final TrafficGate gate = new TrafficGate(this.drain, new ApiErrorHandler(JsonMapper.builder().build()));
+
+	private final AtomicBoolean served = new AtomicBoolean();
+
+	private final HttpHandler handler = this.gate
+		.around((request, response) -> Mono.fromRunnable(() -> this.served.set(true)));
+
+	@Test
+	void beforeTheNodeIsReadyTheApiAnswersUnavailableWithoutServing() {
+		MockServerHttpResponse response = new MockServerHttpResponse();
+
+		this.handler.handle(MockServerHttpRequest.post("/api/v1/sessions").build(), response).block();
+
+		assertThat(this.served).isFalse();
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+		assertThat(response.getBodyAsString().block()).contains("\"code\":\"UNAVAILABLE\"");
+	}
+
+	@Test
+	void beforeTheNodeIsReadyThePagesAreServed() {
+		this.handler.handle(MockServerHttpRequest.get("/index.html").build(), new MockServerHttpResponse()).block();
+		assertThat(this.served).isTrue();
+	}
+
+	@Test
+	void keepsConnectionsOpenWhileServing() {
+		this.gate.open();
+		this.drain.start();
+		assertThat(connectionHeaderOfAnswer()).isNull();
+		assertThat(this.served).isTrue();
+	}
+
+	@Test
+	void closesEachConnectionAfterItsAnswerOnceDraining() {
+		this.gate.open();
+		this.drain.start();
+		this.drain.stop();
+		assertThat(connectionHeaderOfAnswer()).isEqualTo("close");
+	}
+
+	private String connectionHeaderOfAnswer() {
+		MockServerHttpResponse response = new MockServerHttpResponse();
+		this.handler.handle(MockServerHttpRequest.post("/api/v1/activities/1/items/1/purchases").build(), response)
+			.block();
+		return response.getHeaders().getFirst(HttpHeaders.CONNECTION);
+	}
+
+}
