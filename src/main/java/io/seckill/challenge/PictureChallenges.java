@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 
 import cn.hutool.captcha.CaptchaUtil;
@@ -13,7 +14,9 @@ import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RateLimits;
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ErrorCode;
+import jakarta.annotation.PreDestroy;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -48,10 +51,23 @@ public class PictureChallenges {
 
 	private final RedisScript<String> take = RedisScript.of(LuaScripts.text("take-challenge.lua"), String.class);
 
+	/**
+	 * Drawing takes milliseconds of CPU, and sign-up challenges are asked for by anyone:
+	 * a pool of its own (a quarter of the cores, at least one thread), refusing at once
+	 * (503) when it is full, so that a flood of them cannot take the sale's CPU.
+	 */
+	private final Scheduler drawing = Schedulers
+		.newBoundedElastic(Math.max(1, Runtime.getRuntime().availableProcessors() / 4), 16, "challenge-drawing");
+
 	PictureChallenges(ReactiveStringRedisTemplate redis, RateLimits limits, Clock clock) {
 		this.redis = redis;
 		this.limits = limits;
 		this.clock = clock;
+	}
+
+	@PreDestroy
+	void stop() {
+		this.drawing.dispose();
 	}
 
 	/**
@@ -74,20 +90,24 @@ public class PictureChallenges {
 
 	/** A new challenge in {@code scope}. */
 	public Mono<Issued> create(Scope scope) {
-		// Drawing takes milliseconds of CPU: off the event loop.
 		return Mono.fromCallable(() -> {
 			ShearCaptcha captcha = CaptchaUtil.createShearCaptcha(WIDTH, HEIGHT, SUMS, 2);
 			captcha.createCode();
 			return captcha;
-		}).subscribeOn(Schedulers.boundedElastic()).flatMap((captcha) -> {
-			byte[] random = new byte[16];
-			ThreadLocalRandom.current().nextBytes(random);
-			String id = BASE64.encodeToString(random);
-			long expiresAt = this.clock.millis() + scope.ttl().toMillis();
-			return this.redis.opsForValue()
-				.set(scope.keyPrefix() + id, scope.owner() + "|" + captcha.getCode(), scope.ttl())
-				.thenReturn(new Issued(id, captcha.getImageBase64Data(), expiresAt));
-		});
+		})
+			.subscribeOn(this.drawing)
+			.onErrorMap(RejectedExecutionException.class,
+					(ex) -> new ApiException(ErrorCode.UNAVAILABLE,
+							"Too many challenges asked for at once; retry in a moment"))
+			.flatMap((captcha) -> {
+				byte[] random = new byte[16];
+				ThreadLocalRandom.current().nextBytes(random);
+				String id = BASE64.encodeToString(random);
+				long expiresAt = this.clock.millis() + scope.ttl().toMillis();
+				return this.redis.opsForValue()
+					.set(scope.keyPrefix() + id, scope.owner() + "|" + captcha.getCode(), scope.ttl())
+					.thenReturn(new Issued(id, captcha.getImageBase64Data(), expiresAt));
+			});
 	}
 
 	/**
@@ -106,7 +126,7 @@ public class PictureChallenges {
 			.flatMap((reply) -> {
 				if (reply.startsWith("OPEN|") && SUMS.verify(reply.substring("OPEN|".length()), answer.trim())) {
 					// Right: the attempt counted as a failure is taken back.
-					return this.limits.uncount(scope.failures());
+					return (scope.failuresAllowed() > 0) ? this.limits.uncount(scope.failures()) : Mono.empty();
 				}
 				return Mono.error(new ApiException(ErrorCode.CHALLENGE_FAILED));
 			});

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -33,7 +34,13 @@ public final class SecretPolicy {
 	 */
 	public static final int MIN_PASSWORD_LENGTH = 12;
 
-	private static final Set<String> PUBLISHED = load();
+	/** As listed. */
+	private static final List<String> LISTED = load();
+
+	/** Normalized, for lookups. */
+	private static final Set<String> PUBLISHED = LISTED.stream()
+		.map(SecretPolicy::normalized)
+		.collect(Collectors.toUnmodifiableSet());
 
 	private SecretPolicy() {
 	}
@@ -75,6 +82,14 @@ public final class SecretPolicy {
 		if (value.length() < MIN_PASSWORD_LENGTH) {
 			throw new RefusedSetting(setting, "is shorter than " + MIN_PASSWORD_LENGTH + " characters", remedy);
 		}
+		if (value.getBytes(StandardCharsets.UTF_8).length > 72) {
+			throw new RefusedSetting(setting, "is longer than 72 bytes, all BCrypt reads of a password", remedy);
+		}
+	}
+
+	/** Every value this project publishes, as listed. */
+	public static List<String> publishedValues() {
+		return LISTED;
 	}
 
 	/** Whether {@code value} is one this project publishes (case and spaces ignored). */
@@ -133,7 +148,7 @@ public final class SecretPolicy {
 		return value.strip().toLowerCase(java.util.Locale.ROOT);
 	}
 
-	private static Set<String> load() {
+	private static List<String> load() {
 		try (InputStream in = SecretPolicy.class.getResourceAsStream("/seckill/published-values.txt")) {
 			if (in == null) {
 				throw new IllegalStateException("seckill/published-values.txt is missing from the classpath");
@@ -141,8 +156,7 @@ public final class SecretPolicy {
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
 				.map(String::strip)
 				.filter((line) -> !line.isEmpty() && !line.startsWith("#"))
-				.map(SecretPolicy::normalized)
-				.collect(Collectors.toUnmodifiableSet());
+				.toList();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -1,5 +1,7 @@
 package io.seckill.user;
 
+import java.util.List;
+
 import io.seckill.user.internal.AccountService;
 
 import org.springframework.stereotype.Component;
@@ -8,18 +10,24 @@ import org.springframework.stereotype.Component;
 @Component
 public class Accounts {
 
+	/** The demo's shoppers: alice (level 0), bob (level 1), mallory (blacklisted). */
+	public static final List<String> DEMO_SHOPPERS = List.of("alice", "bob", "mallory");
+
+	/** Their published password: it works in the demo only. */
+	public static final String DEMO_PASSWORD = "password123";
+
 	private final AccountService service;
 
 	Accounts(AccountService service) {
 		this.service = service;
 	}
 
-	public void ensureShopper(String username, String password, int level) {
-		this.service.ensureAccount(username, password, false, level);
-	}
-
-	public void blacklist(String username) {
-		this.service.blacklist(username);
+	/** Creates the demo's shoppers when missing (the demo only). */
+	public void ensureDemoShoppers() {
+		this.service.ensureAccount("alice", DEMO_PASSWORD, false, 0);
+		this.service.ensureAccount("bob", DEMO_PASSWORD, false, 1);
+		this.service.ensureAccount("mallory", DEMO_PASSWORD, false, 0);
+		this.service.blacklist("mallory");
 	}
 
 }

@@ -52,13 +52,14 @@ public record SecuritySettings(@DefaultValue("") String tokenSecret, @DefaultVal
 	 * @param challengeIpRateLimit sign-up challenges a client IP may ask for per
 	 * {@code rateWindow} (drawing one costs milliseconds of CPU); 0 = off
 	 * @param challengeFailures wrong sign-up challenge answers allowed per client IP per
-	 * {@code challengeWindow}
+	 * {@code challengeWindow}; 0 (the default) = off, for the same reason as the per-IP
+	 * limits (a challenge is answered once, right or wrong, anyway)
 	 * @param challengeWindow the window of that limit
 	 * @param challengeTtl how long a sign-up challenge can be answered
 	 * @param challenge when a sign-up must answer a picture challenge
 	 */
 	public record Registration(@DefaultValue("0") int ipRateLimit, @DefaultValue("1h") Duration rateWindow,
-			@DefaultValue("0") int challengeIpRateLimit, @DefaultValue("5") int challengeFailures,
+			@DefaultValue("0") int challengeIpRateLimit, @DefaultValue("0") int challengeFailures,
 			@DefaultValue("1m") Duration challengeWindow, @DefaultValue("2m") Duration challengeTtl,
 			@DefaultValue("when-a-sale-asks") SignUpChallenge challenge) {
 	}
@@ -82,8 +83,9 @@ public record SecuritySettings(@DefaultValue("") String tokenSecret, @DefaultVal
 	 * @param threads threads that hash passwords (BCrypt at strength 10 costs tens of
 	 * milliseconds of CPU); 0 = a quarter of the cores, at least one: a login flood never
 	 * takes more than that from the sale (on 2 cores: one, half the machine)
-	 * @param queue hashes that may wait for a thread; beyond it a login, sign-up or
-	 * password change is answered 503 at once instead of queueing
+	 * @param queue hashes that may wait, per thread (Reactor's bounded elastic scheduler
+	 * counts its queue per worker); beyond it a login, sign-up or password change is
+	 * answered 503 at once instead of queueing
 	 */
 	public record Hashing(@DefaultValue("0") int threads, @DefaultValue("32") int queue) {
 

@@ -1,10 +1,16 @@
 package io.seckill.platform;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 import io.seckill.support.Api;
 import io.seckill.support.Api.Activity;
@@ -19,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * What operators and API users read: health groups, Prometheus metrics, the OpenAPI
@@ -53,8 +60,22 @@ class OperationsEndpointsIT extends IntegrationTest {
 	}
 
 	@Test
-	void theManagementPortListensOnLoopbackOnly() {
+	void theManagementPortListensOnLoopbackOnly() throws Exception {
 		assertThat(this.environment.getProperty("management.server.address")).isEqualTo("127.0.0.1");
+		// From any other address of this machine, nothing listens on that port.
+		List<InetAddress> others = NetworkInterface.networkInterfaces()
+			.flatMap(NetworkInterface::inetAddresses)
+			.filter((address) -> !address.isLoopbackAddress() && address instanceof Inet4Address)
+			.toList();
+		for (InetAddress address : others) {
+			try (Socket socket = new Socket()) {
+				assertThatExceptionOfType(java.io.IOException.class).as("the management port on %s", address)
+					.isThrownBy(() -> socket.connect(new InetSocketAddress(address, this.managementPort), 2000));
+			}
+		}
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.managementPort), 2000);
+		}
 	}
 
 	@Test

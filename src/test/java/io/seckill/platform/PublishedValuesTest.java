@@ -38,8 +38,10 @@ class PublishedValuesTest {
 	@Test
 	void everyPublishedSecretAndPasswordIsRefusedOutsideTheDemo() throws IOException {
 		Set<String> unlisted = new TreeSet<>();
+		int scanned = 0;
 		try (Stream<Path> files = sources()) {
 			for (Path file : (Iterable<Path>) files::iterator) {
+				scanned++;
 				boolean code = file.toString().matches(".*\\.(java|js)$");
 				Matcher found = (code ? QUOTED : ASSIGNED).matcher(Files.readString(file));
 				while (found.find()) {
@@ -51,6 +53,7 @@ class PublishedValuesTest {
 				}
 			}
 		}
+		assertThat(scanned).as("files scanned (run from the repository's root)").isGreaterThan(150);
 		assertThat(unlisted).as("add these to src/main/resources/seckill/published-values.txt").isEmpty();
 	}
 
@@ -71,7 +74,8 @@ class PublishedValuesTest {
 	private static Stream<Path> sources() throws IOException {
 		List<Path> roots = List.of(Path.of("README.md"), Path.of("docs"), Path.of("deploy"), Path.of("bench"),
 				Path.of("src/main"), Path.of("src/test"));
-		return roots.stream().filter(Files::exists).flatMap((root) -> {
+		assertThat(roots).allSatisfy((root) -> assertThat(root).exists());
+		return roots.stream().flatMap((root) -> {
 			try {
 				return Files.walk(root);
 			}

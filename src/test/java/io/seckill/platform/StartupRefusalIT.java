@@ -8,6 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +21,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.seckill.support.Api;
+import org.flywaydb.core.Flyway;
 import io.seckill.support.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,6 +70,15 @@ class StartupRefusalIT {
 						servers(Map.of("SECKILL_SECURITY_TOKEN_SECRET", GOOD_SECRET, "SECKILL_PURCHASE_TOKEN_KEYS_0_ID",
 								"k1", "SECKILL_PURCHASE_TOKEN_KEYS_0_SECRET", "short-key")),
 						"Refused setting seckill.purchase-token.keys[0].secret (SECKILL_PURCHASE_TOKEN_KEYS_0_SECRET): is 9 bytes long"),
+				refused("only a Redis host", Map.of("SPRING_DATA_REDIS_HOST", "127.0.0.1"),
+						"Refused setting spring.datasource.url (SPRING_DATASOURCE_URL): is not set, but Redis is "
+								+ "(spring.data.redis.host)"),
+				refused("a published purchase-token key",
+						servers(Map.of("SECKILL_SECURITY_TOKEN_SECRET", GOOD_SECRET, "SECKILL_PURCHASE_TOKEN_KEYS_0_ID",
+								"k1", "SECKILL_PURCHASE_TOKEN_KEYS_0_SECRET",
+								"the-same-secret-on-every-node-32+bytes")),
+						"Refused setting seckill.purchase-token.keys[0].secret (SECKILL_PURCHASE_TOKEN_KEYS_0_SECRET): "
+								+ "is an example value published"),
 				refused("the demo admin password",
 						servers(Map.of("SECKILL_SECURITY_TOKEN_SECRET", GOOD_SECRET,
 								"SECKILL_SECURITY_BOOTSTRAP_ADMIN_PASSWORD", "admin-demo-password")),
@@ -104,19 +119,96 @@ class StartupRefusalIT {
 	}
 
 	@Test
+	void aDatabaseWhoseAdminHasAPublishedPasswordIsRefusedWithoutAPasswordToReplaceIt() throws Exception {
+		Map<String, String> environment = servers(Map.of("SECKILL_SECURITY_TOKEN_SECRET", GOOD_SECRET));
+		withDemoAccounts(environment.get("SPRING_DATASOURCE_URL"));
+
+		Started node = start(environment, List.of("--server.port=0", "--management.server.port=0"));
+
+		assertThat(node.process().waitFor(120, TimeUnit.SECONDS)).as("the node stopped").isTrue();
+		assertThat(Files.readString(node.log()))
+			.contains("Refused setting seckill.security.bootstrap-admin.password "
+					+ "(SECKILL_SECURITY_BOOTSTRAP_ADMIN_PASSWORD): is not set, and the admin account 'admin' "
+					+ "has a password published in this project")
+			.doesNotContain("\tat ");
+	}
+
+	@Test
+	void aDatabaseFromTheDemoGetsTheConfiguredAdminPasswordAndItsDemoShoppersLocked() throws Exception {
+		String ownPassword = "own-" + TestServers.tokenSecret().substring(0, 16);
+		Map<String, String> environment = servers(Map.of("SECKILL_SECURITY_TOKEN_SECRET", GOOD_SECRET,
+				"SECKILL_SECURITY_BOOTSTRAP_ADMIN_PASSWORD", ownPassword));
+		withDemoAccounts(environment.get("SPRING_DATASOURCE_URL"));
+		int port = freePort();
+		int management = freePort();
+
+		Started node = start(environment, List.of("--server.port=" + port, "--management.server.port=" + management));
+		try {
+			awaitReady(node, management);
+			Api api = new Api("http://127.0.0.1:" + port);
+			assertThat(logIn(api, "admin", "admin-demo-password")).isEqualTo(401);
+			assertThat(logIn(api, "alice", "password123")).isEqualTo(401);
+			assertThat(logIn(api, "admin", ownPassword)).isEqualTo(200);
+			assertThat(Files.readString(node.log())).contains("had a published password: replaced")
+				.contains("The demo account 'alice' had the demo's published password: locked");
+		}
+		finally {
+			stop(node);
+		}
+	}
+
+	/** The accounts a node that ran with the demo's defaults left in its database. */
+	private static void withDemoAccounts(String jdbcUrl) throws Exception {
+		Flyway.configure()
+			.dataSource(jdbcUrl, null, null)
+			.locations("classpath:db/migration/postgresql")
+			.load()
+			.migrate();
+		BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
+		try (Connection connection = DriverManager.getConnection(jdbcUrl);
+				PreparedStatement insert = connection.prepareStatement(
+						"INSERT INTO users (username, password_hash, role, level, blacklisted) VALUES (?, ?, ?, 0, FALSE)")) {
+			for (String[] account : new String[][] { { "admin", "admin-demo-password", "ADMIN" },
+					{ "alice", "password123", "SHOPPER" } }) {
+				insert.setString(1, account[0]);
+				insert.setString(2, bcrypt.encode(account[1]));
+				insert.setString(3, account[2]);
+				insert.executeUpdate();
+			}
+		}
+	}
+
+	private static int logIn(Api api, String name, String password) {
+		return api.post("/api/v1/sessions", null, "{\"username\":\"" + name + "\",\"password\":\"" + password + "\"}")
+			.status();
+	}
+
+	private static void awaitReady(Started node, int management) throws Exception {
+		HttpClient http = HttpClient.newHttpClient();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+		int ready = 0;
+		while (ready != 200 && System.nanoTime() < deadline && node.process().isAlive()) {
+			Thread.sleep(500);
+			ready = status(http, "http://127.0.0.1:" + management + "/actuator/health/readiness");
+		}
+		assertThat(ready).as(Files.readString(node.log())).isEqualTo(200);
+	}
+
+	private static void stop(Started node) throws InterruptedException {
+		node.process().destroy();
+		if (!node.process().waitFor(30, TimeUnit.SECONDS)) {
+			node.process().destroyForcibly();
+		}
+	}
+
+	@Test
 	void withNothingConfiguredTheDemoStartsAndItsPublishedPasswordsWorkThere() throws Exception {
 		int port = freePort();
 		int management = freePort();
 		Started demo = start(Map.of(), List.of("--server.port=" + port, "--management.server.port=" + management));
 		try {
+			awaitReady(demo, management);
 			HttpClient http = HttpClient.newHttpClient();
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-			int ready = 0;
-			while (ready != 200 && System.nanoTime() < deadline && demo.process().isAlive()) {
-				Thread.sleep(500);
-				ready = status(http, "http://127.0.0.1:" + management + "/actuator/health/readiness");
-			}
-			assertThat(ready).as(Files.readString(demo.log())).isEqualTo(200);
 			Api api = new Api("http://127.0.0.1:" + port);
 			assertThat(api.logIn("admin", "admin-demo-password")).isNotBlank();
 			assertThat(api.logIn("alice", "password123")).isNotBlank();
@@ -124,10 +216,7 @@ class StartupRefusalIT {
 			assertThat(status(http, "http://127.0.0.1:" + port + "/actuator/health")).isEqualTo(404);
 		}
 		finally {
-			demo.process().destroy();
-			if (!demo.process().waitFor(30, TimeUnit.SECONDS)) {
-				demo.process().destroyForcibly();
-			}
+			stop(demo);
 		}
 	}
 

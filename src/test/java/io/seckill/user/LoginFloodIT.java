@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A flood of logins cannot take the sale's CPU: password hashing runs on one thread with
- * a queue of two here (real BCrypt cost 8), everything beyond is answered 503 at once,
- * and purchases go on meanwhile with exact counts. How much a flood slows purchases is a
- * benchmark line (docs/benchmarks.md), not asserted here.
+ * a queue of two here (real BCrypt cost 8), everything beyond is refused with 503 rather
+ * than queued, and purchases go on meanwhile with exact counts. How much a flood slows
+ * purchases is a benchmark line (docs/benchmarks.md), not asserted here.
  */
 @TestPropertySource(properties = { "seckill.security.password-strength=8", "seckill.security.hashing.threads=1",
 		"seckill.security.hashing.queue=2" })

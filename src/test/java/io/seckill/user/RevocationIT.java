@@ -35,6 +35,8 @@ class RevocationIT extends TwoNodeTest {
 
 		assertThat(changed.status()).isEqualTo(200);
 		String fresh = changed.text("token");
+		// At once, also on the node that has not heard of the change yet.
+		assertThat(this.b.get("/api/v1/orders", fresh).status()).isEqualTo(200);
 		await().atMost(Duration.ofSeconds(1))
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> this.b.get("/api/v1/orders", onA).status() == 401

@@ -31,8 +31,6 @@ class DemoSale implements ApplicationRunner {
 
 	private static final Log log = LogFactory.getLog(DemoSale.class);
 
-	static final String PASSWORD = "password123";
-
 	private final ActivityService activities;
 
 	private final Accounts accounts;
@@ -61,10 +59,7 @@ class DemoSale implements ApplicationRunner {
 			return;
 		}
 		if (this.mode.isDemo()) {
-			this.accounts.ensureShopper("alice", PASSWORD, 0);
-			this.accounts.ensureShopper("bob", PASSWORD, 1);
-			this.accounts.ensureShopper("mallory", PASSWORD, 0);
-			this.accounts.blacklist("mallory");
+			this.accounts.ensureDemoShoppers();
 		}
 		Instant start = this.clock.instant().plus(Duration.ofMinutes(1));
 		ActivityDraft draft = new ActivityDraft("Demo flash sale 秒杀演示", start, start.plus(Duration.ofHours(2)), 0,
@@ -73,8 +68,10 @@ class DemoSale implements ApplicationRunner {
 				false);
 		Activity created = this.activities.create(draft);
 		this.activities.publish(created.id());
-		log.info("Demo sale " + created.id() + " seeded; it starts at " + start + (this.mode.isDemo()
-				? ". Shoppers alice, bob, mallory (blacklisted) have password '" + PASSWORD + "'." : "."));
+		log.info("Demo sale " + created.id() + " seeded; it starts at " + start
+				+ (this.mode.isDemo()
+						? ". Shoppers alice, bob, mallory (blacklisted) have password '" + Accounts.DEMO_PASSWORD + "'."
+						: "."));
 	}
 
 }

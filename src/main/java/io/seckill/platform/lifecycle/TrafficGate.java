@@ -8,6 +8,8 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.RequestPath;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
@@ -55,10 +57,23 @@ class TrafficGate implements WebHttpHandlerBuilderCustomizer {
 		builder.httpHandlerDecorator(this::around);
 	}
 
+	/**
+	 * Whether {@code path} is the API's, as routing sees it: its first segment decoded
+	 * and without parameters ({@code /%61pi;x/v1/...} is routed as {@code /api/v1/...}).
+	 */
+	static boolean isApi(RequestPath path) {
+		for (PathContainer.Element element : path.pathWithinApplication().elements()) {
+			if (element instanceof PathContainer.PathSegment segment) {
+				return segment.valueToMatch().equals("api");
+			}
+		}
+		return false;
+	}
+
 	/** {@code handler}, behind this gate. */
 	HttpHandler around(HttpHandler handler) {
 		return (request, response) -> {
-			if (!this.ready && request.getPath().value().startsWith("/api/")) {
+			if (!this.ready && isApi(request.getPath())) {
 				return this.errors.write(request, response,
 						new ApiException(ErrorCode.UNAVAILABLE, "The node is starting; retry in a moment."));
 			}

@@ -1,6 +1,9 @@
 package io.seckill.user.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -100,6 +103,36 @@ public class AccountService {
 			return;
 		}
 		this.users.create(username, this.passwords.hash(password), admin ? Role.ADMIN : Role.SHOPPER, level);
+	}
+
+	/**
+	 * Whether {@code username}'s stored password is one of {@code published} (one hash
+	 * per candidate: for the few accounts the demo or the docs name).
+	 */
+	boolean hasPublishedPassword(String username, Collection<String> published) {
+		Optional<UserAccount> account = this.users.findByUsername(username);
+		return account.isPresent() && published.stream()
+			.anyMatch((password) -> this.passwords.matches(password, account.get().passwordHash()));
+	}
+
+	/**
+	 * Replaces {@code username}'s password (revoking its tokens), as the bootstrap admin
+	 * does for an account that still has a published one.
+	 */
+	void replacePassword(String username, String password) {
+		UserAccount account = this.users.findByUsername(username).orElseThrow();
+		this.users.changePassword(account.id(), account.tokenVersion(), this.passwords.hash(password))
+			.ifPresent(this::publishRules);
+	}
+
+	/**
+	 * Locks {@code username}: its password becomes a random one nobody knows (a hash of
+	 * the same cost, so a login takes as long as ever) and its tokens are revoked.
+	 */
+	void lock(String username) {
+		byte[] random = new byte[32];
+		new SecureRandom().nextBytes(random);
+		replacePassword(username, Base64.getEncoder().encodeToString(random));
 	}
 
 	/** Marks a user blacklisted (demo seed). */

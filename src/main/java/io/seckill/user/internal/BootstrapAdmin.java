@@ -4,6 +4,9 @@ import io.seckill.platform.DeploymentMode;
 import io.seckill.platform.RefusedSetting;
 import io.seckill.platform.Roles;
 import io.seckill.platform.SecretPolicy;
+import java.util.List;
+
+import io.seckill.user.Accounts;
 import io.seckill.user.SecuritySettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -56,6 +59,9 @@ class BootstrapAdmin implements ApplicationRunner {
 			return;
 		}
 		SecuritySettings.BootstrapAdmin admin = this.settings.bootstrapAdmin();
+		if (!this.mode.isDemo()) {
+			replacePublishedPasswords(admin);
+		}
 		if (admin.password() != null && !admin.password().isEmpty()) {
 			this.accounts.ensureAccount(admin.username(), admin.password(), true, 0);
 		}
@@ -70,6 +76,32 @@ class BootstrapAdmin implements ApplicationRunner {
 			log.warn(PASSWORD_SETTING + " is empty: no admin account is created");
 		}
 		this.accounts.restoreRulesToRedis();
+	}
+
+	/**
+	 * A database that once ran with the demo's defaults (or was given an example
+	 * password) may hold accounts whose password is published: the admin's is replaced by
+	 * the configured one (the node refuses to start without one), the demo shoppers are
+	 * locked. Their tokens are revoked either way.
+	 */
+	private void replacePublishedPasswords(SecuritySettings.BootstrapAdmin admin) {
+		if (this.accounts.hasPublishedPassword(admin.username(), SecretPolicy.publishedValues())) {
+			if (admin.password() == null || admin.password().isEmpty()) {
+				throw new RefusedSetting(PASSWORD_SETTING, "is not set, and the admin account '" + admin
+					.username() + "' has a password published in this project", "Set it (at least "
+							+ SecretPolicy.MIN_PASSWORD_LENGTH
+							+ " characters, not a published one): the node replaces the published password with it.");
+			}
+			this.accounts.replacePassword(admin.username(), admin.password());
+			log.warn("The admin account '" + admin.username() + "' had a published password: replaced by "
+					+ PASSWORD_SETTING + ", its tokens revoked");
+		}
+		for (String shopper : Accounts.DEMO_SHOPPERS) {
+			if (this.accounts.hasPublishedPassword(shopper, List.of(Accounts.DEMO_PASSWORD))) {
+				this.accounts.lock(shopper);
+				log.warn("The demo account '" + shopper + "' had the demo's published password: locked");
+			}
+		}
 	}
 
 }

@@ -3,6 +3,8 @@ package io.seckill.user.internal;
 import io.seckill.platform.web.StrictBodies;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpMethod;
+
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -40,7 +42,7 @@ final class HotPathAccess implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		Route route = route(exchange.getRequest().getPath().value());
+		Route route = route(exchange.getRequest().getMethod(), exchange.getRequest().getPath().value());
 		if (route == null) {
 			return this.securityChain.filter(exchange, chain);
 		}
@@ -60,20 +62,26 @@ final class HotPathAccess implements WebFilter {
 
 	}
 
-	/** The hot-path route of {@code path}, or null for every other path. */
-	static Route route(String path) {
+	/**
+	 * The hot-path route of {@code method} on {@code path}, or null for every other
+	 * request (another method on these paths too: the chain answers it).
+	 */
+	static Route route(HttpMethod method, String path) {
 		if (!path.startsWith(PREFIX)) {
 			return null;
 		}
 		String rest = path.substring(PREFIX.length());
-		if (rest.equals("ping") || rest.equals("time")) {
-			return Route.PUBLIC;
+		if (HttpMethod.GET.equals(method)) {
+			if (rest.equals("ping") || rest.equals("time")) {
+				return Route.PUBLIC;
+			}
+			if (rest.startsWith("purchases/")) {
+				String ticket = rest.substring("purchases/".length());
+				return (!ticket.isEmpty() && ticket.indexOf('/') < 0) ? Route.SHOPPER : null;
+			}
+			return null;
 		}
-		if (rest.startsWith("purchases/")) {
-			String ticket = rest.substring("purchases/".length());
-			return (!ticket.isEmpty() && ticket.indexOf('/') < 0) ? Route.SHOPPER : null;
-		}
-		if (!rest.startsWith("activities/")) {
+		if (!HttpMethod.POST.equals(method) || !rest.startsWith("activities/")) {
 			return null;
 		}
 		// activities/{id}/challenges,

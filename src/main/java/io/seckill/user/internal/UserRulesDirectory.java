@@ -1,15 +1,21 @@
 package io.seckill.user.internal;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RedisKeys;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -24,6 +30,7 @@ import org.springframework.stereotype.Component;
  * knowing who is blacklisted.
  */
 @Component
+@Order(20)
 public class UserRulesDirectory implements ApplicationRunner {
 
 	private static final Log log = LogFactory.getLog(UserRulesDirectory.class);
@@ -31,6 +38,11 @@ public class UserRulesDirectory implements ApplicationRunner {
 	private final StringRedisTemplate redis;
 
 	private final RedisKeys keys;
+
+	private final RedisScript<Long> publishRules = LuaScripts.returningLong("publish-rules.lua");
+
+	/** Changes Redis could not take yet, by user: published again with every poll. */
+	private final Map<Long, UserRules> unpublished = new ConcurrentHashMap<>();
 
 	private volatile Map<Long, UserRules> rules = Map.of();
 
@@ -51,11 +63,13 @@ public class UserRulesDirectory implements ApplicationRunner {
 
 	/**
 	 * Whether tokens issued under {@code tokenVersion} for {@code userId} are still
-	 * valid: only the user's current version is (0 for users never revoked).
+	 * valid: not when a newer version is known (0 for users never revoked). A version
+	 * above the known one comes from the database, ahead of this node for a moment (a
+	 * change in flight): its tokens are valid.
 	 */
 	boolean isCurrent(long userId, int tokenVersion) {
 		UserRules known = this.rules.get(userId);
-		return tokenVersion == ((known != null) ? known.tokenVersion() : 0);
+		return tokenVersion >= ((known != null) ? known.tokenVersion() : 0);
 	}
 
 	/** The first load, before the node reports ready; fails the start when Redis does. */
@@ -64,24 +78,52 @@ public class UserRulesDirectory implements ApplicationRunner {
 		load();
 	}
 
-	/** Publishes a change to every node (and applies it here at once). */
+	/**
+	 * Publishes a change to every node (and applies it here at once). The database has it
+	 * already: when Redis cannot take it now, it is kept and published again with every
+	 * poll until Redis does (a node that stops meanwhile leaves it to the next restore
+	 * from the database).
+	 */
 	void publish(long userId, UserRules changed) {
-		this.redis.opsForHash().put(this.keys.userRules(), Long.toString(userId), changed.encode());
-		this.redis.opsForValue().increment(this.keys.userRulesVersion());
+		try {
+			write(Map.of(userId, changed));
+		}
+		catch (RuntimeException ex) {
+			this.unpublished.merge(userId, changed,
+					(kept, newer) -> (newer.tokenVersion() >= kept.tokenVersion()) ? newer : kept);
+			log.warn("Could not publish the rules of user " + userId + " (retried with every poll): " + ex);
+		}
 		refresh();
 	}
 
 	/**
-	 * Writes many users' rules at once (used at start to restore a Redis that lost them).
+	 * Writes many users' rules at once (used at start to restore a Redis that lost them);
+	 * never moves a token version back.
 	 */
 	void publishAll(Map<Long, UserRules> all) {
-		if (!all.isEmpty()) {
-			Map<String, String> encoded = new HashMap<>();
-			all.forEach((id, rule) -> encoded.put(Long.toString(id), rule.encode()));
-			this.redis.opsForHash().putAll(this.keys.userRules(), encoded);
-		}
-		this.redis.opsForValue().increment(this.keys.userRulesVersion());
+		write(all);
 		refresh();
+	}
+
+	private void write(Map<Long, UserRules> all) {
+		List<String> args = new ArrayList<>(all.size() * 2);
+		all.forEach((id, rule) -> {
+			args.add(Long.toString(id));
+			args.add(rule.encode());
+		});
+		this.redis.execute(this.publishRules, List.of(this.keys.userRules(), this.keys.userRulesVersion()),
+				args.toArray());
+	}
+
+	/** Publishes what Redis could not take earlier. */
+	private void publishUnpublished() {
+		if (this.unpublished.isEmpty()) {
+			return;
+		}
+		Map<Long, UserRules> pending = Map.copyOf(this.unpublished);
+		write(pending);
+		pending.forEach(this.unpublished::remove);
+		log.info("Published the rules of " + pending.size() + " user(s) that Redis could not take earlier");
 	}
 
 	/** Whether Redis has lost the rules (its version counter is gone). */
@@ -92,6 +134,7 @@ public class UserRulesDirectory implements ApplicationRunner {
 	@Scheduled(fixedDelayString = "${seckill.security.rules-poll-interval:250ms}")
 	void refresh() {
 		try {
+			publishUnpublished();
 			load();
 		}
 		catch (RuntimeException ex) {

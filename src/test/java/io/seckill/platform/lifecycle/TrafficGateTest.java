@@ -1,5 +1,6 @@
 package io.seckill.platform.lifecycle;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,6 +12,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -41,6 +43,17 @@ class TrafficGateTest {
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 		assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
 		assertThat(response.getBodyAsString().block()).contains("\"code\":\"UNAVAILABLE\"");
+	}
+
+	@Test
+	void beforeTheNodeIsReadyAnEncodedOrParameterizedApiPathIsRefusedToo() {
+		for (String path : new String[] { "/%61pi/v1/sessions", "/api;x=1/v1/sessions" }) {
+			MockServerHttpResponse response = new MockServerHttpResponse();
+			this.handler.handle(MockServerHttpRequest.method(HttpMethod.POST, URI.create(path)).build(), response)
+				.block();
+			assertThat(response.getStatusCode()).as(path).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		}
+		assertThat(this.served).isFalse();
 	}
 
 	@Test
