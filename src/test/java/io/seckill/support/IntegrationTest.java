@@ -29,7 +29,7 @@ import io.seckill.platform.redis.RedisKeys;
 				"seckill.purchase-token.rate-limit=1000", "seckill.worker.claim-after=2s",
 				"seckill.worker.claim-interval=500ms", "seckill.security.rules-guard-interval=500ms",
 				"seckill.orders.reconcile-interval=1h", "spring.data.redis.timeout=10s",
-				"spring.datasource.hikari.maximum-pool-size=10" })
+				"spring.datasource.hikari.maximum-pool-size=10", "spring.datasource.hikari.minimum-idle=2" })
 public abstract class IntegrationTest {
 
 	@LocalServerPort

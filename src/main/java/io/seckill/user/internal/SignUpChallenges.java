@@ -17,7 +17,9 @@ import org.springframework.stereotype.Component;
  * The picture challenge at sign-up, when {@code seckill.security.registration.challenge}
  * asks for one (by default while a sale asks its shoppers for challenges). A sign-up
  * challenge belongs to nobody (there is no account yet): whoever holds its id may answer
- * it once; wrong answers are limited per client address.
+ * it once; wrong answers are limited per client address when
+ * {@code registration.challenge-failures} is set (off by default: behind a balancer
+ * without trusted proxies every client shares one address).
  */
 @Component
 class SignUpChallenges {

@@ -39,6 +39,8 @@ public class UserRulesDirectory implements ApplicationRunner {
 
 	private final RedisKeys keys;
 
+	private static final int USERS_PER_CALL = 1000;
+
 	private final RedisScript<Long> publishRules = LuaScripts.returningLong("publish-rules.lua");
 
 	/** Changes Redis could not take yet, by user: published again with every poll. */
@@ -91,6 +93,10 @@ public class UserRulesDirectory implements ApplicationRunner {
 		catch (RuntimeException ex) {
 			this.unpublished.merge(userId, changed,
 					(kept, newer) -> (newer.tokenVersion() >= kept.tokenVersion()) ? newer : kept);
+			// This node at least applies it at once.
+			Map<Long, UserRules> here = new HashMap<>(this.rules);
+			here.put(userId, changed);
+			apply(here);
 			log.warn("Could not publish the rules of user " + userId + " (retried with every poll): " + ex);
 		}
 		refresh();
@@ -105,12 +111,26 @@ public class UserRulesDirectory implements ApplicationRunner {
 		refresh();
 	}
 
+	/**
+	 * In calls of at most {@value #USERS_PER_CALL} users: a script blocks Redis while it
+	 * runs.
+	 */
 	private void write(Map<Long, UserRules> all) {
-		List<String> args = new ArrayList<>(all.size() * 2);
-		all.forEach((id, rule) -> {
-			args.add(Long.toString(id));
-			args.add(rule.encode());
-		});
+		List<Object> args = new ArrayList<>();
+		for (Map.Entry<Long, UserRules> entry : all.entrySet()) {
+			args.add(Long.toString(entry.getKey()));
+			args.add(entry.getValue().encode());
+			if (args.size() == 2 * USERS_PER_CALL) {
+				call(args);
+				args.clear();
+			}
+		}
+		if (!args.isEmpty() || all.isEmpty()) {
+			call(args);
+		}
+	}
+
+	private void call(List<Object> args) {
 		this.redis.execute(this.publishRules, List.of(this.keys.userRules(), this.keys.userRulesVersion()),
 				args.toArray());
 	}
