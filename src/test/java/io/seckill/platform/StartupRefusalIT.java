@@ -234,6 +234,7 @@ class StartupRefusalIT {
 				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
 						JAR.toString()));
 		command.addAll(arguments);
+		command.add("--spring.datasource.hikari.maximum-pool-size=3");
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.directory(new File("."));

@@ -18,8 +18,10 @@ import io.seckill.platform.redis.RedisKeys;
  * management port), against real Redis and PostgreSQL (see {@link TestServers}), with a
  * database and key prefix of its own per test class. Both servers are configured, so the
  * node runs as in production: random secrets and admin password of this JVM, no demo. The
- * login limit and the hashing queue are raised for tests that sign up thousands of
- * shoppers; their own tests set them back.
+ * login limit and the hashing queue are raised, and the sign-up challenge is off, for
+ * tests that sign up thousands of shoppers; their own tests set them back. Pools stay
+ * small: Spring keeps every test context open, and the machine's PostgreSQL takes 100
+ * connections in all.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "seckill.embedded=never", "seckill.demo.enabled=false", "seckill.security.password-strength=4",
@@ -29,7 +31,8 @@ import io.seckill.platform.redis.RedisKeys;
 				"seckill.purchase-token.rate-limit=1000", "seckill.worker.claim-after=2s",
 				"seckill.worker.claim-interval=500ms", "seckill.security.rules-guard-interval=500ms",
 				"seckill.orders.reconcile-interval=1h", "spring.data.redis.timeout=10s",
-				"spring.datasource.hikari.maximum-pool-size=10", "spring.datasource.hikari.minimum-idle=2" })
+				"spring.datasource.hikari.maximum-pool-size=6", "spring.datasource.hikari.minimum-idle=2",
+				"spring.datasource.hikari.idle-timeout=10s" })
 public abstract class IntegrationTest {
 
 	@LocalServerPort

@@ -47,6 +47,8 @@ public final class SecondNode implements AutoCloseable {
 		properties.put("seckill.demo.enabled", "false");
 		properties.put("server.port", "0");
 		properties.put("management.server.port", "0");
+		properties.put("spring.datasource.hikari.maximum-pool-size", "3");
+		properties.put("spring.datasource.hikari.minimum-idle", "1");
 		properties.putAll(overrides);
 		// As arguments: builder properties are defaults, below application.yml.
 		return new SecondNode(new SpringApplicationBuilder(SeckillApplication.class).run(properties.entrySet()
