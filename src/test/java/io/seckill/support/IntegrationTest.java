@@ -32,7 +32,7 @@ import io.seckill.platform.redis.RedisKeys;
 				"seckill.worker.claim-interval=500ms", "seckill.security.rules-guard-interval=500ms",
 				"seckill.orders.reconcile-interval=1h", "spring.data.redis.timeout=10s",
 				"spring.datasource.hikari.maximum-pool-size=6", "spring.datasource.hikari.minimum-idle=2",
-				"spring.datasource.hikari.idle-timeout=10s" })
+				"spring.datasource.hikari.idle-timeout=10000" })
 public abstract class IntegrationTest {
 
 	@LocalServerPort
