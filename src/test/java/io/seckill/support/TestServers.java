@@ -1,10 +1,11 @@
 package io.seckill.support;
 
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -112,8 +113,21 @@ public final class TestServers {
 		}
 	}
 
+	private static boolean configured(String variable) {
+		String value = System.getenv(variable);
+		return value != null && !value.isBlank();
+	}
+
+	/**
+	 * Drops this JVM's databases and keys from the machine's shared servers. The embedded
+	 * servers are left alone: they are thrown away with the JVM, and their own shutdown
+	 * hooks stop them at the same time as this one runs, so a command sent to them could
+	 * wait for a server that is going away (it held the JVM's exit for Lettuce's 60 s
+	 * timeout).
+	 */
 	private static synchronized void cleanUp() {
-		for (String database : databases) {
+		boolean sharedDatabase = configured(mariadb() ? "SECKILL_TEST_MARIADB_URL" : "SECKILL_TEST_JDBC_URL");
+		for (String database : sharedDatabase ? databases : List.<String>of()) {
 			try {
 				execute(adminJdbcUrl(), "DROP DATABASE IF EXISTS " + database + (mariadb() ? "" : " WITH (FORCE)"));
 			}
@@ -121,10 +135,11 @@ public final class TestServers {
 				System.err.println("Could not drop test database " + database + ": " + ex.getMessage());
 			}
 		}
-		if (prefixes.isEmpty()) {
+		if (prefixes.isEmpty() || !configured("SECKILL_TEST_REDIS_URL")) {
 			return;
 		}
 		RedisClient client = RedisClient.create(redisUrl());
+		client.setDefaultTimeout(Duration.ofSeconds(10));
 		try (StatefulRedisConnection<String, String> connection = client.connect()) {
 			for (String prefix : prefixes) {
 				ScanCursor cursor = ScanCursor.INITIAL;
