@@ -751,6 +751,9 @@ function renderOrders() {
   });
 }
 
+/** How often one press of Pay asks about a payment that is still being settled. */
+const PAYMENT_ASKS = 30;
+
 function payButton(orderId) {
   const button = el('button', { type: 'button', class: 'pay', 'aria-label': i18n.t('pay.label', { orderId }) },
       i18n.t('pay'));
@@ -761,7 +764,15 @@ function payButton(orderId) {
 async function pay(orderId, button) {
   button.disabled = true;
   button.textContent = i18n.t('pay.busy');
-  const reply = await api('POST', `/api/v1/orders/${orderId}/payment`, { token: store.token });
+  let reply = await api('POST', `/api/v1/orders/${orderId}/payment`, { token: store.token });
+  // A payment still being settled (another one running, or the provider slow to answer):
+  // paying again is safe (the order is charged once), so ask again after Retry-After.
+  for (let asked = 1; settling(reply) && asked < PAYMENT_ASKS; asked++) {
+    paymentNotes.set(orderId, { kind: 'info', text: () => i18n.t('pay.settling', { orderId }) });
+    await loadOrders();
+    await sleep((reply.retryAfter ?? 1) * 1000);
+    reply = await api('POST', `/api/v1/orders/${orderId}/payment`, { token: store.token });
+  }
   if (reply.ok) {
     paymentNotes.set(orderId, { kind: 'success', text: () => i18n.t('pay.done', { orderId }) });
   }
@@ -770,7 +781,8 @@ async function pay(orderId, button) {
       sessionEnded();
     }
     const body = reply.body;
-    paymentNotes.set(orderId, { kind: 'error', text: () => i18n.t('pay.failed', { orderId, message: i18n.error(body) }) });
+    paymentNotes.set(orderId, { kind: settling(reply) ? 'info' : 'error',
+      text: () => i18n.t(settling(reply) ? 'pay.stillSettling' : 'pay.failed', { orderId, message: i18n.error(body) }) });
   }
   // The result shows in the order's own row and next to the purchase that made it.
   activities.forEach((activity) => activity.items.forEach((entry) => {
@@ -780,6 +792,10 @@ async function pay(orderId, button) {
   }));
   await loadOrders();
   renderOrders();
+}
+
+function settling(reply) {
+  return reply.body?.code === 'PAYMENT_IN_PROGRESS' || reply.body?.code === 'PAYMENT_PENDING';
 }
 
 document.getElementById('orders-refresh').addEventListener('click', loadOrders);

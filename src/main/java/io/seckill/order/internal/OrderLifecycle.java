@@ -9,31 +9,31 @@ import io.seckill.activity.StockReturns;
 import io.seckill.order.internal.JdbcOrderLifecycle.OrderState;
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ErrorCode;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * CREATED → PAID (payment), CREATED → CANCELLED (expiry), CREATED/PAID → CANCELLED
- * (admin). Every transition is a conditional update, so a payment racing the expiry has
- * exactly one winner; a cancellation returns the unit to the database stock in the same
- * transaction and to Redis through the stock outbox, exactly once.
+ * CREATED → CANCELLED (expiry), CREATED/PAID → CANCELLED (admin); payment is
+ * {@link OrderPayments}. Every transition is a conditional update, so a payment racing
+ * the expiry or a cancel has exactly one winner; a cancellation returns the unit to the
+ * database stock in the same transaction and to Redis through the stock outbox, exactly
+ * once, and owes a paid order's refund through the refund outbox in that transaction too.
  */
 @Service
 class OrderLifecycle {
 
-	private static final Log log = LogFactory.getLog(OrderLifecycle.class);
-
 	private final JdbcOrderLifecycle orders;
 
-	private final PaymentProvider provider;
+	private final JdbcRefunds refundOutbox;
+
+	private final Refunds refunds;
 
 	private final StockReturns stock;
 
 	private final TransactionTemplate transaction;
+
+	private final OrderRetries retries;
 
 	private final LifecycleSettings settings;
 
@@ -41,65 +41,20 @@ class OrderLifecycle {
 
 	private final Counter expired;
 
-	OrderLifecycle(JdbcOrderLifecycle orders, PaymentProvider provider, StockReturns stock,
-			TransactionTemplate transaction, LifecycleSettings settings, Clock clock, MeterRegistry meters) {
+	OrderLifecycle(JdbcOrderLifecycle orders, JdbcRefunds refundOutbox, Refunds refunds, StockReturns stock,
+			TransactionTemplate transaction, OrderRetries retries, LifecycleSettings settings, Clock clock,
+			MeterRegistry meters) {
 		this.orders = orders;
-		this.provider = provider;
+		this.refundOutbox = refundOutbox;
+		this.refunds = refunds;
 		this.stock = stock;
 		this.transaction = transaction;
+		this.retries = retries;
 		this.settings = settings;
 		this.clock = clock;
 		this.expired = Counter.builder("seckill.orders.expired")
 			.description("Unpaid orders cancelled by the payment timeout")
 			.register(meters);
-	}
-
-	/** Pays the caller's order; idempotent: paying a paid order answers PAID again. */
-	String pay(long orderId, long callerId) {
-		OrderState order = this.orders.find(orderId)
-			.filter((found) -> found.userId() == callerId)
-			.orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
-		if (JdbcOrderLifecycle.PAID.equals(order.status())) {
-			return JdbcOrderLifecycle.PAID;
-		}
-		if (JdbcOrderLifecycle.CANCELLED.equals(order.status())) {
-			throw new ApiException(ErrorCode.ORDER_CANCELLED);
-		}
-		if (!this.provider.charge(orderId)) {
-			throw new ApiException(ErrorCode.PAYMENT_FAILED);
-		}
-		// The charge went through: settle the order now; a lock conflict with a
-		// concurrent expiry is retried rather than reported.
-		if (retryingDeadlocks(() -> this.orders.markPaid(orderId))) {
-			return JdbcOrderLifecycle.PAID;
-		}
-		// Lost a race: a concurrent payment of this order won (fine), or the expiry.
-		OrderState now = this.orders.find(orderId).orElseThrow();
-		if (JdbcOrderLifecycle.PAID.equals(now.status())) {
-			return JdbcOrderLifecycle.PAID;
-		}
-		this.provider.refund(orderId);
-		log.info("Order " + orderId + " expired while its payment ran; the charge was refunded");
-		throw new ApiException(ErrorCode.ORDER_CANCELLED);
-	}
-
-	/**
-	 * Runs a transaction again when the database chose it as a deadlock victim (it was
-	 * rolled back, so nothing of it happened): concurrent expiries and cancellations
-	 * updating the same item rows and unique index entries can meet that way on InnoDB.
-	 */
-	private <T> T retryingDeadlocks(java.util.function.Supplier<T> work) {
-		for (int attempt = 1;; attempt++) {
-			try {
-				return work.get();
-			}
-			catch (PessimisticLockingFailureException ex) {
-				if (attempt == 5) {
-					throw ex;
-				}
-				log.info("A transaction met a lock conflict and was rolled back, retrying: " + ex.getMessage());
-			}
-		}
 	}
 
 	/**
@@ -108,7 +63,7 @@ class OrderLifecycle {
 	int expireUnpaid() {
 		int total = 0;
 		while (true) {
-			Integer cancelled = retryingDeadlocks(() -> this.transaction.execute((status) -> {
+			Integer cancelled = this.retries.onLockConflict(() -> this.transaction.execute((status) -> {
 				List<OrderState> due = this.orders.lockUnpaidBefore(
 						this.clock.instant().minus(this.settings.paymentTimeout()), this.settings.expiryBatch());
 				int count = 0;
@@ -132,17 +87,27 @@ class OrderLifecycle {
 		return total;
 	}
 
-	/** An admin cancels an order (a paid one is refunded); idempotent. */
+	/**
+	 * An admin cancels an order (a paid one is refunded); idempotent. An order whose
+	 * payment is running is refused (PAYMENT_IN_PROGRESS): cancel it once that settles.
+	 */
 	String cancel(long orderId) {
-		String before = retryingDeadlocks(() -> this.transaction.execute((status) -> {
+		OrderState before = this.retries.onLockConflict(() -> this.transaction.execute((status) -> {
 			OrderState order = this.orders.lock(orderId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+			if (JdbcOrderLifecycle.PAYING.equals(order.status())) {
+				throw new ApiException(ErrorCode.PAYMENT_IN_PROGRESS);
+			}
 			if (this.orders.markCancelled(orderId)) {
 				this.stock.returnUnits(order.activityId(), order.itemId(), order.userId(), 1);
+				if (JdbcOrderLifecycle.PAID.equals(order.status())) {
+					this.refundOutbox.add(orderId, order.paymentKey(), order.price());
+				}
 			}
-			return order.status();
+			return order;
 		}));
-		if (JdbcOrderLifecycle.PAID.equals(before)) {
-			this.provider.refund(orderId);
+		if (JdbcOrderLifecycle.PAID.equals(before.status())) {
+			// After the commit; a failure here leaves the refund to the sweep's retries.
+			this.refunds.sendNow(orderId);
 		}
 		this.stock.applyNow();
 		return JdbcOrderLifecycle.CANCELLED;

@@ -13,15 +13,18 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class PaymentController {
 
+	private final OrderPayments payments;
+
 	private final OrderLifecycle lifecycle;
 
-	PaymentController(OrderLifecycle lifecycle) {
+	PaymentController(OrderPayments payments, OrderLifecycle lifecycle) {
+		this.payments = payments;
 		this.lifecycle = lifecycle;
 	}
 
 	@PostMapping("/api/v1/orders/{id}/payment")
 	Mono<OrderStatus> pay(@AuthenticationPrincipal Shopper caller, @PathVariable long id) {
-		return Mono.fromCallable(() -> new OrderStatus(id, this.lifecycle.pay(id, caller.id())))
+		return Mono.fromCallable(() -> new OrderStatus(id, this.payments.pay(id, caller.id())))
 			.subscribeOn(Schedulers.boundedElastic());
 	}
 

@@ -1,43 +1,44 @@
 package io.seckill.order.internal;
 
-import java.util.concurrent.ThreadLocalRandom;
-
-import org.springframework.stereotype.Component;
+import java.math.BigDecimal;
 
 /**
- * A simulated payment provider: answers after {@code payment-delay} and declines a
- * configurable share of charges. Refunds always succeed. Blocking, like a real provider's
- * client.
+ * What the order module needs of a payment provider, in the terms real ones offer
+ * (Stripe, Adyen, Alipay and WeChat Pay all take an idempotency key or a merchant order
+ * number): an operation asked again with the same key is performed at most once, and
+ * answers as it did the first time. Calls block, like a provider's client library.
+ * <p>
+ * A call that gets no answer (a timeout, a dropped connection) throws
+ * {@link ProviderUnavailableException}: the provider may or may not have acted, and the
+ * only safe next step is to ask again with the same key.
  */
-@Component
-class PaymentProvider {
+interface PaymentProvider {
 
-	private final LifecycleSettings settings;
+	/**
+	 * Charges {@code amount} for the order once per key.
+	 * @throws ProviderUnavailableException when the provider did not answer
+	 */
+	ChargeOutcome charge(String idempotencyKey, long orderId, BigDecimal amount);
 
-	PaymentProvider(LifecycleSettings settings) {
-		this.settings = settings;
+	/**
+	 * Refunds the charge made under {@code chargeKey}, once however often asked.
+	 * @throws ProviderUnavailableException when the provider did not answer
+	 */
+	void refund(String chargeKey, long orderId, BigDecimal amount);
+
+	enum ChargeOutcome {
+
+		CHARGED, DECLINED
+
 	}
 
-	/** Charges the order's price; false when declined. */
-	boolean charge(long orderId) {
-		pause();
-		return ThreadLocalRandom.current().nextDouble() >= this.settings.paymentFailureRate();
-	}
+	/** No answer from the provider: it may have acted; ask again with the same key. */
+	final class ProviderUnavailableException extends RuntimeException {
 
-	void refund(long orderId) {
-		pause();
-	}
-
-	private void pause() {
-		long millis = this.settings.paymentDelay().toMillis();
-		if (millis > 0) {
-			try {
-				Thread.sleep(millis);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+		ProviderUnavailableException(String message) {
+			super(message);
 		}
+
 	}
 
 }

@@ -90,7 +90,8 @@ public class ApiErrorHandler implements WebExceptionHandler {
 		if (rejection.retryAfterSeconds() > 0) {
 			return Long.toString(rejection.retryAfterSeconds());
 		}
-		if (rejection.code() == ErrorCode.RATE_LIMITED || rejection.code() == ErrorCode.UNAVAILABLE) {
+		if (rejection.code() == ErrorCode.RATE_LIMITED || rejection.code() == ErrorCode.UNAVAILABLE
+				|| rejection.code() == ErrorCode.PAYMENT_IN_PROGRESS || rejection.code() == ErrorCode.PAYMENT_PENDING) {
 			return "1";
 		}
 		return null;
