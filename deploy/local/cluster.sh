@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A seckill cluster on one machine: N API nodes and M workers (the same jar with different roles),
-# a load balancer (nginx or HAProxy) on 127.0.0.1:8080, its own Redis (a primary, a replica and three
-# Sentinels with --ha) and a database of its own: PostgreSQL (on the machine's server, or a throwaway
+# a load balancer (nginx or HAProxy) on 127.0.0.1:8080, its own Redis (a primary, two replicas and
+# three Sentinels with --ha) and a database of its own: PostgreSQL (on the machine's server, or a throwaway
 # server of its own) or MariaDB (on the machine's server). Everything it starts is recorded by PID under the state directory; `down` stops
 # exactly those processes and removes the directory. It never touches the machine's Redis on 6379.
 #
@@ -11,7 +11,10 @@
 #
 # Options of `up` (defaults in brackets):
 #   --lb nginx|haproxy       the load balancer [nginx]
-#   --ha                     Redis primary + replica + 3 Sentinels instead of one Redis
+#   --ha                     Redis primary + 2 replicas + 3 Sentinels instead of one Redis
+#   --replica-acks N         with --ha: a purchase is answered QUEUED only once N replicas have it
+#                            (WAIT per batch), and a primary with fewer than N replicas in reach
+#                            refuses writes (min-replicas-to-write); 0 turns both off [1]
 #   --api N / --workers M    API nodes and worker nodes [3 / 2]
 #   --port P|auto            the balancer's port on 127.0.0.1 [8080]; auto picks a free one
 #   --balance least_conn|hash  least connections, or consistent hash on the Authorization header
@@ -200,6 +203,10 @@ start_redis() { # NAME PORT [replicaof-port]
     --dir "$STATE/redis/$name" --save '' --appendonly yes --appendfsync everysec
     --maxmemory-policy noeviction --logfile '')
   [[ -n $primary ]] && args+=(--replicaof 127.0.0.1 "$primary")
+  # Any of them may be promoted: each refuses writes while fewer than REPLICA_ACKS replicas have
+  # acknowledged within 2 s, so a primary cut off from its replicas stops taking purchases it
+  # could lose (the nodes wait for the same number of acknowledgements per batch).
+  ((REPLICA_ACKS > 0)) && args+=(--min-replicas-to-write "$REPLICA_ACKS" --min-replicas-max-lag 2)
   write_cmd "$name" "${args[@]}"
   echo "$name $port" >>"$STATE/services"
   launch "$name" ":$port"
@@ -250,32 +257,37 @@ setup_redis() {
   ensure_packages redis-server redis-server redis-cli redis-tools
   if [[ $HA == 1 ]]; then
     ensure_packages redis-sentinel redis-sentinel
-    local p1 p2 s ports=()
+    local p1 p2 p3 s ports=()
     p1=$(free_port)
     p2=$(free_port)
+    p3=$(free_port)
     start_redis redis1 "$p1"
     wait_redis "$p1"
     start_redis redis2 "$p2" "$p1"
+    start_redis redis3 "$p3" "$p1"
     wait_redis "$p2"
+    wait_redis "$p3"
     for i in 1 2 3; do
       s=$(free_port)
       ports+=("$s")
       start_sentinel "sentinel$i" "$s" "$p1"
     done
-    save_var REDIS_PORTS "$p1 $p2"
+    save_var REDIS_PORTS "$p1 $p2 $p3"
     save_var SENTINEL_PORTS "${ports[*]}"
-    save_var REDIS_NAMES "redis1 redis2"
-    # Failover needs the replica in sync and each Sentinel to know the other two (hello messages
+    save_var REDIS_NAMES "redis1 redis2 redis3"
+    # Failover needs the replicas in sync and each Sentinel to know the other two (hello messages
     # every 2 s); the drills kill the primary only after that.
-    log "waiting for the replica and the Sentinels to find each other"
+    log "waiting for the replicas and the Sentinels to find each other"
     for _ in $(seq 1 200); do
       local ok=1
-      redis-cli -p "$p2" info replication 2>/dev/null | grep -q 'master_link_status:up' || ok=0
+      for s in "$p2" "$p3"; do
+        redis-cli -p "$s" info replication 2>/dev/null | grep -q 'master_link_status:up' || ok=0
+      done
       for s in "${ports[@]}"; do
         redis-cli -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
           grep -qP '^num-other-sentinels\t2$' || ok=0
         redis-cli -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
-          grep -qP '^num-slaves\t1$' || ok=0
+          grep -qP '^num-slaves\t2$' || ok=0
       done
       ((ok)) && break
       sleep 0.2
@@ -283,7 +295,7 @@ setup_redis() {
     ((ok)) || die "Sentinels did not converge; see $STATE/logs/sentinel*.log"
     local nodes=""
     for s in "${ports[@]}"; do nodes+="${nodes:+,}127.0.0.1:$s"; done
-    save_var REDIS_APP_ARGS "--spring.data.redis.sentinel.master=$SENTINEL_MASTER --spring.data.redis.sentinel.nodes=$nodes"
+    save_var REDIS_APP_ARGS "--spring.data.redis.sentinel.master=$SENTINEL_MASTER --spring.data.redis.sentinel.nodes=$nodes --seckill.purchase.replica-acks=$REPLICA_ACKS"
   else
     local p
     p=$(free_port)
@@ -506,10 +518,12 @@ cmd_up() {
   local DB_NAME=seckill_cluster ADMIN_PASSWORD="" PASSWORD_STRENGTH=10 DEMO=true HEAP=384m BUILD=0
   local APP_ARGS="" WEIGHTS=""
   HA=0
+  REPLICA_ACKS=""
   while (($#)); do
     case $1 in
       --lb) LB=$2; shift ;;
       --ha) HA=1 ;;
+      --replica-acks) REPLICA_ACKS=$2; shift ;;
       --api) API=$2; shift ;;
       --workers) WORKERS=$2; shift ;;
       --port) LB_PORT=$2; shift ;;
@@ -530,6 +544,9 @@ cmd_up() {
     shift
   done
   [[ $LB == nginx || $LB == haproxy ]] || die "--lb is nginx or haproxy"
+  [[ -z $REPLICA_ACKS || $REPLICA_ACKS =~ ^[0-2]$ ]] || die "--replica-acks is 0, 1 or 2 (two replicas)"
+  [[ -n $REPLICA_ACKS && $REPLICA_ACKS != 0 && $HA != 1 ]] && die "--replica-acks needs --ha (replicas)"
+  if [[ $HA == 1 ]]; then REPLICA_ACKS=${REPLICA_ACKS:-1}; else REPLICA_ACKS=0; fi
   [[ $BALANCE == least_conn || $BALANCE == hash ]] || die "--balance is least_conn or hash"
   [[ $DB == postgresql || $DB == mariadb ]] || die "--db is postgresql or mariadb (the name: --db-name)"
   [[ $PG_MODE =~ ^(auto|machine|own)$ ]] || die "--pg is auto, machine or own"
@@ -566,7 +583,7 @@ cmd_up() {
       "$LB" "$HA" "$LB_PORT" "$BALANCE" "$WEIGHTS" "$IP_RATE" "$DB" "$DB_NAME"
     printf 'ADMIN_PASSWORD=%q\nTOKEN_SECRET=%q\nPASSWORD_STRENGTH=%q\nDEMO=%q\nHEAP=%q\n' \
       "$ADMIN_PASSWORD" "$TOKEN_SECRET" "$PASSWORD_STRENGTH" "$DEMO" "$HEAP"
-    printf 'JAVA=%q\nJAR=%q\nAPP_ARGS=%q\nROOT=%q\n' "$JAVA" "$JAR" "$APP_ARGS" "$ROOT"
+    printf 'JAVA=%q\nJAR=%q\nAPP_ARGS=%q\nROOT=%q\nREPLICA_ACKS=%q\n' "$JAVA" "$JAR" "$APP_ARGS" "$ROOT" "$REPLICA_ACKS"
   } >"$STATE/state.env"
   chmod 600 "$STATE/state.env"
   echo "$LB" >"$STATE/lb.kind"

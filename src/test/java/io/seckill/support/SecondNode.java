@@ -23,7 +23,9 @@ public final class SecondNode implements AutoCloseable {
 			"seckill.security.login.ip-rate-limit", "seckill.security.login.rate-window",
 			"seckill.security.hashing.queue", "seckill.purchase-token.rate-limit",
 			"seckill.purchase-token.ip-rate-limit", "seckill.purchase-token.rate-window",
-			"seckill.purchase.ip-rate-limit", "seckill.purchase.rate-limit", "seckill.purchase.rate-window");
+			"seckill.purchase.ip-rate-limit", "seckill.purchase.rate-limit", "seckill.purchase.rate-window",
+			"seckill.security.bootstrap-admin.username", "seckill.security.bootstrap-admin.password",
+			"seckill.security.registration.challenge");
 
 	private final ConfigurableApplicationContext context;
 

@@ -118,6 +118,12 @@ class OrderPayments {
 					settled++;
 				}
 			}
+			catch (RuntimeException ex) {
+				// One claim that cannot be settled now must not hold up the others behind
+				// it.
+				this.orders.rearmClaim(order.id(), order.paymentAttempt(), this.clock.instant());
+				log.warn("Could not settle payment of order " + order.id() + ", retrying later: " + ex);
+			}
 		}
 		return settled;
 	}

@@ -86,6 +86,15 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 		return activity(activityId) + "challenge-fails:" + userId;
 	}
 
+	/**
+	 * String written after an activity's admissions when replica acknowledgements are on:
+	 * a write of this connection's after everything before it, that {@code WAIT} can
+	 * count replicas up to (its value means nothing).
+	 */
+	public String ackProbe(long activityId) {
+		return activity(activityId) + "ack";
+	}
+
 	/** Stream of admitted purchases waiting to be written as orders. */
 	public String orders(long activityId) {
 		return activity(activityId) + "orders";

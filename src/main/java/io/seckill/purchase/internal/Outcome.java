@@ -13,6 +13,14 @@ sealed interface Outcome {
 	record Replayed(String ticket) implements Outcome {
 	}
 
+	/**
+	 * Admitted (or a replay of an admission) but not acknowledged by the replicas in
+	 * time: it may be lost with the primary, so the client is told UNAVAILABLE with the
+	 * ticket.
+	 */
+	record Unacknowledged(String ticket) implements Outcome {
+	}
+
 	/** Over a rate limit whose window ends in {@code retryAfterMillis}. */
 	record Throttled(long retryAfterMillis) implements Outcome {
 	}

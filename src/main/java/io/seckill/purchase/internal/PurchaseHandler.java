@@ -199,7 +199,9 @@ class PurchaseHandler {
 	/** The first ticket of the shopper's idempotency key, else {@code rejected}. */
 	private Mono<Outcome> replayOr(Outcome.Rejected rejected, long activityId, Shopper shopper, String key) {
 		return this.admission.ticketFor(activityId, shopper.id(), key)
-			.<Outcome>map(Outcome.Replayed::new)
+			.<Outcome>flatMap((replay) -> (replay.ticket() == null) ? Mono.empty()
+					: Mono.just(replay.acknowledged() ? new Outcome.Replayed(replay.ticket())
+							: new Outcome.Unacknowledged(replay.ticket())))
 			.defaultIfEmpty(rejected)
 			.onErrorMap((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, null));
 	}
@@ -225,6 +227,11 @@ class PurchaseHandler {
 		if (outcome instanceof Outcome.Replayed replayed) {
 			this.replayed.increment();
 			return accepted(replayed.ticket());
+		}
+		if (outcome instanceof Outcome.Unacknowledged unacknowledged) {
+			return reject(request, new ApiException(ErrorCode.UNAVAILABLE,
+					"Redis replicas did not acknowledge this purchase in time: poll the ticket, or retry with the same Idempotency-Key.",
+					unacknowledged.ticket()));
 		}
 		if (outcome instanceof Outcome.Throttled throttled) {
 			return reject(request, ApiException.rateLimited(null, throttled.retryAfterMillis()));

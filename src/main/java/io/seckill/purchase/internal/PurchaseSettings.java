@@ -26,13 +26,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ticketTtl how long a ticket stays readable
  * @param soldOutRecheck how long this node answers SOLD_OUT from its local flag before
  * asking Redis again (the flag is also dropped at once when an admin raises stock)
+ * @param replicaAcks before a purchase is answered QUEUED (or a retry is answered with
+ * its first ticket), this many Redis replicas must have acknowledged everything up to
+ * that batch ({@code WAIT}, once per batch); 0, the default, answers as soon as the
+ * primary has it. Pair it with {@code min-replicas-to-write} on the primaries
+ * @param replicaAckTimeout how long a batch waits for those acknowledgements; past it,
+ * its purchases are answered UNAVAILABLE with their tickets
  */
 @ConfigurationProperties("seckill.purchase")
 record PurchaseSettings(@DefaultValue("10") int rateLimit, @DefaultValue("1s") Duration rateWindow,
 		@DefaultValue("10m") Duration idempotencyTtl, @DefaultValue("24h") Duration ticketTtl,
 		@DefaultValue("1s") Duration soldOutRecheck, @DefaultValue("0") int ipRateLimit,
 		@DefaultValue("64") int batchSize, @DefaultValue("2") int batchesInFlight,
-		@DefaultValue("10000") int batchQueueLimit, @DefaultValue("3s") Duration batchWaitLimit) {
+		@DefaultValue("10000") int batchQueueLimit, @DefaultValue("3s") Duration batchWaitLimit,
+		@DefaultValue("0") int replicaAcks, @DefaultValue("500ms") Duration replicaAckTimeout) {
 
 	PurchaseSettings {
 		// The admission script writes these as PX expiries after it took the unit: a TTL
@@ -40,6 +47,10 @@ record PurchaseSettings(@DefaultValue("10") int rateLimit, @DefaultValue("1s") D
 		requireAtLeastOneMilli("seckill.purchase.rate-window", rateWindow);
 		requireAtLeastOneMilli("seckill.purchase.idempotency-ttl", idempotencyTtl);
 		requireAtLeastOneMilli("seckill.purchase.ticket-ttl", ticketTtl);
+		requireAtLeastOneMilli("seckill.purchase.replica-ack-timeout", replicaAckTimeout);
+		if (replicaAcks < 0) {
+			throw new IllegalArgumentException("seckill.purchase.replica-acks must be 0 or more, was " + replicaAcks);
+		}
 	}
 
 	private static void requireAtLeastOneMilli(String key, Duration value) {

@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RedisKeys;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.connection.ReturnType;
@@ -65,13 +67,22 @@ class RedisAdmission {
 
 	private final Map<Long, CoalescedCalls<Attempt, Outcome>> batches = new ConcurrentHashMap<>();
 
-	private final Map<Long, CoalescedCalls<String, String>> replays = new ConcurrentHashMap<>();
+	private final Map<Long, CoalescedCalls<String, Replay>> replays = new ConcurrentHashMap<>();
+
+	private final ReplicaAcks acks;
+
+	private final Counter unacknowledged;
 
 	private final Clock clock;
 
 	RedisAdmission(ReactiveStringRedisTemplate redis, RedisKeys keys, PurchaseSettings settings, MeterRegistry meters,
-			Clock clock) {
+			Clock clock, ReplicaAcks acks) {
 		this.clock = clock;
+		this.acks = acks;
+		this.unacknowledged = Counter.builder("seckill.admission.unacknowledged")
+			.description("Admission batches whose replica acknowledgements did not come in time "
+					+ "(their purchases were answered UNAVAILABLE with their tickets)")
+			.register(meters);
 		this.redis = redis;
 		this.keys = keys;
 		this.settings = settings;
@@ -141,6 +152,10 @@ class RedisAdmission {
 		}
 		this.scriptCalls.increment();
 		this.admissions.increment(n);
+		if (this.acks.enabled()) {
+			return runAcknowledged(keysAndArgs, keyCount, this.keys.ackProbe(activityId))
+				.map((acked) -> acknowledged(toOutcomes(acked.result()), acked.acknowledged()));
+		}
 		return this.redis
 			.execute(
 					(connection) -> connection.scriptingCommands()
@@ -149,6 +164,52 @@ class RedisAdmission {
 							.eval(ByteBuffer.wrap(this.script), ReturnType.MULTI, keyCount, duplicates(keysAndArgs))))
 			.collectList()
 			.map(RedisAdmission::toOutcomes);
+	}
+
+	/**
+	 * The script on Lettuce's own commands (the acknowledged connection), by SHA or text.
+	 * A NOSCRIPT fails the whole pipeline, which is sent again with the text, so the
+	 * probe and WAIT always follow the script that ran.
+	 */
+	private Mono<ReplicaAcks.Acked<List<Object>>> runAcknowledged(ByteBuffer[] keysAndArgs, int keyCount,
+			String probeKey) {
+		return this.acks.run((commands) -> script(commands, keysAndArgs, keyCount, false), probeKey)
+			.onErrorResume(RedisAdmission::isNoScript,
+					(ex) -> this.acks.run((commands) -> script(commands, keysAndArgs, keyCount, true), probeKey));
+	}
+
+	private Mono<List<Object>> script(RedisReactiveCommands<ByteBuffer, ByteBuffer> commands, ByteBuffer[] keysAndArgs,
+			int keyCount, boolean byText) {
+		ByteBuffer[] all = duplicates(keysAndArgs);
+		ByteBuffer[] scriptKeys = java.util.Arrays.copyOfRange(all, 0, keyCount);
+		ByteBuffer[] scriptArgs = java.util.Arrays.copyOfRange(all, keyCount, all.length);
+		return (byText ? commands.<Object>eval(this.script, ScriptOutputType.MULTI, scriptKeys, scriptArgs)
+				: commands.<Object>evalsha(this.sha, ScriptOutputType.MULTI, scriptKeys, scriptArgs))
+			.collectList();
+	}
+
+	/**
+	 * Outcomes as they may be told: without the replicas' acknowledgement an admission
+	 * (or a replay of one) could still be lost, so it is not told QUEUED.
+	 */
+	private List<Outcome> acknowledged(List<Outcome> outcomes, boolean acknowledged) {
+		if (acknowledged) {
+			return outcomes;
+		}
+		this.unacknowledged.increment();
+		List<Outcome> told = new ArrayList<>(outcomes.size());
+		for (Outcome outcome : outcomes) {
+			if (outcome instanceof Outcome.Queued queued) {
+				told.add(new Outcome.Unacknowledged(queued.ticket()));
+			}
+			else if (outcome instanceof Outcome.Replayed replayed) {
+				told.add(new Outcome.Unacknowledged(replayed.ticket()));
+			}
+			else {
+				told.add(outcome);
+			}
+		}
+		return told;
 	}
 
 	/** The request's own keys at {@code k} and arguments at {@code a}. */
@@ -182,13 +243,41 @@ class RedisAdmission {
 	 * After a sell-out most requests end here: the lookups of one activity that arrive
 	 * together share one MGET (the keys share the activity's hash tag).
 	 */
-	Mono<String> ticketFor(long activityId, long userId, String idempotencyKey) {
-		return this.replays.computeIfAbsent(activityId, (activity) -> coalesced(this::firstTickets))
+	Mono<Replay> ticketFor(long activityId, long userId, String idempotencyKey) {
+		return this.replays
+			.computeIfAbsent(activityId, (activity) -> coalesced((requestKeys) -> firstTickets(activity, requestKeys)))
 			.call(this.keys.requestKey(activityId, userId, idempotencyKey));
 	}
 
-	private Mono<List<String>> firstTickets(List<String> requestKeys) {
-		return this.redis.opsForValue().multiGet(requestKeys);
+	/**
+	 * A known key's first ticket, and whether it may be told (an unknown key has none).
+	 */
+	record Replay(String ticket, boolean acknowledged) {
+	}
+
+	private Mono<List<Replay>> firstTickets(long activityId, List<String> requestKeys) {
+		if (!this.acks.enabled()) {
+			return this.redis.opsForValue()
+				.multiGet(requestKeys)
+				.map((tickets) -> tickets.stream()
+					.map((ticket) -> (ticket != null) ? new Replay(ticket, true) : null)
+					.toList());
+		}
+		// Read on the shared connection; only a key that was found is acknowledged (a
+		// probe
+		// write and WAIT on the acknowledged connection, which cover the first
+		// admission).
+		return this.redis.opsForValue().multiGet(requestKeys).flatMap((tickets) -> {
+			if (tickets.stream().allMatch(java.util.Objects::isNull)) {
+				return Mono.just(tickets.stream().map((ticket) -> (Replay) null).toList());
+			}
+			return this.acks.run((commands) -> Mono.just(Boolean.TRUE), this.keys.ackProbe(activityId))
+				.map(ReplicaAcks.Acked::acknowledged)
+				.onErrorReturn(false)
+				.map((acknowledged) -> tickets.stream()
+					.map((ticket) -> (ticket != null) ? new Replay(ticket, acknowledged) : null)
+					.toList());
+		});
 	}
 
 	private static List<Outcome> toOutcomes(List<Object> reply) {

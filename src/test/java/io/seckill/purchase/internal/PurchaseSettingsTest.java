@@ -15,7 +15,7 @@ class PurchaseSettingsTest {
 
 	private static PurchaseSettings settings(Duration rateWindow, Duration idempotencyTtl, Duration ticketTtl) {
 		return new PurchaseSettings(10, rateWindow, idempotencyTtl, ticketTtl, Duration.ofSeconds(1), 0, 64, 2, 10_000,
-				Duration.ofSeconds(3));
+				Duration.ofSeconds(3), 0, Duration.ofMillis(500));
 	}
 
 	@Test

@@ -7,15 +7,18 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Says at start whether Redis can lose admitted purchases. Between the 202 QUEUED answer
- * and the database commit a purchase lives only in Redis; without an append-only file
- * fsynced on every write, a Redis crash in that window loses it (docs/design.md, "Redis
- * durability").
+ * and the database commit a purchase lives only in Redis. Two set-ups keep it
+ * (docs/design.md, "Redis durability"; docs/operations.md says the same): replicas that
+ * acknowledge each batch before it is answered ({@code seckill.purchase.replica-acks} ≥
+ * 1, with {@code min-replicas-to-write} on the primaries), or one Redis whose append-only
+ * file is fsynced on every write ({@code appendfsync always}).
  */
 @Component
 class RedisDurabilityCheck implements ApplicationRunner {
@@ -24,30 +27,54 @@ class RedisDurabilityCheck implements ApplicationRunner {
 
 	private final StringRedisTemplate redis;
 
-	RedisDurabilityCheck(StringRedisTemplate redis) {
+	private final int replicaAcks;
+
+	RedisDurabilityCheck(StringRedisTemplate redis, Environment environment) {
 		this.redis = redis;
+		this.replicaAcks = environment.getProperty("seckill.purchase.replica-acks", Integer.class, 0);
 	}
 
 	@Override
 	public void run(ApplicationArguments args) {
 		try {
-			Properties config = this.redis
-				.execute((RedisCallback<Properties>) (connection) -> connection.serverCommands().getConfig("append*"));
-			String appendOnly = (config != null) ? config.getProperty("appendonly") : null;
-			String fsync = (config != null) ? config.getProperty("appendfsync") : null;
-			if (!"yes".equals(appendOnly)) {
-				log.warn("Redis runs without an append-only file: a Redis crash loses purchases admitted but not "
-						+ "yet written to the database. Use appendonly yes, appendfsync always for production.");
-			}
-			else if (!"always".equals(fsync)) {
-				log.warn("Redis fsyncs its append-only file '" + fsync + "': a Redis crash can lose the last "
-						+ "admitted purchases. appendfsync always closes that window.");
-			}
+			Properties config = this.redis.execute((RedisCallback<Properties>) (connection) -> {
+				Properties found = new Properties();
+				found.putAll(connection.serverCommands().getConfig("append*"));
+				found.putAll(connection.serverCommands().getConfig("min-replicas-to-write"));
+				return found;
+			});
+			log.info(verdict(config));
 		}
 		catch (RuntimeException ex) {
 			// Managed Redis services often forbid CONFIG; nothing to conclude then.
 			log.info("Could not read the Redis persistence settings: " + ex.getMessage());
 		}
+	}
+
+	private String verdict(Properties config) {
+		if (this.replicaAcks > 0) {
+			int minReplicas = Integer.parseInt(config.getProperty("min-replicas-to-write", "0"));
+			if (minReplicas < this.replicaAcks) {
+				log.warn("Purchases wait for " + this.replicaAcks + " replica acknowledgement(s), but the primary's "
+						+ "min-replicas-to-write is " + minReplicas + ": a primary cut off from its replicas keeps "
+						+ "taking writes (tokens, limits) until it is demoted. Set min-replicas-to-write "
+						+ this.replicaAcks + " on every Redis that may become primary.");
+			}
+			return "Purchases are answered QUEUED once " + this.replicaAcks
+					+ " Redis replica(s) acknowledged their batch (seckill.purchase.replica-acks).";
+		}
+		if (!"yes".equals(config.getProperty("appendonly"))) {
+			log.warn("Redis runs without an append-only file and purchases do not wait for replicas: a Redis crash "
+					+ "or failover loses purchases admitted but not yet written to the database. Use "
+					+ "seckill.purchase.replica-acks with replicas, or appendonly yes with appendfsync always.");
+		}
+		else if (!"always".equals(config.getProperty("appendfsync"))) {
+			log.warn("Redis fsyncs its append-only file '" + config.getProperty("appendfsync") + "' and purchases do "
+					+ "not wait for replicas: a Redis crash can lose the last admitted purchases. Use "
+					+ "seckill.purchase.replica-acks with replicas, or appendfsync always.");
+		}
+		return "Redis durability: appendonly " + config.getProperty("appendonly") + ", appendfsync "
+				+ config.getProperty("appendfsync") + ", no replica acknowledgements.";
 	}
 
 }
