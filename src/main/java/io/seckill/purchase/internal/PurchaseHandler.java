@@ -199,9 +199,8 @@ class PurchaseHandler {
 	/** The first ticket of the shopper's idempotency key, else {@code rejected}. */
 	private Mono<Outcome> replayOr(Outcome.Rejected rejected, long activityId, Shopper shopper, String key) {
 		return this.admission.ticketFor(activityId, shopper.id(), key)
-			.<Outcome>flatMap((replay) -> (replay.ticket() == null) ? Mono.empty()
-					: Mono.just(replay.acknowledged() ? new Outcome.Replayed(replay.ticket())
-							: new Outcome.Unacknowledged(replay.ticket())))
+			.<Outcome>map((replay) -> replay.acknowledged() ? new Outcome.Replayed(replay.ticket())
+					: new Outcome.Unacknowledged(replay.ticket()))
 			.defaultIfEmpty(rejected)
 			.onErrorMap((ex) -> !(ex instanceof ApiException), (ex) -> unavailable(ex, null));
 	}

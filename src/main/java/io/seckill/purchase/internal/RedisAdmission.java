@@ -11,10 +11,10 @@ import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.seckill.platform.redis.LuaScripts;
-import io.seckill.platform.redis.RedisKeys;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.seckill.platform.redis.LuaScripts;
+import io.seckill.platform.redis.RedisKeys;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.connection.ReturnType;
@@ -256,28 +256,24 @@ class RedisAdmission {
 	}
 
 	private Mono<List<Replay>> firstTickets(long activityId, List<String> requestKeys) {
-		if (!this.acks.enabled()) {
-			return this.redis.opsForValue()
-				.multiGet(requestKeys)
-				.map((tickets) -> tickets.stream()
-					.map((ticket) -> (ticket != null) ? new Replay(ticket, true) : null)
-					.toList());
-		}
-		// Read on the shared connection; only a key that was found is acknowledged (a
-		// probe
-		// write and WAIT on the acknowledged connection, which cover the first
-		// admission).
 		return this.redis.opsForValue().multiGet(requestKeys).flatMap((tickets) -> {
-			if (tickets.stream().allMatch(java.util.Objects::isNull)) {
-				return Mono.just(tickets.stream().map((ticket) -> (Replay) null).toList());
+			if (!this.acks.enabled() || tickets.stream().allMatch(java.util.Objects::isNull)) {
+				return Mono.just(replays(tickets, true));
 			}
+			// Found keys are told only once the replicas have everything up to a probe
+			// written
+			// after this read, which covers their first admission, whichever node made
+			// it.
 			return this.acks.run((commands) -> Mono.just(Boolean.TRUE), this.keys.ackProbe(activityId))
 				.map(ReplicaAcks.Acked::acknowledged)
 				.onErrorReturn(false)
-				.map((acknowledged) -> tickets.stream()
-					.map((ticket) -> (ticket != null) ? new Replay(ticket, acknowledged) : null)
-					.toList());
+				.map((acknowledged) -> replays(tickets, acknowledged));
 		});
+	}
+
+	/** One replay per found ticket, {@code null} (an empty answer) for an unknown key. */
+	private static List<Replay> replays(List<String> tickets, boolean acknowledged) {
+		return tickets.stream().map((ticket) -> (ticket != null) ? new Replay(ticket, acknowledged) : null).toList();
 	}
 
 	private static List<Outcome> toOutcomes(List<Object> reply) {
