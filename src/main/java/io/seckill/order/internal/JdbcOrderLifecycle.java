@@ -122,14 +122,14 @@ class JdbcOrderLifecycle {
 	 * Restarts the claim timeout of attempt {@code attempt} (its outcome is still
 	 * unknown), so the provider is asked again about it only after another timeout.
 	 */
-	void rearmClaim(long orderId, int attempt, Instant now) {
-		this.jdbc
+	boolean rearmClaim(long orderId, int attempt, Instant now) {
+		return this.jdbc
 			.sql("UPDATE orders SET paying_since = :now "
 					+ "WHERE id = :id AND status = 'PAYING' AND payment_attempt = :attempt")
 			.param("id", orderId)
 			.param("attempt", attempt)
 			.param("now", Timestamp.from(now))
-			.update();
+			.update() == 1;
 	}
 
 	/** Payments claimed before {@code cutoff} and still not settled. */

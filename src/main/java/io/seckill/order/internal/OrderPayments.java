@@ -86,7 +86,8 @@ class OrderPayments {
 					throw new ApiException(ErrorCode.PAYMENT_IN_PROGRESS);
 				default:
 					int attempt = order.paymentAttempt() + 1;
-					if (this.orders.claimPayment(orderId, attempt, this.clock.instant())) {
+					if (this.retries
+						.onLockConflict(() -> this.orders.claimPayment(orderId, attempt, this.clock.instant()))) {
 						return settle(orderId, attempt, order);
 					}
 			}
@@ -121,7 +122,8 @@ class OrderPayments {
 			catch (RuntimeException ex) {
 				// One claim that cannot be settled now must not hold up the others behind
 				// it.
-				this.orders.rearmClaim(order.id(), order.paymentAttempt(), this.clock.instant());
+				this.retries.onLockConflict(
+						() -> this.orders.rearmClaim(order.id(), order.paymentAttempt(), this.clock.instant()));
 				log.warn("Could not settle payment of order " + order.id() + ", retrying later: " + ex);
 			}
 		}
@@ -141,16 +143,16 @@ class OrderPayments {
 		catch (ProviderUnavailableException ex) {
 			this.unanswered.increment();
 			// The claim stands; asked again after the claim timeout, from its new start.
-			this.orders.rearmClaim(orderId, attempt, this.clock.instant());
+			this.retries.onLockConflict(() -> this.orders.rearmClaim(orderId, attempt, this.clock.instant()));
 			log.warn("Payment " + key + " unsettled, the provider did not answer: " + ex.getMessage());
 			throw new ApiException(ErrorCode.PAYMENT_PENDING);
 		}
 		if (outcome == ChargeOutcome.DECLINED) {
-			this.orders.releaseDeclined(orderId, attempt);
+			this.retries.onLockConflict(() -> this.orders.releaseDeclined(orderId, attempt));
 			this.declined.increment();
 			throw new ApiException(ErrorCode.PAYMENT_FAILED);
 		}
-		if (this.orders.markPaid(orderId, attempt)) {
+		if (this.retries.onLockConflict(() -> this.orders.markPaid(orderId, attempt))) {
 			this.paid.increment();
 			return JdbcOrderLifecycle.PAID;
 		}

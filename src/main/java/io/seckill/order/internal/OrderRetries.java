@@ -19,8 +19,8 @@ import org.springframework.stereotype.Component;
  * {@code resilience4j.retry.calls}, show on the management port):
  * <ul>
  * <li>a transaction the database rolled back as a deadlock victim or lock timeout
- * (nothing of it happened): concurrent expiries and cancellations updating the same item
- * rows and unique index entries meet that way on InnoDB;</li>
+ * (nothing of it happened): concurrent expiries, cancellations and payments updating the
+ * same rows and index entries meet that way on InnoDB;</li>
  * <li>a payment-provider call that got no answer: asked again with the same idempotency
  * key, which the provider's contract makes safe.</li>
  * </ul>
