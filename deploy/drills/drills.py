@@ -894,10 +894,9 @@ def main():
             log(f"starting a cluster under {state}")
             database = (["--pg", "own"] if args.db == "postgresql"
                         else ["--db", "mariadb", "--db-name", f"seckill_drills_{os.getpid()}"])
-            # Replica acknowledgements off (SECKILL_DRILLS_REPLICA_ACKS to change): with them on, drill
-            # 5n (re-adding a node under nginx) failed twice here with 0.2-0.5 % 503s on this 2-core
-            # machine, not yet explained; drill 3 passed with them on (docs/operations.md).
-            acks = os.environ.get("SECKILL_DRILLS_REPLICA_ACKS", "0")
+            # One replica acknowledgement per batch, as --ha sets up (SECKILL_DRILLS_REPLICA_ACKS=0
+            # runs the drills without, for a comparison).
+            acks = os.environ.get("SECKILL_DRILLS_REPLICA_ACKS", "1")
             cluster.sh("up", "--ha", "--replica-acks", acks, *database, "--port", "auto", "--no-demo", "--password-strength", "4",
                        "--ip-rate", "100000", "--app-arg", "--seckill.purchase.rate-limit=0",
                        # Every purchase now takes a token request first. wrk rotates over 600 shoppers,

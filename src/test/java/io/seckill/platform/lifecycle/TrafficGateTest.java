@@ -26,7 +26,8 @@ class TrafficGateTest {
 			(event) -> {
 			});
 
-	private final TrafficGate gate = new TrafficGate(this.drain, new ApiErrorHandler(JsonMapper.builder().build()));
+	private final TrafficGate gate = new TrafficGate(this.drain, new ApiErrorHandler(JsonMapper.builder().build()),
+			new StartupSettings(Duration.ofMillis(200)));
 
 	private final AtomicBoolean served = new AtomicBoolean();
 
@@ -34,15 +35,32 @@ class TrafficGateTest {
 		.around((request, response) -> Mono.fromRunnable(() -> this.served.set(true)));
 
 	@Test
-	void beforeTheNodeIsReadyTheApiAnswersUnavailableWithoutServing() {
+	void aNodeStillNotReadyAfterTheHoldAnswersUnavailableWithoutServing() {
 		MockServerHttpResponse response = new MockServerHttpResponse();
 
+		long started = System.nanoTime();
 		this.handler.handle(MockServerHttpRequest.post("/api/v1/sessions").build(), response).block();
 
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
 		assertThat(this.served).isFalse();
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 		assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
 		assertThat(response.getBodyAsString().block()).contains("\"code\":\"UNAVAILABLE\"");
+	}
+
+	@Test
+	void aRequestThatArrivesWhileStartingIsHeldAndServedOnceTheNodeIsReady() {
+		MockServerHttpResponse response = new MockServerHttpResponse();
+		Mono<Void> answer = this.handler.handle(MockServerHttpRequest.post("/api/v1/sessions").build(), response)
+			.cache();
+		answer.subscribe();
+		assertThat(this.served).isFalse();
+
+		this.gate.open();
+
+		answer.block(Duration.ofSeconds(1));
+		assertThat(this.served).isTrue();
+		assertThat(response.getStatusCode()).isNotEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 	}
 
 	@Test
