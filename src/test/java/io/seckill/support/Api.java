@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,8 +55,25 @@ public final class Api {
 			return sendAsync(method, path, token, body, headers).get();
 		}
 		catch (Exception ex) {
+			if (ex.getCause() instanceof HttpTimeoutException) {
+				// The node runs in this JVM: its threads show where the request hangs (a
+				// rare
+				// 60 s hang of a login in CI left nothing else to read).
+				dumpThreads(method + " " + path + " timed out");
+			}
 			throw new IllegalStateException(method + " " + path + " failed", ex);
 		}
+	}
+
+	private static void dumpThreads(String why) {
+		StringBuilder dump = new StringBuilder("---- threads: ").append(why).append('\n');
+		Thread.getAllStackTraces().forEach((thread, stack) -> {
+			dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+			for (StackTraceElement frame : stack) {
+				dump.append("\tat ").append(frame).append('\n');
+			}
+		});
+		System.err.println(dump);
 	}
 
 	public CompletableFuture<Reply> sendAsync(String method, String path, String token, String body,
