@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Failure drills for a seckill cluster on one machine (deploy/local/cluster.sh).
 
-Each drill runs a sale under load from wrk (bounded in time, traffic to 127.0.0.1 only), breaks one
+Each drill runs a sale under load from wrk (bounded in time, traffic to 127.0.0.1 only, or to the
+cluster's own hosts with --hosts: network namespaces on a bridge of its own), breaks one
 part of the cluster in the middle of it, waits for the queue to drain and checks the invariants by
 reading PostgreSQL and Redis directly:
 
@@ -16,6 +17,7 @@ It prints one verdict line per drill and exits non-zero when one fails. Standard
 
   python3 deploy/drills/drills.py all                # start a cluster, run every drill, stop it
   python3 deploy/drills/drills.py api-kill pg-restart # some of them, in the order given
+  python3 deploy/drills/drills.py --hosts all        # on separate hosts, with the partition drills
 """
 
 import argparse
@@ -148,10 +150,15 @@ class Cluster:
                 self.ports[name] = int(port)
                 self.management_ports[name] = int(management)
         self.sentinels = [int(p) for p in self.env.get("SENTINEL_PORTS", "").split()]
+        # Where each process listens: 127.0.0.1, or its own host's address with --hosts.
+        self.addresses = dict(entry.split("=", 1) for entry in self.env.get("ADDRESSES", "").split(",") if entry)
+
+    def addr(self, name):
+        return self.addresses.get(name, "127.0.0.1")
 
     @property
     def base(self):
-        return "127.0.0.1", int(self.env["LB_PORT"])
+        return self.addr("lb"), int(self.env["LB_PORT"])
 
     def pid(self, name):
         with open(os.path.join(self.state, "pids", name + ".pid")) as f:
@@ -175,18 +182,22 @@ class Cluster:
 
     def primary(self):
         if not self.sentinels:
-            return "127.0.0.1", int(self.env["REDIS_PORT"])
-        for port in self.sentinels:
+            return self.addr("redis1"), int(self.env["REDIS_PORT"])
+        answers = []
+        for i, port in enumerate(self.sentinels, 1):
             try:
-                r = Redis("127.0.0.1", port, timeout=1)
+                r = Redis(self.addr(f"sentinel{i}"), port, timeout=1)
                 try:
                     host, p = r.call("SENTINEL", "get-master-addr-by-name", "seckill")
-                    return host, int(p)
+                    answers.append((host, int(p)))
                 finally:
                     r.close()
-            except (OSError, ConnectionError, RedisError, TypeError):
+            except (OSError, ConnectionError, RedisError, TypeError, ValueError):
                 continue
-        raise RuntimeError("no Sentinel answered")
+        if not answers:
+            raise RuntimeError("no Sentinel answered")
+        # A Sentinel cut off with the old primary still names it: the primary is the majority's.
+        return max(answers, key=answers.count)
 
     def redis(self):
         return Redis(*self.primary())
@@ -200,7 +211,7 @@ class Cluster:
                 check=True, text=True, stdout=subprocess.PIPE).stdout
             return [line.split("\t") for line in out.splitlines() if line]
         out = subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-p", self.env["PG_PORT"], "-U", "postgres", "-d", self.env["DB_NAME"],
+            ["psql", "-h", self.addr("pg"), "-p", self.env["PG_PORT"], "-U", "postgres", "-d", self.env["DB_NAME"],
              "-X", "-q", "-tA", "-F", "|", "-v", "ON_ERROR_STOP=1", "-c", sql],
             check=True, text=True, stdout=subprocess.PIPE).stdout
         return [line.split("|") for line in out.splitlines() if line]
@@ -246,11 +257,11 @@ class Http:
         raise AssertionError("unreachable")
 
 
-def node_admissions(port):
+def node_admissions(host, port):
     """Purchase requests this node has answered (all outcomes), from its Prometheus endpoint (on the
     node's management port)."""
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3)
+        conn = http.client.HTTPConnection(host, port, timeout=3)
         conn.request("GET", "/actuator/prometheus")
         text = conn.getresponse().read().decode()
         conn.close()
@@ -808,9 +819,9 @@ class Drills:
             return "/".join(f"{d.get(n, 0):.0%}" for n in api)
 
         def window(seconds):
-            before = {n: node_admissions(self.cluster.management_ports[n]) for n in api}
+            before = {n: node_admissions(self.cluster.addr(n), self.cluster.management_ports[n]) for n in api}
             time.sleep(seconds)
-            after = {n: node_admissions(self.cluster.management_ports[n]) for n in api}
+            after = {n: node_admissions(self.cluster.addr(n), self.cluster.management_ports[n]) for n in api}
             counts = {n: (after[n] or 0) - (before[n] or 0) for n in api}
             total = sum(counts.values()) or 1
             return {n: counts[n] / total for n in api}
@@ -852,6 +863,74 @@ class Drills:
                      f"rebalanced={'never' if rebalanced is None else f'+{rebalanced:.0f}s'} drain={drained:.1f}s "
                      f"{figures}", problems)
 
+    # -- a: the Redis primary cut off from its replicas and Sentinels, one API node still with it --
+
+    def partition_primary(self):
+        started = time.monotonic()
+        if self.cluster.env.get("HOSTS") != "1":
+            raise RuntimeError("the partition drills need a cluster started with --hosts")
+        sale = self.new_sale("partition-primary", stock=200000)
+        old = self.cluster.primary()
+        victim = self.cluster.service_at(old[1])
+        others = [r for r in self.cluster.env["REDIS_NAMES"].split() if r != victim]
+        api = sorted(n for n in self.cluster.ports if n.startswith("api"))
+        workers = sorted(n for n in self.cluster.ports if n.startswith("worker"))
+        kept = api[0]
+        load = self.load(sale, "da", duration=32)
+        time.sleep(5)
+        # The victim's host (the primary and its Sentinel) keeps only the balancer's side and one API
+        # node; that node loses the other Redis hosts (their replicas and Sentinels) and so keeps the
+        # old primary as its only Redis. The majority of Sentinels promotes a replica meanwhile.
+        self.cluster.sh("cut", victim, *others, *api[1:], *workers, quiet=True)
+        self.cluster.sh("cut", kept, *others, quiet=True)
+        cut_at = load.elapsed()
+        cut_mono = time.monotonic()
+        log(f"drill a: {victim} ({old[0]}:{old[1]}) cut off with {kept} at {cut_at:.1f}s")
+        promoted = None
+        while time.monotonic() - cut_mono < 30:
+            try:
+                if self.cluster.primary() != old:
+                    promoted = time.monotonic() - cut_mono
+                    break
+            except RuntimeError:
+                pass
+            time.sleep(0.2)
+        time.sleep(max(0.0, 12 - (time.monotonic() - cut_mono)))
+        self.cluster.sh("heal", quiet=True)
+        healed_at = load.elapsed()
+        log(f"drill a: healed at {healed_at:.1f}s")
+        result = load.wait()
+        # Healed, the old primary learns of the newer configuration and becomes a replica of the new
+        # one, dropping what it took alone: purchases only it had are gone.
+        demoted = None
+        demote_mono = time.monotonic()
+        while time.monotonic() - demote_mono < 30:
+            try:
+                r = Redis(*old, timeout=1)
+                try:
+                    role = r.call("ROLE")[0]
+                finally:
+                    r.close()
+                if role == "slave":
+                    demoted = time.monotonic() - demote_mono
+                    break
+            except (OSError, ConnectionError, RedisError):
+                pass
+            time.sleep(0.2)
+        drained = self.wait_drained(sale)
+        rate, errors = self.error_figures(result)
+        figures, problems = self.check(sale, result["tickets"], result["purchase_errors"])
+        problems += self.flow_problems(result)
+        if promoted is None:
+            problems.append("the Sentinels did not promote a replica within 30 s of the cut")
+        if demoted is None:
+            problems.append(f"{victim} was not made a replica within 30 s of the heal")
+        acks = self.cluster.env.get("REPLICA_ACKS", "0")
+        self.verdict("a", f"cut off the Redis primary with one API node (replica acks {acks})", started,
+                     f"{errors} cut@{cut_at:.0f}s promoted_after={promoted if promoted is None else round(promoted, 1)}s "
+                     f"healed@{healed_at:.0f}s demoted_after={demoted if demoted is None else round(demoted, 1)}s "
+                     f"drain={drained:.1f}s {figures}", problems)
+
 
 DRILLS = {
     "api-kill": lambda d: d.api_kill(),
@@ -862,11 +941,18 @@ DRILLS = {
     # Last: it leaves the cluster on the promoted replica, without a replica of its own.
     "redis-failover": lambda d: d.redis_failover(),
 }
+# Drills that need the cluster on separate hosts (--hosts): they cut links between hosts.
+HOST_DRILLS = {
+    "partition-primary": lambda d: d.partition_primary(),
+}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("drills", nargs="+", help="'all' or drill names: " + ", ".join(DRILLS))
+    parser.add_argument("drills", nargs="+", help="'all' or drill names: " + ", ".join([*DRILLS, *HOST_DRILLS]))
+    parser.add_argument("--hosts", action="store_true",
+                        help="start the cluster with every process on a host of its own (cluster.sh up --hosts; "
+                             "root); 'all' then includes the partition drills")
     parser.add_argument("--cluster-dir", help="where to start the drills' cluster (default: a temporary directory)")
     parser.add_argument("--running", help="state directory of a running cluster (started with --ha --pg own "
                         "--ip-rate 100000 and the drills' --app-arg settings) to use instead of starting one")
@@ -876,8 +962,9 @@ def main():
     parser.add_argument("--users", type=int, default=600, help="shoppers for the load (limit 100 each)")
     parser.add_argument("--keep-logs", help="copy the cluster's logs here before it stops")
     args = parser.parse_args()
-    names = list(DRILLS) if args.drills == ["all"] else args.drills
-    unknown = [n for n in names if n not in DRILLS]
+    known = {**DRILLS, **HOST_DRILLS}
+    names = ([*DRILLS, *(HOST_DRILLS if args.hosts else {})] if args.drills == ["all"] else args.drills)
+    unknown = [n for n in names if n not in known]
     if unknown:
         parser.error(f"unknown drills {unknown}")
 
@@ -894,6 +981,8 @@ def main():
             log(f"starting a cluster under {state}")
             database = (["--pg", "own"] if args.db == "postgresql"
                         else ["--db", "mariadb", "--db-name", f"seckill_drills_{os.getpid()}"])
+            if args.hosts:
+                database = ["--hosts", "--latency", os.environ.get("SECKILL_DRILLS_LATENCY", "1ms 0.5ms")]
             # One replica acknowledgement per batch, as --ha sets up (SECKILL_DRILLS_REPLICA_ACKS=0
             # runs the drills without, for a comparison).
             acks = os.environ.get("SECKILL_DRILLS_REPLICA_ACKS", "1")
@@ -911,7 +1000,7 @@ def main():
             if name.startswith("rebalance"):
                 drills.join_background()
             try:
-                DRILLS[name](drills)
+                known[name](drills)
             except Exception as ex:
                 line = f"DRILL {name}: FAIL -- {type(ex).__name__}: {ex}"
                 print(line, flush=True)

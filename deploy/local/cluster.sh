@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A seckill cluster on one machine: N API nodes and M workers (the same jar with different roles),
-# a load balancer (nginx or HAProxy) on 127.0.0.1:8080, its own Redis (a primary, two replicas and
+# a load balancer (nginx or HAProxy) on 127.0.0.1:8080 (with --hosts: each process on a host of its
+# own, a network namespace, the balancer on 10.213.0.11:8080), its own Redis (a primary, two replicas and
 # three Sentinels with --ha) and a database of its own: PostgreSQL (on the machine's server, or a throwaway
 # server of its own) or MariaDB (on the machine's server). Everything it starts is recorded by PID under the state directory; `down` stops
 # exactly those processes and removes the directory. It never touches the machine's Redis on 6379.
@@ -16,7 +17,7 @@
 #                            (WAIT per batch), and a primary with fewer than N replicas in reach
 #                            refuses writes (min-replicas-to-write); 0 turns both off [1]
 #   --api N / --workers M    API nodes and worker nodes [3 / 2]
-#   --port P|auto            the balancer's port on 127.0.0.1 [8080]; auto picks a free one
+#   --port P|auto            the balancer's port [8080]; auto picks a free one
 #   --balance least_conn|hash  least connections, or consistent hash on the Authorization header
 #   --weights 2,1,1          relative weights of the API nodes at the balancer [all 1]
 #   --ip-rate R              per-client-IP request rate allowed by the balancer, per second [500]
@@ -33,6 +34,12 @@
 #                            --app-arg --seckill.worker.claim-after=3s
 #   --heap SIZE              -Xmx of each node [384m]
 #   --build                  rebuild the jar first (./mvnw -q -DskipTests package)
+#   --hosts                  every process on a host of its own: a Linux network namespace (lb1,
+#                            api1.., worker1.., redis1-3 each with its Sentinel, db1) with its own
+#                            address on a bridge (skbr0, 10.213.0.0/24; this machine is 10.213.0.1);
+#                            implies --ha and --pg own; needs root and iproute2. One such cluster at a time
+#   --latency 'DELAY JITTER' with --hosts: tc netem delay on every host's link [1ms 0.5ms]; a kernel
+#                            without netem (CONFIG_NET_SCH_NETEM) gets a warning and no added latency
 #
 # Commands used by the drills (deploy/drills/), also handy by hand:
 #   node start|stop|kill NAME   start again / SIGTERM and wait / SIGKILL one node (api1, worker2, ...)
@@ -41,6 +48,10 @@
 #   redis-primary               host:port of the current Redis primary (asks the Sentinels with --ha)
 #   redis-kill-primary          SIGKILL the current Redis primary
 #   env                         the cluster's settings as KEY=VALUE lines
+#   cut HOST HOST...            with --hosts: drop every packet between the first host and each other
+#                               one, both ways (nftables in their namespaces), e.g. cut redis1 redis2
+#   heal                        remove every cut
+#   hosts                       each host's name and address
 #
 # The state directory is $SECKILL_CLUSTER_DIR, default /tmp/seckill-cluster; several clusters can run
 # side by side with different directories and --port auto.
@@ -54,7 +65,77 @@ SENTINEL_MASTER=seckill
 log() { printf '[cluster] %s\n' "$*" >&2; }
 die() { printf '[cluster] error: %s\n' "$*" >&2; exit 1; }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; } # PORT [ADDRESS]
+
+# ---- hosts: where each process runs --------------------------------------------------------------
+
+# Without --hosts everything is on 127.0.0.1. With it, each process runs on a host of its own (a
+# network namespace sk-HOST): a Sentinel on its Redis's host, the balancer on lb1, PostgreSQL on db1.
+BRIDGE=skbr0
+HOST_NET=10.213.0
+host_of() { # PROCESS -> HOST
+  case $1 in
+    sentinel*) echo "redis${1#sentinel}" ;;
+    lb) echo lb1 ;;
+    pg) echo db1 ;;
+    *) echo "$1" ;;
+  esac
+}
+addr() { # PROCESS -> the address it listens on
+  if [[ ${HOSTS:-0} == 1 ]]; then
+    awk -v h="$(host_of "$1")" '$1 == h { print $2 }' "$STATE/hosts"
+  else
+    echo 127.0.0.1
+  fi
+}
+on_host() { # PROCESS COMMAND... : runs COMMAND on PROCESS's host
+  local name=$1
+  shift
+  if [[ ${HOSTS:-0} == 1 ]]; then ip netns exec "sk-$(host_of "$name")" "$@"; else "$@"; fi
+}
+
+hosts_up() { # HOST:OCTET...
+  [[ $(id -u) == 0 ]] || die "--hosts needs root (network namespaces)"
+  command -v ip >/dev/null || die "--hosts needs iproute2 (ip)"
+  ip link show "$BRIDGE" >/dev/null 2>&1 &&
+    die "bridge $BRIDGE exists: another --hosts cluster is up (its down removes it)"
+  : >"$STATE/hosts"
+  ip link add "$BRIDGE" type bridge
+  ip addr add "$HOST_NET.1/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+  local pair host address netem_ok=1
+  for pair in "$@"; do
+    host=${pair%%:*}
+    address=$HOST_NET.${pair#*:}
+    ip netns add "sk-$host"
+    ip link add "skv-$host" type veth peer name eth0 netns "sk-$host"
+    ip link set "skv-$host" master "$BRIDGE" up
+    ip -n "sk-$host" addr add "$address/24" dev eth0
+    ip -n "sk-$host" link set lo up
+    ip -n "sk-$host" link set eth0 up
+    echo "$host $address" >>"$STATE/hosts"
+    # Each host delays what it sends, so a round trip between two hosts crosses two delays.
+    # shellcheck disable=SC2086
+    if ((netem_ok)) && [[ $LATENCY != none ]] &&
+      ! ip netns exec "sk-$host" tc qdisc add dev eth0 root netem delay $LATENCY 2>/dev/null; then
+      netem_ok=0
+      log "warning: tc netem is not available in this kernel (CONFIG_NET_SCH_NETEM): the links get no added latency"
+    fi
+  done
+  ((netem_ok)) || LATENCY=none
+  save_var LATENCY "$LATENCY"
+}
+
+hosts_down() {
+  [[ -f $STATE/hosts ]] || return 0
+  local host
+  while read -r host _; do
+    # Only this cluster's processes run in its namespaces; none may outlive them.
+    ip netns pids "sk-$host" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+    ip netns del "sk-$host" 2>/dev/null || true
+  done <"$STATE/hosts"
+  ip link del "$BRIDGE" 2>/dev/null || true
+}
 
 # A port nobody listens on, below the kernel's ephemeral range (32768+), not handed out before here.
 free_port() {
@@ -133,7 +214,9 @@ save_var() { printf '%s=%q\n' "$1" "$2" >>"$STATE/state.env"; }
 # that must appear in its command line before anything signals that PID later.
 launch() {
   local name=$1 marker=$2
-  setsid bash "$STATE/cmd/$name.sh" >>"$STATE/logs/$name.log" 2>&1 </dev/null &
+  local on=()
+  [[ ${HOSTS:-0} == 1 ]] && on=(ip netns exec "sk-$(host_of "$name")")
+  setsid "${on[@]}" bash "$STATE/cmd/$name.sh" >>"$STATE/logs/$name.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid $marker" >"$STATE/pids/$name.pid"
   # Until bash has exec'd the program (and it has set its process title) the marker is not there yet.
@@ -185,7 +268,7 @@ http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/
 wait_ready() { # NAME MANAGEMENT_PORT SECONDS
   local name=$1 port=$2 secs=$3
   for _ in $(seq 1 $((secs * 2))); do
-    [[ $(http_status "http://127.0.0.1:$port/actuator/health/readiness") == 200 ]] && return 0
+    [[ $(http_status "http://$(addr "$name"):$port/actuator/health/readiness") == 200 ]] && return 0
     pid_of "$name" >/dev/null || die "$name exited while starting; see $STATE/logs/$name.log"
     sleep 0.5
   done
@@ -199,10 +282,10 @@ start_redis() { # NAME PORT [replicaof-port]
   mkdir -p "$STATE/redis/$name"
   # noeviction: the stream and the tickets must never be evicted. AOF every second: a restarted
   # Redis keeps its queue. Logs go to stdout, which launch() sends to logs/NAME.log.
-  local args=(redis-server --port "$port" --bind 127.0.0.1 --protected-mode yes --daemonize no
+  local args=(redis-server --port "$port" --bind "$(addr "$name")" --protected-mode "$(redis_protected_mode)" --daemonize no
     --dir "$STATE/redis/$name" --save '' --appendonly yes --appendfsync everysec
     --maxmemory-policy noeviction --logfile '')
-  [[ -n $primary ]] && args+=(--replicaof 127.0.0.1 "$primary")
+  [[ -n $primary ]] && args+=(--replicaof "$(addr redis1)" "$primary")
   # Any of them may be promoted: each refuses writes while fewer than REPLICA_ACKS replicas have
   # acknowledged within 2 s, so a primary cut off from its replicas stops taking purchases it
   # could lose (the nodes wait for the same number of acknowledgements per batch).
@@ -218,11 +301,12 @@ start_sentinel() { # NAME PORT PRIMARY_PORT
   # Sentinel rewrites its configuration file (it records the current primary), so each has its own.
   cat >"$STATE/redis/$name/sentinel.conf" <<EOF
 port $port
-bind 127.0.0.1
+bind $(addr "$name")
+protected-mode $(redis_protected_mode)
 daemonize no
 dir $STATE/redis/$name
 logfile ""
-sentinel monitor $SENTINEL_MASTER 127.0.0.1 $primary 2
+sentinel monitor $SENTINEL_MASTER $(addr redis1) $primary 2
 sentinel down-after-milliseconds $SENTINEL_MASTER 1500
 sentinel failover-timeout $SENTINEL_MASTER 10000
 sentinel parallel-syncs $SENTINEL_MASTER 1
@@ -232,24 +316,31 @@ EOF
   launch "$name" ":$port"
 }
 
-wait_redis() { # PORT
+# Protected mode refuses every client but loopback while Redis has no password. With --hosts the
+# clients are on other hosts: the bridge is the cluster's private network, reachable from this machine
+# only, so it is turned off there (on a real network, set requirepass / masterauth / sentinel
+# auth-pass and the nodes' spring.data.redis.password instead: docs/operations.md).
+redis_protected_mode() { if [[ ${HOSTS:-0} == 1 ]]; then echo no; else echo yes; fi; }
+
+wait_redis() { # NAME PORT
   for _ in $(seq 1 100); do
-    [[ $(redis-cli -p "$1" ping 2>/dev/null) == PONG ]] && return 0
+    [[ $(redis-cli -h "$(addr "$1")" -p "$2" ping 2>/dev/null) == PONG ]] && return 0
     sleep 0.1
   done
-  die "Redis on $1 did not answer"
+  die "Redis $1 on $2 did not answer"
 }
 
 redis_primary() {
   if [[ $HA == 1 ]]; then
-    local s addr
+    local s i=0 found
     for s in $SENTINEL_PORTS; do
-      addr=$(redis-cli -p "$s" sentinel get-master-addr-by-name "$SENTINEL_MASTER" 2>/dev/null | paste -sd: -)
-      [[ -n $addr && $addr != *ERR* ]] && { echo "$addr"; return 0; }
+      i=$((i + 1))
+      found=$(redis-cli -h "$(addr "sentinel$i")" -p "$s" sentinel get-master-addr-by-name "$SENTINEL_MASTER" 2>/dev/null | paste -sd: -)
+      [[ -n $found && $found != *ERR* ]] && { echo "$found"; return 0; }
     done
     return 1
   else
-    echo "127.0.0.1:$REDIS_PORT"
+    echo "$(addr redis1):$REDIS_PORT"
   fi
 }
 
@@ -262,11 +353,11 @@ setup_redis() {
     p2=$(free_port)
     p3=$(free_port)
     start_redis redis1 "$p1"
-    wait_redis "$p1"
+    wait_redis redis1 "$p1"
     start_redis redis2 "$p2" "$p1"
     start_redis redis3 "$p3" "$p1"
-    wait_redis "$p2"
-    wait_redis "$p3"
+    wait_redis redis2 "$p2"
+    wait_redis redis3 "$p3"
     for i in 1 2 3; do
       s=$(free_port)
       ports+=("$s")
@@ -280,13 +371,13 @@ setup_redis() {
     log "waiting for the replicas and the Sentinels to find each other"
     for _ in $(seq 1 200); do
       local ok=1
-      for s in "$p2" "$p3"; do
-        redis-cli -p "$s" info replication 2>/dev/null | grep -q 'master_link_status:up' || ok=0
-      done
-      for s in "${ports[@]}"; do
-        redis-cli -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
+      redis-cli -h "$(addr redis2)" -p "$p2" info replication 2>/dev/null | grep -q 'master_link_status:up' || ok=0
+      redis-cli -h "$(addr redis3)" -p "$p3" info replication 2>/dev/null | grep -q 'master_link_status:up' || ok=0
+      for i in 1 2 3; do
+        s=${ports[$((i - 1))]}
+        redis-cli -h "$(addr "sentinel$i")" -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
           grep -qP '^num-other-sentinels\t2$' || ok=0
-        redis-cli -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
+        redis-cli -h "$(addr "sentinel$i")" -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
           grep -qP '^num-slaves\t2$' || ok=0
       done
       ((ok)) && break
@@ -294,17 +385,17 @@ setup_redis() {
     done
     ((ok)) || die "Sentinels did not converge; see $STATE/logs/sentinel*.log"
     local nodes=""
-    for s in "${ports[@]}"; do nodes+="${nodes:+,}127.0.0.1:$s"; done
+    for i in 1 2 3; do nodes+="${nodes:+,}$(addr "sentinel$i"):${ports[$((i - 1))]}"; done
     save_var REDIS_APP_ARGS "--spring.data.redis.sentinel.master=$SENTINEL_MASTER --spring.data.redis.sentinel.nodes=$nodes --seckill.purchase.replica-acks=$REPLICA_ACKS"
   else
     local p
     p=$(free_port)
     start_redis redis1 "$p"
-    wait_redis "$p"
+    wait_redis redis1 "$p"
     save_var REDIS_PORT "$p"
     save_var REDIS_PORTS "$p"
     save_var REDIS_NAMES "redis1"
-    save_var REDIS_APP_ARGS "--spring.data.redis.url=redis://127.0.0.1:$p"
+    save_var REDIS_APP_ARGS "--spring.data.redis.url=redis://$(addr redis1):$p"
   fi
 }
 
@@ -342,8 +433,10 @@ pg_bin() {
 
 as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-own_pg_ctl() { # ARGS... (runs pg_ctl on the throwaway server)
-  as_postgres "$PG_BIN/pg_ctl" -D "$STATE/pg/data" -l "$STATE/logs/postgres.log" "$@"
+own_pg_ctl() { # ARGS... (runs pg_ctl on the throwaway server, on its host)
+  local run=("$PG_BIN/pg_ctl" -D "$STATE/pg/data" -l "$STATE/logs/postgres.log" "$@")
+  [[ $(id -u) == 0 ]] && run=(runuser -u postgres -- "${run[@]}")
+  on_host pg "${run[@]}"
 }
 
 setup_postgres() {
@@ -372,9 +465,13 @@ setup_postgres() {
     [[ $(id -u) == 0 ]] && chown -R postgres: "$STATE/pg" "$STATE/logs"
     as_postgres "$PG_BIN/initdb" -D "$STATE/pg/data" -U postgres -A trust --no-sync >"$STATE/logs/initdb.log" 2>&1 ||
       die "initdb failed, see $STATE/logs/initdb.log"
+    if [[ ${HOSTS:-0} == 1 ]]; then
+      # The other hosts reach it over the cluster's bridge (trust, as on loopback: a throwaway server).
+      echo "host all all $HOST_NET.0/24 trust" >>"$STATE/pg/data/pg_hba.conf"
+    fi
     cat >>"$STATE/pg/data/postgresql.conf" <<EOF
 port = $port
-listen_addresses = '127.0.0.1'
+listen_addresses = '$(addr pg)'
 unix_socket_directories = '$STATE/pg'
 max_connections = 100
 shared_buffers = 64MB
@@ -383,8 +480,8 @@ EOF
     save_var PG_PORT "$port"
     save_var PG_BIN "$PG_BIN"
     own_pg_ctl -w -t 60 start >/dev/null || die "PostgreSQL did not start, see $STATE/logs/postgres.log"
-    psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE $DB_NAME" >/dev/null
-    save_var JDBC_URL "jdbc:postgresql://127.0.0.1:$port/$DB_NAME?user=postgres"
+    psql -h "$(addr pg)" -p "$port" -U postgres -d postgres -qc "CREATE DATABASE $DB_NAME" >/dev/null
+    save_var JDBC_URL "jdbc:postgresql://$(addr pg):$port/$DB_NAME?user=postgres"
   fi
 }
 
@@ -404,10 +501,13 @@ write_secrets() {
 }
 
 write_node_cmd() { # NAME PORT MANAGEMENT_PORT ROLES
-  local name=$1 port=$2 management=$3 roles=$4
+  local name=$1 port=$2 management=$3 roles=$4 address
+  address=$(addr "$name")
+  # With --hosts the management port is on the host's address too: the balancer's health checks and
+  # this script reach it over the cluster's private bridge (a real deployment: an internal interface).
   local args=("$JAVA" "-Xmx$HEAP" -XX:+ExitOnOutOfMemoryError -jar "$JAR"
-    "--server.port=$port" --server.address=127.0.0.1 --seckill.embedded=never
-    "--management.server.port=$management" --management.server.address=127.0.0.1
+    "--server.port=$port" "--server.address=$address" --seckill.embedded=never
+    "--management.server.port=$management" "--management.server.address=$address"
     "--seckill.roles=$roles"
     "--spring.datasource.url=$JDBC_URL"
     "--spring.config.import=file:$STATE/secrets.properties"
@@ -455,7 +555,7 @@ start_lb() { # nginx|haproxy
     ensure_packages nginx nginx
     for name in $API_NAMES; do
       port=$(node_port "$name")
-      servers+="${servers:+$'\n    '}server 127.0.0.1:$port weight=${weights[$i]:-1} max_fails=3 fail_timeout=5s;  # $name"
+      servers+="${servers:+$'\n    '}server $(addr "$name"):$port weight=${weights[$i]:-1} max_fails=3 fail_timeout=5s;  # $name"
       i=$((i + 1))
     done
     local balance='least_conn;'
@@ -464,9 +564,9 @@ start_lb() { # nginx|haproxy
     render "$DEPLOY/nginx/seckill.conf.template" "$STATE/lb/nginx.conf" \
       "USER_DIRECTIVE=user $(id -un);" "PID_FILE=$STATE/lb/nginx.pid" \
       "ERROR_LOG=$STATE/logs/nginx-error.log" "ACCESS_LOG=$STATE/logs/nginx-access.log" \
-      "TEMP_DIR=$STATE/lb/temp" "LISTEN=127.0.0.1:$LB_PORT" "STATIC_ROOT=$ROOT/src/main/resources/static" \
+      "TEMP_DIR=$STATE/lb/temp" "LISTEN=$(addr lb):$LB_PORT" "STATIC_ROOT=$ROOT/src/main/resources/static" \
       "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE" "IP_BURST=$((IP_RATE * 2))"
-    nginx -t -q -p "$STATE/lb" -c "$STATE/lb/nginx.conf" -e "$STATE/logs/nginx-error.log" ||
+    on_host lb nginx -t -q -p "$STATE/lb" -c "$STATE/lb/nginx.conf" -e "$STATE/logs/nginx-error.log" ||
       die "nginx rejected $STATE/lb/nginx.conf"
     write_cmd lb nginx -p "$STATE/lb" -c "$STATE/lb/nginx.conf" -e "$STATE/logs/nginx-error.log" -g 'daemon off;'
     launch lb "$STATE/lb/nginx.conf"
@@ -474,27 +574,27 @@ start_lb() { # nginx|haproxy
     ensure_packages haproxy haproxy
     for name in $API_NAMES; do
       port=$(node_port "$name")
-      servers+="${servers:+$'\n    '}server $name 127.0.0.1:$port weight $((${weights[$i]:-1} * 100)) port $(node_management_port "$name")"
+      servers+="${servers:+$'\n    '}server $name $(addr "$name"):$port weight $((${weights[$i]:-1} * 100)) port $(node_management_port "$name")"
       i=$((i + 1))
     done
     local balance='balance leastconn'
     [[ $BALANCE == hash ]] && balance=$'balance hdr(Authorization)\n    hash-type consistent'
     render "$DEPLOY/haproxy/haproxy.cfg.template" "$STATE/lb/haproxy.cfg" \
       "PID_FILE=$STATE/lb/haproxy.pid" "STATS_SOCKET=$STATE/lb/haproxy.sock" \
-      "LISTEN=127.0.0.1:$LB_PORT" "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE"
-    haproxy -q -c -f "$STATE/lb/haproxy.cfg" || die "haproxy rejected $STATE/lb/haproxy.cfg"
+      "LISTEN=$(addr lb):$LB_PORT" "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE"
+    on_host lb haproxy -q -c -f "$STATE/lb/haproxy.cfg" || die "haproxy rejected $STATE/lb/haproxy.cfg"
     write_cmd lb haproxy -W -db -f "$STATE/lb/haproxy.cfg"
     launch lb "$STATE/lb/haproxy.cfg"
   fi
   for _ in $(seq 1 100); do
-    port_open "$LB_PORT" && break
+    port_open "$LB_PORT" "$(addr lb)" && break
     pid_of lb >/dev/null || die "the balancer exited; see $STATE/logs/lb.log"
     sleep 0.1
   done
-  port_open "$LB_PORT" || die "the balancer does not listen on $LB_PORT"
+  port_open "$LB_PORT" "$(addr lb)" || die "the balancer does not listen on $(addr lb):$LB_PORT"
   # Ready when the balancer itself answers through to a node.
   for _ in $(seq 1 100); do
-    [[ $(http_status "http://127.0.0.1:$LB_PORT/api/v1/time") == 200 ]] && return 0
+    [[ $(http_status "http://$(addr lb):$LB_PORT/api/v1/time") == 200 ]] && return 0
     sleep 0.2
   done
   die "the balancer does not reach the API nodes; see $STATE/logs/lb.log"
@@ -518,11 +618,15 @@ cmd_up() {
   local DB_NAME=seckill_cluster ADMIN_PASSWORD="" PASSWORD_STRENGTH=10 DEMO=true HEAP=384m BUILD=0
   local APP_ARGS="" WEIGHTS=""
   HA=0
+  HOSTS=0
+  LATENCY="1ms 0.5ms"
   REPLICA_ACKS=""
   while (($#)); do
     case $1 in
       --lb) LB=$2; shift ;;
       --ha) HA=1 ;;
+      --hosts) HOSTS=1 ;;
+      --latency) LATENCY=$2; shift ;;
       --replica-acks) REPLICA_ACKS=$2; shift ;;
       --api) API=$2; shift ;;
       --workers) WORKERS=$2; shift ;;
@@ -544,6 +648,15 @@ cmd_up() {
     shift
   done
   [[ $LB == nginx || $LB == haproxy ]] || die "--lb is nginx or haproxy"
+  if [[ $HOSTS == 1 ]]; then
+    # The machine's own servers listen on its loopback, which the hosts do not share.
+    [[ $DB == mariadb || $PG_MODE == machine ]] && die "--hosts runs its own PostgreSQL on db1 (no --db mariadb, no --pg machine)"
+    HA=1
+    PG_MODE=own
+    ((API <= 19 && WORKERS <= 19)) || die "--hosts takes at most 19 API nodes and 19 workers"
+    [[ $LATENCY == none || $LATENCY =~ ^[0-9.]+(us|ms)( [0-9.]+(us|ms))?$ ]] ||
+      die "--latency is 'DELAY [JITTER]' such as '1ms 0.5ms', or none"
+  fi
   [[ -z $REPLICA_ACKS || $REPLICA_ACKS =~ ^[0-2]$ ]] || die "--replica-acks is 0, 1 or 2 (two replicas)"
   [[ -n $REPLICA_ACKS && $REPLICA_ACKS != 0 && $HA != 1 ]] && die "--replica-acks needs --ha (replicas)"
   if [[ $HA == 1 ]]; then REPLICA_ACKS=${REPLICA_ACKS:-1}; else REPLICA_ACKS=0; fi
@@ -566,7 +679,7 @@ cmd_up() {
   ensure_packages curl curl
 
   [[ $LB_PORT == auto ]] && LB_PORT=$(free_port)
-  port_open "$LB_PORT" && die "port $LB_PORT is taken (use --port P or --port auto)"
+  [[ $HOSTS == 0 ]] && port_open "$LB_PORT" && die "port $LB_PORT is taken (use --port P or --port auto)"
   [[ -n $ADMIN_PASSWORD ]] || ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
   local TOKEN_SECRET
   TOKEN_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -584,9 +697,17 @@ cmd_up() {
     printf 'ADMIN_PASSWORD=%q\nTOKEN_SECRET=%q\nPASSWORD_STRENGTH=%q\nDEMO=%q\nHEAP=%q\n' \
       "$ADMIN_PASSWORD" "$TOKEN_SECRET" "$PASSWORD_STRENGTH" "$DEMO" "$HEAP"
     printf 'JAVA=%q\nJAR=%q\nAPP_ARGS=%q\nROOT=%q\nREPLICA_ACKS=%q\n' "$JAVA" "$JAR" "$APP_ARGS" "$ROOT" "$REPLICA_ACKS"
+    printf 'HOSTS=%q\n' "$HOSTS"
   } >"$STATE/state.env"
   chmod 600 "$STATE/state.env"
   echo "$LB" >"$STATE/lb.kind"
+  if [[ $HOSTS == 1 ]]; then
+    local hosts=(lb1:11 redis1:61 redis2:62 redis3:63 db1:80)
+    for i in $(seq 1 "$API"); do hosts+=("api$i:$((20 + i))"); done
+    for i in $(seq 1 "$WORKERS"); do hosts+=("worker$i:$((40 + i))"); done
+    log "hosts: ${hosts[*]%%:*} on $BRIDGE ($HOST_NET.0/24, latency ${LATENCY})"
+    hosts_up "${hosts[@]}"
+  fi
 
   log "Redis ($([[ $HA == 1 ]] && echo 'primary, replica, 3 Sentinels' || echo 'one server'))"
   setup_redis
@@ -624,7 +745,7 @@ cmd_up() {
   for name in "${names[@]}"; do start_node "$name"; done
   for name in "${names[@]}"; do wait_ready "$name" "$(node_management_port "$name")" 240; done
 
-  log "load balancer: $LB on 127.0.0.1:$LB_PORT"
+  log "load balancer: $LB on $(addr lb):$LB_PORT"
   start_lb "$LB"
   UP_DONE=1
   trap - EXIT
@@ -636,30 +757,33 @@ cmd_status() {
   local name port pid ready
   echo "seckill cluster under $STATE"
   pid=$(pid_of lb || echo -)
-  printf '  %-10s %-22s pid %-8s %s\n' "lb" "$(cat "$STATE/lb.kind") 127.0.0.1:$LB_PORT" "$pid" \
+  printf '  %-10s %-22s pid %-8s %s\n' "lb" "$(cat "$STATE/lb.kind") $(addr lb):$LB_PORT" "$pid" \
     "$([[ $pid != - ]] && echo up || echo DOWN)"
   while read -r name port management; do
     pid=$(pid_of "$name" || echo -)
     ready=DOWN
     if [[ $pid != - ]]; then
-      ready=$(curl -s --max-time 2 "http://127.0.0.1:$management/actuator/health/readiness" | sed -n 's/.*"status":"\([A-Z_]*\)".*/\1/p')
+      ready=$(curl -s --max-time 2 "http://$(addr "$name"):$management/actuator/health/readiness" | sed -n 's/.*"status":"\([A-Z_]*\)".*/\1/p')
       ready=${ready:-starting}
     fi
-    printf '  %-10s %-22s pid %-8s %s (management 127.0.0.1:%s)\n' "$name" "127.0.0.1:$port" "$pid" "$ready" "$management"
+    printf '  %-10s %-22s pid %-8s %s (management %s:%s)\n' "$name" "$(addr "$name"):$port" "$pid" "$ready" "$(addr "$name")" "$management"
   done <"$STATE/nodes"
   local r
   for r in $REDIS_NAMES ${SENTINEL_PORTS:+sentinel1 sentinel2 sentinel3}; do
     pid=$(pid_of "$r" || echo -)
-    printf '  %-10s %-22s pid %-8s %s\n' "$r" "127.0.0.1:$(sed -n "s/^$r //p" "$STATE/services")" "$pid" \
+    printf '  %-10s %-22s pid %-8s %s\n' "$r" "$(addr "$r"):$(sed -n "s/^$r //p" "$STATE/services")" "$pid" \
       "$([[ $pid != - ]] && echo up || echo DOWN)"
   done
   echo "  redis primary: $(redis_primary || echo unknown)$([[ $HA == 1 ]] && echo " (Sentinel master name $SENTINEL_MASTER, sentinels on ${SENTINEL_PORTS// /,})")"
   if [[ ${DB:-postgresql} == mariadb ]]; then
     echo "  mariadb: machine 127.0.0.1:$DB_PORT database $DB_NAME"
   else
-    echo "  postgresql: $PG_MODE 127.0.0.1:$PG_PORT database $DB_NAME"
+    echo "  postgresql: $PG_MODE $(addr pg):$PG_PORT database $DB_NAME"
   fi
-  echo "  admin: admin / $ADMIN_PASSWORD    shop: http://127.0.0.1:$LB_PORT/"
+  if [[ ${HOSTS:-0} == 1 ]]; then
+    echo "  hosts: network namespaces sk-HOST on $BRIDGE, latency ${LATENCY}$([[ -s $STATE/cuts ]] && echo ", cut: $(paste -sd, "$STATE/cuts")")"
+  fi
+  echo "  admin: admin / $ADMIN_PASSWORD    shop: http://$(addr lb):$LB_PORT/"
 }
 
 cmd_down() {
@@ -676,7 +800,7 @@ cmd_down() {
     done <"$STATE/nodes"
     while read -r name _; do signal_and_wait "$name" TERM 30; done <"$STATE/nodes"
   fi
-  for name in sentinel1 sentinel2 sentinel3 redis2 redis1; do signal_and_wait "$name" TERM 10; done
+  for name in sentinel1 sentinel2 sentinel3 redis3 redis2 redis1; do signal_and_wait "$name" TERM 10; done
   if [[ ${DB:-postgresql} == mariadb && ${DB_MODE:-} == machine && -n ${DB_NAME:-} ]]; then
     mariadb_sql "DROP DATABASE IF EXISTS $DB_NAME" >/dev/null 2>&1 || log "could not drop database $DB_NAME"
   elif [[ ${PG_MODE:-} == machine && -n ${DB_NAME:-} ]]; then
@@ -691,6 +815,7 @@ cmd_down() {
     [[ -e $f ]] || continue
     signal_and_wait "$(basename "$f" .pid)" KILL 5
   done
+  hosts_down
   rm -rf "$STATE"
   log "down: stopped and removed $STATE"
 }
@@ -719,7 +844,7 @@ cmd_lb() {
   stop_lb
   echo "$kind" >"$STATE/lb.kind"
   start_lb "$kind"
-  log "load balancer is now $kind on 127.0.0.1:$LB_PORT"
+  log "load balancer is now $kind on $(addr lb):$LB_PORT"
 }
 
 cmd_pg() {
@@ -747,6 +872,45 @@ cmd_redis_kill_primary() {
   die "the primary $addr is not one of this cluster's servers"
 }
 
+# Partitions between hosts: nftables rules in both hosts' namespaces dropping what goes to or comes
+# from the other one (a silent drop, as a cut cable: connections hang until their timeouts).
+cmd_cut() { # HOST HOST...
+  load_state
+  [[ ${HOSTS:-0} == 1 ]] || die "cut works on a --hosts cluster"
+  (($# >= 2)) || die "cut HOST HOST..."
+  ensure_packages nft nftables
+  local a=$1 b
+  shift
+  for b in "$@"; do
+    [[ -n $(addr "$a") && -n $(addr "$b") ]] || die "no host $a or $b (see: $0 hosts)"
+    drop_between "$a" "$b"
+    drop_between "$b" "$a"
+    echo "$a-$b" >>"$STATE/cuts"
+  done
+}
+
+drop_between() { # HOST OTHER: HOST drops every packet from or to OTHER
+  local ns other
+  ns=sk-$(host_of "$1")
+  other=$(addr "$2")
+  ip netns exec "$ns" nft -f - <<EOF
+table inet seckill_cuts {
+  chain input { type filter hook input priority 0; ip saddr $other drop; }
+  chain output { type filter hook output priority 0; ip daddr $other drop; }
+}
+EOF
+}
+
+cmd_heal() { # every cut goes
+  load_state
+  [[ ${HOSTS:-0} == 1 ]] || die "heal works on a --hosts cluster"
+  local host
+  while read -r host _; do
+    ip netns exec "sk-$host" nft delete table inet seckill_cuts 2>/dev/null || true
+  done <"$STATE/hosts"
+  : >"$STATE/cuts"
+}
+
 main() {
   local cmd=${1:-}
   shift || true
@@ -759,7 +923,19 @@ main() {
     pg) cmd_pg "$@" ;;
     redis-primary) load_state; redis_primary ;;
     redis-kill-primary) cmd_redis_kill_primary ;;
-    env) load_state; cat "$STATE/state.env"; echo "NODES=\"$(tr '\n' ',' <"$STATE/nodes")\"" ;;
+    env)
+      load_state
+      cat "$STATE/state.env"
+      echo "NODES=\"$(tr '\n' ',' <"$STATE/nodes")\""
+      local name addresses=""
+      for name in lb pg $API_NAMES $WORKER_NAMES $REDIS_NAMES ${SENTINEL_PORTS:+sentinel1 sentinel2 sentinel3}; do
+        addresses+="${addresses:+,}$name=$(addr "$name")"
+      done
+      echo "ADDRESSES=\"$addresses\""
+      ;;
+    cut) cmd_cut "$@" ;;
+    heal) cmd_heal ;;
+    hosts) load_state; if [[ ${HOSTS:-0} == 1 ]]; then cat "$STATE/hosts"; else echo "every process on 127.0.0.1"; fi ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 2 ;;
   esac
 }
