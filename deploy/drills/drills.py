@@ -462,10 +462,11 @@ class Drills:
             raise RuntimeError(f"login {name}: {status} {body}")
         return body["token"]
 
-    def new_sale(self, name, stock, limit=100):
-        now = datetime.datetime.now(datetime.timezone.utc)
+    def new_sale(self, name, stock, limit=100, starts_in=-5):
+        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         fmt = "%Y-%m-%dT%H:%M:%SZ"
-        body = {"name": f"drill {name}", "startsAt": (now - datetime.timedelta(seconds=5)).strftime(fmt),
+        starts = now + datetime.timedelta(seconds=starts_in)
+        body = {"name": f"drill {name}", "startsAt": starts.strftime(fmt),
                 "endsAt": (now + datetime.timedelta(hours=1)).strftime(fmt), "minLevel": 0,
                 "items": [{"name": f"{name} item", "price": 1.00, "stock": stock, "limit": limit}]}
         status, created = self.http.request("POST", "/api/v1/admin/activities", token=self.admin, body=body)
@@ -476,7 +477,9 @@ class Drills:
                                               token=self.admin)
         if status != 200:
             raise RuntimeError(f"publish sale: {status} {published}")
-        return Sale(activity, created["items"][0]["id"], stock, limit)
+        sale = Sale(activity, created["items"][0]["id"], stock, limit)
+        sale.starts_at = starts.timestamp()
+        return sale
 
     def load(self, sale, tag, duration, **kwargs):
         return Load(self.cluster, sale, self.tokens_file, self.workdir, tag, duration, **kwargs)
@@ -867,8 +870,7 @@ class Drills:
 
     def partition_primary(self):
         started = time.monotonic()
-        if self.cluster.env.get("HOSTS") != "1":
-            raise RuntimeError("the partition drills need a cluster started with --hosts")
+        self.require_hosts()
         sale = self.new_sale("partition-primary", stock=200000)
         old = self.cluster.primary()
         victim = self.cluster.service_at(old[1])
@@ -931,6 +933,206 @@ class Drills:
                      f"healed@{healed_at:.0f}s demoted_after={demoted if demoted is None else round(demoted, 1)}s "
                      f"drain={drained:.1f}s {figures}", problems)
 
+    def require_hosts(self):
+        if self.cluster.env.get("HOSTS") != "1":
+            raise RuntimeError("the partition drills need a cluster started with --hosts")
+
+    def buy_directly(self, node, sale):
+        """The ticket of a purchase `node` itself (not through the balancer) admits now, or None."""
+        direct = Http(self.cluster.addr(node), self.cluster.ports[node])
+        token = self.probe_tokens[int(time.monotonic() * 1000) % len(self.probe_tokens)]
+        try:
+            status, body = direct.request("POST", sale.token_path, token=token, timeout=3)
+            if status != 201 or not body:
+                return None
+            status, body = direct.request("POST", sale.path, token=token, timeout=3,
+                                          headers={"Idempotency-Key": f"direct-{node}-{time.monotonic_ns()}",
+                                                   "Purchase-Token": body["token"]})
+            return body.get("ticket") if status == 202 and body else None
+        except (OSError, http.client.HTTPException):
+            return None
+
+    # -- c: one API node cut off from every Redis host --
+
+    def partition_api(self):
+        started = time.monotonic()
+        self.require_hosts()
+        sale = self.new_sale("partition-api", stock=200000)
+        api = sorted(n for n in self.cluster.ports if n.startswith("api"))
+        victim = api[-1]
+        redis_hosts = self.cluster.env["REDIS_NAMES"].split()
+        load = self.load(sale, "dc", duration=30)
+        time.sleep(5)
+        self.cluster.sh("cut", victim, *redis_hosts, quiet=True)
+        cut_at = load.elapsed()
+        log(f"drill c: {victim} cut off from {' '.join(redis_hosts)} at {cut_at:.1f}s")
+        time.sleep(10)
+        self.cluster.sh("heal", quiet=True)
+        healed_mono = time.monotonic()
+        healed_at = load.elapsed()
+        # Back in the sale once its Redis connections are: a purchase sent to it directly is admitted.
+        resumed, direct_ticket, direct_errors = None, None, 0
+        while time.monotonic() - healed_mono < 30:
+            direct_ticket = self.buy_directly(victim, sale)
+            if direct_ticket:
+                resumed = time.monotonic() - healed_mono
+                break
+            direct_errors += 1
+            time.sleep(0.5)
+        load.stop()
+        result = load.wait()
+        drained = self.wait_drained(sale)
+        _, errors = self.error_figures(result)
+        # The direct purchase is answered to the drill: its ticket was seen (a failed try may have been
+        # admitted all the same, like any failed request).
+        tickets = result["tickets"] + ([direct_ticket] if direct_ticket else [])
+        figures, problems = self.check(sale, tickets, result["purchase_errors"] + direct_errors)
+        problems += self.flow_problems(result)
+        if resumed is None:
+            problems.append(f"{victim} admitted nothing within 30 s of the heal")
+        self.verdict("c", "cut one API node off from Redis", started,
+                     f"{errors} cut={victim}@{cut_at:.0f}s healed@{healed_at:.0f}s "
+                     f"resumed_after={resumed if resumed is None else round(resumed, 1)}s drain={drained:.1f}s {figures}",
+                     problems)
+
+    # -- d: a worker cut off from the database for 10 s --
+
+    def partition_worker(self):
+        started = time.monotonic()
+        self.require_hosts()
+        sale = self.new_sale("partition-worker", stock=200000)
+        workers = sorted(n for n in self.cluster.ports if n.startswith("worker"))
+        victim = workers[0]
+        load = self.load(sale, "dd", duration=25)
+        time.sleep(5)
+        self.cluster.sh("cut", victim, "db1", quiet=True)
+        cut_at = load.elapsed()
+        log(f"drill d: {victim} cut off from db1 at {cut_at:.1f}s")
+        time.sleep(10)
+        self.cluster.sh("heal", quiet=True)
+        healed_at = load.elapsed()
+        result = load.wait()
+        drained = self.wait_drained(sale)
+        rate, errors = self.error_figures(result)
+        figures, problems = self.check(sale, result["tickets"], result["purchase_errors"])
+        problems += self.flow_problems(result)
+        # The API nodes still reach Redis and the database: buying is not affected by the cut.
+        if rate > 0.1:
+            problems.append(f"client-visible errors {rate:.3f}% > 0.1%")
+        self.verdict("d", "cut a worker off from the database for 10 s", started,
+                     f"{errors} cut={victim}@{cut_at:.0f}s healed@{healed_at:.0f}s drain={drained:.1f}s {figures}",
+                     problems)
+
+    # -- e: the balancer host holding the virtual address dies --
+
+    def vip_holder(self):
+        for host in ("lb1", "lb2"):
+            out = subprocess.run(["ip", "-n", f"sk-{host}", "-o", "addr", "show", "dev", "eth0"],
+                                 text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+            if f" {self.cluster.env['VIP']}/" in out:
+                return host
+        return None
+
+    def balancer_host_dies(self):
+        started = time.monotonic()
+        self.require_hosts()
+        if not self.cluster.env.get("VIP"):
+            raise RuntimeError("the balancer drill needs a cluster started with --hosts --vip")
+        sale = self.new_sale("balancer-host", stock=200000)
+        prober = Prober(self.http, sale, self.probe_tokens, "de")
+        load = self.load(sale, "de", duration=25)
+        prober.start()
+        time.sleep(5)
+        victim = self.vip_holder()
+        if victim is None:
+            raise RuntimeError("neither lb1 nor lb2 holds the virtual address")
+        self.cluster.sh("host-kill", victim, quiet=True)
+        killed_mono = time.monotonic()
+        killed_at = load.elapsed()
+        log(f"drill e: host {victim} (holding {self.cluster.env['VIP']}) killed at {killed_at:.1f}s")
+        moved = None
+        while time.monotonic() - killed_mono < 20:
+            holder = self.vip_holder()
+            if holder and holder != victim:
+                moved = time.monotonic() - killed_mono
+                break
+            time.sleep(0.1)
+        result = load.wait()
+        prober.stop()
+        drained = self.wait_drained(sale)
+        outage = prober.outage(killed_mono)
+        rate, errors = self.error_figures(result)
+        tickets = result["tickets"] + [t for _, s, t in prober.samples if t]
+        probe_errors = sum(1 for _, s, _ in prober.samples if s not in BUSINESS)
+        figures, problems = self.check(sale, tickets, result["purchase_errors"] + probe_errors)
+        problems += self.flow_problems(result)
+        if moved is None:
+            problems.append(f"the virtual address did not leave {victim} within 20 s")
+        if rate > 1.0:
+            problems.append(f"client-visible errors {rate:.3f}% > 1%")
+        # The host back (as after a reboot): it stays the backup (nopreempt), the sale goes on.
+        self.cluster.sh("host-revive", victim, quiet=True)
+        switch = ("no failed probe" if not outage else
+                  f"first failure +{outage[0]:.1f}s, resumed +{outage[1]:.1f}s, {outage[2]} failed probes"
+                  if outage[1] is not None else f"first failure +{outage[0]:.1f}s, not resumed")
+        self.verdict("e", "the balancer host holding the virtual address dies", started,
+                     f"{errors} killed={victim}@{killed_at:.0f}s moved_after={moved if moved is None else round(moved, 1)}s "
+                     f"switch=[{switch}] drain={drained:.1f}s {figures}", problems)
+
+    # -- f: an API node's clock 2 s ahead --
+
+    def node_clock_offset(self, node):
+        """How far `node`'s wall clock is ahead of this machine's (ms), from its GET /api/v1/time."""
+        direct = Http(self.cluster.addr(node), self.cluster.ports[node])
+        before = time.time() * 1000
+        status, body = direct.request("GET", "/api/v1/time", timeout=3)
+        after = time.time() * 1000
+        if status != 200:
+            raise RuntimeError(f"{node} /api/v1/time: {status}")
+        return body["now"] - (before + after) / 2
+
+    def clock_skew(self):
+        started = time.monotonic()
+        self.require_hosts()
+        api = sorted(n for n in self.cluster.ports if n.startswith("api"))
+        victim = api[-1]
+        self.cluster.sh("node", "skew", victim, "+2s", quiet=True)
+        try:
+            offset = self.node_clock_offset(victim)
+            log(f"drill f: {victim} restarted with its clock {offset / 1000:+.2f}s off")
+            # The sale opens 8 s from now: the load starts before the opening, so a node that trusted
+            # its own clock would admit purchases up to 2 s early.
+            sale = self.new_sale("clock-skew", stock=200000, starts_in=8)
+            wall = time.time() - time.monotonic()
+            prober = Prober(self.http, sale, self.probe_tokens, "df")
+            load = self.load(sale, "df", duration=20)
+            prober.start()
+            result = load.wait()
+            prober.stop()
+        finally:
+            self.cluster.sh("node", "skew", victim, "0", quiet=True)
+        drained = self.wait_drained(sale)
+        rate, errors = self.error_figures(result)
+        tickets = result["tickets"] + [t for _, s, t in prober.samples if t]
+        probe_errors = sum(1 for _, s, _ in prober.samples if s not in BUSINESS)
+        figures, problems = self.check(sale, tickets, result["purchase_errors"] + probe_errors)
+        problems += self.flow_problems(result)
+        admitted = sorted(wall + t for t, s, _ in prober.samples if s == 202)
+        early = [t for t in admitted if t < sale.starts_at - 0.05]
+        first = (admitted[0] - sale.starts_at) if admitted else None
+        if abs(offset) < 1500:
+            problems.append(f"{victim}'s clock was only {offset:.0f} ms off: the skew did not take")
+        if early:
+            problems.append(f"{len(early)} purchases admitted before the sale opened")
+        if first is None:
+            problems.append("nothing admitted after the opening")
+        if rate > 0.1:
+            problems.append(f"client-visible errors {rate:.3f}% > 0.1%")
+        self.verdict("f", "an API node's clock 2 s ahead", started,
+                     f"{errors} skewed={victim} offset={offset / 1000:+.2f}s "
+                     f"first_admission={'none' if first is None else f'{first:+.2f}s'} after the opening "
+                     f"early={len(early)} drain={drained:.1f}s {figures}", problems)
+
 
 DRILLS = {
     "api-kill": lambda d: d.api_kill(),
@@ -944,6 +1146,10 @@ DRILLS = {
 # Drills that need the cluster on separate hosts (--hosts): they cut links between hosts.
 HOST_DRILLS = {
     "partition-primary": lambda d: d.partition_primary(),
+    "partition-api": lambda d: d.partition_api(),
+    "partition-worker": lambda d: d.partition_worker(),
+    "clock-skew": lambda d: d.clock_skew(),
+    "balancer-host": lambda d: d.balancer_host_dies(),
 }
 
 
@@ -982,7 +1188,7 @@ def main():
             database = (["--pg", "own"] if args.db == "postgresql"
                         else ["--db", "mariadb", "--db-name", f"seckill_drills_{os.getpid()}"])
             if args.hosts:
-                database = ["--hosts", "--latency", os.environ.get("SECKILL_DRILLS_LATENCY", "1ms 0.5ms")]
+                database = ["--hosts", "--vip", "--latency", os.environ.get("SECKILL_DRILLS_LATENCY", "1ms 0.5ms")]
             # One replica acknowledgement per batch, as --ha sets up (SECKILL_DRILLS_REPLICA_ACKS=0
             # runs the drills without, for a comparison).
             acks = os.environ.get("SECKILL_DRILLS_REPLICA_ACKS", "1")

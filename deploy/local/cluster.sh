@@ -38,11 +38,14 @@
 #                            api1.., worker1.., redis1-3 each with its Sentinel, db1) with its own
 #                            address on a bridge (skbr0, 10.213.0.0/24; this machine is 10.213.0.1);
 #                            implies --ha and --pg own; needs root and iproute2. One such cluster at a time
+#   --vip                    with --hosts: two balancer hosts (lb1, lb2) sharing the virtual address
+#                            10.213.0.10 with keepalived VRRP (unicast peers); clients use that address
 #   --latency 'DELAY JITTER' with --hosts: tc netem delay on every host's link [1ms 0.5ms]; a kernel
 #                            without netem (CONFIG_NET_SCH_NETEM) gets a warning and no added latency
 #
 # Commands used by the drills (deploy/drills/), also handy by hand:
 #   node start|stop|kill NAME   start again / SIGTERM and wait / SIGKILL one node (api1, worker2, ...)
+#   node skew NAME OFFSET       restart a node with its clock OFFSET off (+2s; 0 resets; libfaketime)
 #   lb nginx|haproxy            replace the running balancer by the other one, same port
 #   pg stop|start               stop or start the throwaway PostgreSQL (--pg own only)
 #   redis-primary               host:port of the current Redis primary (asks the Sentinels with --ha)
@@ -51,6 +54,8 @@
 #   cut HOST HOST...            with --hosts: drop every packet between the first host and each other
 #                               one, both ways (nftables in their namespaces), e.g. cut redis1 redis2
 #   heal                        remove every cut
+#   host-kill HOST              with --hosts: SIGKILL every process on HOST and take its link down
+#   host-revive HOST            its link up and its processes started again
 #   hosts                       each host's name and address
 #
 # The state directory is $SECKILL_CLUSTER_DIR, default /tmp/seckill-cluster; several clusters can run
@@ -76,12 +81,16 @@ HOST_NET=10.213.0
 host_of() { # PROCESS -> HOST
   case $1 in
     sentinel*) echo "redis${1#sentinel}" ;;
+    keepalived*) echo "lb${1#keepalived}" ;;
     lb) echo lb1 ;;
     pg) echo db1 ;;
     *) echo "$1" ;;
   esac
 }
-addr() { # PROCESS -> the address it listens on
+addr() { # PROCESS -> the address clients use for it (the balancer: the virtual address with --vip)
+  if [[ $1 == lb && -n ${VIP:-} ]]; then echo "$VIP"; else host_addr "$1"; fi
+}
+host_addr() { # PROCESS -> the address of its host
   if [[ ${HOSTS:-0} == 1 ]]; then
     awk -v h="$(host_of "$1")" '$1 == h { print $2 }' "$STATE/hosts"
   else
@@ -546,9 +555,16 @@ render() { # TEMPLATE OUT KEY=VALUE...
   printf '%s\n' "$content" >"$out"
 }
 
-start_lb() { # nginx|haproxy
-  local kind=$1 servers="" name port i=0
-  mkdir -p "$STATE/lb"
+start_lb() { # nginx|haproxy [lb|lb2]
+  local kind=$1 proc=${2:-lb} servers="" name port i=0
+  local dir=$STATE/$proc prefix="" own listen
+  [[ $proc != lb ]] && prefix="$proc-"
+  own=$(host_addr "$proc")
+  # Behind the virtual address the balancer listens on every address of its host: the VIP comes and
+  # goes with VRRP.
+  listen="$own:$LB_PORT"
+  [[ -n ${VIP:-} ]] && listen=$LB_PORT
+  mkdir -p "$dir"
   local weights=()
   IFS=, read -r -a weights <<<"${WEIGHTS:-}"
   if [[ $kind == nginx ]]; then
@@ -560,16 +576,16 @@ start_lb() { # nginx|haproxy
     done
     local balance='least_conn;'
     [[ $BALANCE == hash ]] && balance='hash $http_authorization consistent;'
-    mkdir -p "$STATE/lb/temp"
-    render "$DEPLOY/nginx/seckill.conf.template" "$STATE/lb/nginx.conf" \
-      "USER_DIRECTIVE=user $(id -un);" "PID_FILE=$STATE/lb/nginx.pid" \
-      "ERROR_LOG=$STATE/logs/nginx-error.log" "ACCESS_LOG=$STATE/logs/nginx-access.log" \
-      "TEMP_DIR=$STATE/lb/temp" "LISTEN=$(addr lb):$LB_PORT" "STATIC_ROOT=$ROOT/src/main/resources/static" \
+    mkdir -p "$dir/temp"
+    render "$DEPLOY/nginx/seckill.conf.template" "$dir/nginx.conf" \
+      "USER_DIRECTIVE=user $(id -un);" "PID_FILE=$dir/nginx.pid" \
+      "ERROR_LOG=$STATE/logs/${prefix}nginx-error.log" "ACCESS_LOG=$STATE/logs/${prefix}nginx-access.log" \
+      "TEMP_DIR=$dir/temp" "LISTEN=$listen" "STATIC_ROOT=$ROOT/src/main/resources/static" \
       "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE" "IP_BURST=$((IP_RATE * 2))"
-    on_host lb nginx -t -q -p "$STATE/lb" -c "$STATE/lb/nginx.conf" -e "$STATE/logs/nginx-error.log" ||
-      die "nginx rejected $STATE/lb/nginx.conf"
-    write_cmd lb nginx -p "$STATE/lb" -c "$STATE/lb/nginx.conf" -e "$STATE/logs/nginx-error.log" -g 'daemon off;'
-    launch lb "$STATE/lb/nginx.conf"
+    on_host "$proc" nginx -t -q -p "$dir" -c "$dir/nginx.conf" -e "$STATE/logs/${prefix}nginx-error.log" ||
+      die "nginx rejected $dir/nginx.conf"
+    write_cmd "$proc" nginx -p "$dir" -c "$dir/nginx.conf" -e "$STATE/logs/${prefix}nginx-error.log" -g 'daemon off;'
+    launch "$proc" "$dir/nginx.conf"
   else
     ensure_packages haproxy haproxy
     for name in $API_NAMES; do
@@ -579,28 +595,97 @@ start_lb() { # nginx|haproxy
     done
     local balance='balance leastconn'
     [[ $BALANCE == hash ]] && balance=$'balance hdr(Authorization)\n    hash-type consistent'
-    render "$DEPLOY/haproxy/haproxy.cfg.template" "$STATE/lb/haproxy.cfg" \
-      "PID_FILE=$STATE/lb/haproxy.pid" "STATS_SOCKET=$STATE/lb/haproxy.sock" \
-      "LISTEN=$(addr lb):$LB_PORT" "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE"
-    on_host lb haproxy -q -c -f "$STATE/lb/haproxy.cfg" || die "haproxy rejected $STATE/lb/haproxy.cfg"
-    write_cmd lb haproxy -W -db -f "$STATE/lb/haproxy.cfg"
-    launch lb "$STATE/lb/haproxy.cfg"
+    [[ -n ${VIP:-} ]] && listen=":$LB_PORT"
+    render "$DEPLOY/haproxy/haproxy.cfg.template" "$dir/haproxy.cfg" \
+      "PID_FILE=$dir/haproxy.pid" "STATS_SOCKET=$dir/haproxy.sock" \
+      "LISTEN=$listen" "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE"
+    on_host "$proc" haproxy -q -c -f "$dir/haproxy.cfg" || die "haproxy rejected $dir/haproxy.cfg"
+    write_cmd "$proc" haproxy -W -db -f "$dir/haproxy.cfg"
+    launch "$proc" "$dir/haproxy.cfg"
   fi
   for _ in $(seq 1 100); do
-    port_open "$LB_PORT" "$(addr lb)" && break
-    pid_of lb >/dev/null || die "the balancer exited; see $STATE/logs/lb.log"
+    port_open "$LB_PORT" "$own" && break
+    pid_of "$proc" >/dev/null || die "the balancer exited; see $STATE/logs/$proc.log"
     sleep 0.1
   done
-  port_open "$LB_PORT" "$(addr lb)" || die "the balancer does not listen on $(addr lb):$LB_PORT"
+  port_open "$LB_PORT" "$own" || die "the balancer does not listen on $own:$LB_PORT"
   # Ready when the balancer itself answers through to a node.
   for _ in $(seq 1 100); do
-    [[ $(http_status "http://$(addr lb):$LB_PORT/api/v1/time") == 200 ]] && return 0
+    [[ $(http_status "http://$own:$LB_PORT/api/v1/time") == 200 ]] && return 0
     sleep 0.2
   done
-  die "the balancer does not reach the API nodes; see $STATE/logs/lb.log"
+  die "the balancer does not reach the API nodes; see $STATE/logs/$proc.log"
 }
 
-stop_lb() { signal_and_wait lb "$([[ $(cat "$STATE/lb.kind" 2>/dev/null) == nginx ]] && echo QUIT || echo USR1)" 10; }
+stop_lb() {
+  local sig proc
+  sig=$([[ $(cat "$STATE/lb.kind" 2>/dev/null) == nginx ]] && echo QUIT || echo USR1)
+  for proc in lb ${VIP:+lb2}; do signal_and_wait "$proc" "$sig" 10; done
+}
+
+# ---- the virtual address (--vip): keepalived VRRP between lb1 and lb2 -----------------------------
+
+# Both start as BACKUP with nopreempt (a recovered balancer does not take the address back in the
+# middle of a sale); lb1's higher priority wins the first election. Unicast adverts: no multicast
+# needed on the segment. The track script moves the address when the balancer process stops
+# answering on its port, not only when the host dies.
+start_keepalived() { # 1|2
+  local n=$1 own other priority
+  own=$(host_addr "lb$n")
+  other=$(host_addr "lb$((3 - n))")
+  priority=$((n == 1 ? 150 : 100))
+  mkdir -p "$STATE/keepalived"
+  cat >"$STATE/keepalived/keepalived$n.conf" <<EOF
+global_defs {
+    router_id seckill_lb$n
+    enable_script_security
+    script_user root
+    vrrp_garp_master_delay 1
+    vrrp_garp_master_repeat 3
+}
+vrrp_script balancer_listens {
+    script "/bin/bash -c 'exec 3<>/dev/tcp/$own/$LB_PORT'"
+    interval 1
+    timeout 1
+    fall 2
+    rise 2
+}
+vrrp_instance seckill_vip {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority $priority
+    advert_int 1
+    nopreempt
+    unicast_src_ip $own
+    unicast_peer {
+        $other
+    }
+    authentication {
+        auth_type PASS
+        auth_pass sk-vrrp1
+    }
+    virtual_ipaddress {
+        $VIP/24 dev eth0
+    }
+    track_script {
+        balancer_listens
+    }
+}
+EOF
+  write_cmd "keepalived$n" keepalived --dont-fork --log-console --log-detail --no-syslog --vrrp \
+    --use-file="$STATE/keepalived/keepalived$n.conf" --pid="$STATE/keepalived/keepalived$n.pid" \
+    --vrrp_pid="$STATE/keepalived/vrrp$n.pid"
+  launch "keepalived$n" "keepalived$n.conf"
+}
+
+wait_vip() {
+  for _ in $(seq 1 100); do
+    [[ $(http_status "http://$VIP:$LB_PORT/api/v1/time") == 200 ]] && return 0
+    sleep 0.2
+  done
+  die "the virtual address $VIP does not answer; see $STATE/logs/keepalived*.log"
+}
 
 # ---- commands ------------------------------------------------------------------------------------
 
@@ -619,6 +704,7 @@ cmd_up() {
   local APP_ARGS="" WEIGHTS=""
   HA=0
   HOSTS=0
+  VIP=""
   LATENCY="1ms 0.5ms"
   REPLICA_ACKS=""
   while (($#)); do
@@ -626,6 +712,7 @@ cmd_up() {
       --lb) LB=$2; shift ;;
       --ha) HA=1 ;;
       --hosts) HOSTS=1 ;;
+      --vip) VIP=$HOST_NET.10 ;;
       --latency) LATENCY=$2; shift ;;
       --replica-acks) REPLICA_ACKS=$2; shift ;;
       --api) API=$2; shift ;;
@@ -648,12 +735,14 @@ cmd_up() {
     shift
   done
   [[ $LB == nginx || $LB == haproxy ]] || die "--lb is nginx or haproxy"
+  [[ -n $VIP && $HOSTS != 1 ]] && die "--vip needs --hosts (two balancer hosts)"
   if [[ $HOSTS == 1 ]]; then
     # The machine's own servers listen on its loopback, which the hosts do not share.
     [[ $DB == mariadb || $PG_MODE == machine ]] && die "--hosts runs its own PostgreSQL on db1 (no --db mariadb, no --pg machine)"
     HA=1
     PG_MODE=own
     ((API <= 19 && WORKERS <= 19)) || die "--hosts takes at most 19 API nodes and 19 workers"
+    [[ -n $VIP ]] && ensure_packages keepalived keepalived
     [[ $LATENCY == none || $LATENCY =~ ^[0-9.]+(us|ms)( [0-9.]+(us|ms))?$ ]] ||
       die "--latency is 'DELAY [JITTER]' such as '1ms 0.5ms', or none"
   fi
@@ -697,12 +786,13 @@ cmd_up() {
     printf 'ADMIN_PASSWORD=%q\nTOKEN_SECRET=%q\nPASSWORD_STRENGTH=%q\nDEMO=%q\nHEAP=%q\n' \
       "$ADMIN_PASSWORD" "$TOKEN_SECRET" "$PASSWORD_STRENGTH" "$DEMO" "$HEAP"
     printf 'JAVA=%q\nJAR=%q\nAPP_ARGS=%q\nROOT=%q\nREPLICA_ACKS=%q\n' "$JAVA" "$JAR" "$APP_ARGS" "$ROOT" "$REPLICA_ACKS"
-    printf 'HOSTS=%q\n' "$HOSTS"
+    printf 'HOSTS=%q\nVIP=%q\n' "$HOSTS" "$VIP"
   } >"$STATE/state.env"
   chmod 600 "$STATE/state.env"
   echo "$LB" >"$STATE/lb.kind"
   if [[ $HOSTS == 1 ]]; then
     local hosts=(lb1:11 redis1:61 redis2:62 redis3:63 db1:80)
+    [[ -n $VIP ]] && hosts+=(lb2:12)
     for i in $(seq 1 "$API"); do hosts+=("api$i:$((20 + i))"); done
     for i in $(seq 1 "$WORKERS"); do hosts+=("worker$i:$((40 + i))"); done
     log "hosts: ${hosts[*]%%:*} on $BRIDGE ($HOST_NET.0/24, latency ${LATENCY})"
@@ -747,6 +837,13 @@ cmd_up() {
 
   log "load balancer: $LB on $(addr lb):$LB_PORT"
   start_lb "$LB"
+  if [[ -n $VIP ]]; then
+    start_lb "$LB" lb2
+    log "keepalived on lb1 and lb2: VRRP for $VIP"
+    start_keepalived 1
+    start_keepalived 2
+    wait_vip
+  fi
   UP_DONE=1
   trap - EXIT
   cmd_status
@@ -757,8 +854,19 @@ cmd_status() {
   local name port pid ready
   echo "seckill cluster under $STATE"
   pid=$(pid_of lb || echo -)
-  printf '  %-10s %-22s pid %-8s %s\n' "lb" "$(cat "$STATE/lb.kind") $(addr lb):$LB_PORT" "$pid" \
+  printf '  %-10s %-22s pid %-8s %s\n' "lb" "$(cat "$STATE/lb.kind") $(host_addr lb):$LB_PORT" "$pid" \
     "$([[ $pid != - ]] && echo up || echo DOWN)"
+  if [[ -n ${VIP:-} ]]; then
+    local holder=none h
+    for h in lb1 lb2; do
+      ip -n "sk-$h" -o addr show dev eth0 2>/dev/null | grep -qF " $VIP/" && holder=$h
+    done
+    for name in lb2 keepalived1 keepalived2; do
+      pid=$(pid_of "$name" || echo -)
+      printf '  %-10s %-22s pid %-8s %s\n' "$name" "$(host_addr "$name")" "$pid" "$([[ $pid != - ]] && echo up || echo DOWN)"
+    done
+    echo "  virtual address: $VIP:$LB_PORT held by $holder"
+  fi
   while read -r name port management; do
     pid=$(pid_of "$name" || echo -)
     ready=DOWN
@@ -792,6 +900,8 @@ cmd_down() {
     # shellcheck disable=SC1091
     source "$STATE/state.env"
   fi
+  local k
+  for k in keepalived1 keepalived2; do signal_and_wait "$k" TERM 10; done
   [[ -f $STATE/lb.kind ]] && stop_lb
   local name pid
   if [[ -f $STATE/nodes ]]; then
@@ -820,6 +930,23 @@ cmd_down() {
   log "down: stopped and removed $STATE"
 }
 
+# Restarts a node with its wall clock OFFSET ahead (+2s) or behind (-2s), 0 for the true time: the
+# JVM runs under libfaketime (Debian's faketime package), monotonic clocks left alone so its timers
+# and waits keep real time.
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+node_skew() { # NAME OFFSET
+  local name=$1 offset=$2 cmd=$STATE/cmd/$1.sh
+  [[ $offset =~ ^(0|[+-][0-9]+(\.[0-9]+)?[smh]?)$ ]] || die "node skew NAME OFFSET: an offset such as +2s, -500ms is not one; 0 resets"
+  ensure_packages "$FAKETIME_LIB" faketime
+  signal_and_wait "$name" TERM 40
+  sed -i 's|^exec env LD_PRELOAD=[^ ]* FAKETIME=[^ ]* FAKETIME_DONT_FAKE_MONOTONIC=1 |exec |' "$cmd"
+  if [[ $offset != 0 ]]; then
+    sed -i "s|^exec |exec env LD_PRELOAD=$FAKETIME_LIB FAKETIME=$offset FAKETIME_DONT_FAKE_MONOTONIC=1 |" "$cmd"
+  fi
+  start_node "$name"
+  wait_ready "$name" "$(node_management_port "$name")" 240
+}
+
 cmd_node() { # start|stop|kill NAME
   load_state
   local action=$1 name=$2 port
@@ -833,7 +960,8 @@ cmd_node() { # start|stop|kill NAME
       ;;
     stop) signal_and_wait "$name" TERM 40 ;;
     kill) signal_and_wait "$name" KILL 5 ;;
-    *) die "node start|stop|kill NAME" ;;
+    skew) node_skew "$name" "${3:-}" ;;
+    *) die "node start|stop|kill NAME, node skew NAME OFFSET" ;;
   esac
 }
 
@@ -844,6 +972,7 @@ cmd_lb() {
   stop_lb
   echo "$kind" >"$STATE/lb.kind"
   start_lb "$kind"
+  [[ -n ${VIP:-} ]] && start_lb "$kind" lb2
   log "load balancer is now $kind on $(addr lb):$LB_PORT"
 }
 
@@ -901,6 +1030,38 @@ table inet seckill_cuts {
 EOF
 }
 
+# A host dies: every process on it is killed at once and its link goes down (no goodbye packets, no
+# answers: what the others see of a host that lost power).
+cmd_host_kill() { # HOST
+  load_state
+  [[ ${HOSTS:-0} == 1 ]] || die "host-kill works on a --hosts cluster"
+  local host=${1:-}
+  grep -q "^$host " "$STATE/hosts" 2>/dev/null || die "no host $host (see: $0 hosts)"
+  ip link set "skv-$host" down
+  ip netns pids "sk-$host" | xargs -r kill -KILL
+  echo "$host" >>"$STATE/dead-hosts"
+}
+
+# The host comes back: its link up, then every process recorded for it started again (nodes waited
+# for until ready).
+cmd_host_revive() { # HOST
+  load_state
+  [[ ${HOSTS:-0} == 1 ]] || die "host-revive works on a --hosts cluster"
+  local host=${1:-} f name marker
+  grep -q "^$host " "$STATE/hosts" 2>/dev/null || die "no host $host (see: $0 hosts)"
+  ip link set "skv-$host" up
+  for f in "$STATE"/pids/*.pid; do
+    [[ -e $f ]] || continue
+    name=$(basename "$f" .pid)
+    [[ $(host_of "$name") == "$host" ]] || continue
+    pid_of "$name" >/dev/null && continue
+    read -r _ marker <"$f"
+    launch "$name" "$marker"
+    if [[ -n $(node_port "$name") ]]; then wait_ready "$name" "$(node_management_port "$name")" 240; fi
+  done
+  sed -i "/^$host\$/d" "$STATE/dead-hosts" 2>/dev/null || true
+}
+
 cmd_heal() { # every cut goes
   load_state
   [[ ${HOSTS:-0} == 1 ]] || die "heal works on a --hosts cluster"
@@ -928,13 +1089,15 @@ main() {
       cat "$STATE/state.env"
       echo "NODES=\"$(tr '\n' ',' <"$STATE/nodes")\""
       local name addresses=""
-      for name in lb pg $API_NAMES $WORKER_NAMES $REDIS_NAMES ${SENTINEL_PORTS:+sentinel1 sentinel2 sentinel3}; do
+      for name in lb ${VIP:+lb2} pg $API_NAMES $WORKER_NAMES $REDIS_NAMES ${SENTINEL_PORTS:+sentinel1 sentinel2 sentinel3}; do
         addresses+="${addresses:+,}$name=$(addr "$name")"
       done
       echo "ADDRESSES=\"$addresses\""
       ;;
     cut) cmd_cut "$@" ;;
     heal) cmd_heal ;;
+    host-kill) cmd_host_kill "$@" ;;
+    host-revive) cmd_host_revive "$@" ;;
     hosts) load_state; if [[ ${HOSTS:-0} == 1 ]]; then cat "$STATE/hosts"; else echo "every process on 127.0.0.1"; fi ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 2 ;;
   esac
