@@ -519,6 +519,29 @@ http {{
                         f"seckill.security.bootstrap-admin.password={self.admin_password}\n")
         return path
 
+    def start_redis_replica(self):
+        """A replica of the bench's Redis (its own redis-server on a free port, no persistence), so that
+        replica acknowledgements (seckill.purchase.replica-acks) can be measured; stopped with the run."""
+        port = free_port()
+        directory = os.path.join(self.tmp, "redis-replica")
+        os.makedirs(directory, exist_ok=True)
+        self.procs.start(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                          "--appendonly", "no", "--dir", directory, "--replicaof", "127.0.0.1", "6379",
+                          "--replica-read-only", "yes", "--logfile", ""],
+                         os.path.join(self.out, "redis-replica.log"))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                info = run(["redis-cli", "-h", "127.0.0.1", "-p", str(port), "info", "replication"], timeout=5)
+                if "master_link_status:up" in info:
+                    log(f"Redis replica on :{port} in sync with 127.0.0.1:6379")
+                    self.results["environment"]["redis_replica"] = port
+                    return port
+            except (RuntimeError, OSError, subprocess.SubprocessError):
+                pass
+            time.sleep(0.5)
+        raise RuntimeError("the Redis replica did not get in sync within 60 s; see redis-replica.log")
+
     def start_node(self, name, roles, pool=5, extra=(), jvm=(), jar=None):
         port = free_port()
         management = free_port()
@@ -1174,6 +1197,8 @@ def suite(bench):
     a = bench.args
     bench.environment()
     bench.setup()
+    if a.redis_replica:
+        bench.start_redis_replica()
     bench.start_node("A", "api,admin", extra=[TOKENS_OFF])
     if a.lb:
         bench.start_node("B", "api", extra=[TOKENS_OFF])
@@ -1800,6 +1825,9 @@ def main():
                              "sold-out storm on it next to node A in every run: an A/B test of a setting")
     parser.add_argument("--login-flood", type=int, default=32,
                         help="connections of the login flood beside admissions on node L (BCrypt 10); 0: skip")
+    parser.add_argument("--redis-replica", action="store_true",
+                        help="attach a replica of its own to the bench's Redis, for an A/B of replica "
+                             "acknowledgements: --redis-replica --variant-arg=--seckill.purchase.replica-acks=1")
     parser.add_argument("--variant-jar", default=None,
                         help="node V runs this jar (another build, e.g. the commit before a change) instead of --jar")
     parser.add_argument("--variant-jvm-opt", action="append", default=[],

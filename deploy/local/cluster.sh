@@ -15,7 +15,9 @@
 #   --ha                     Redis primary + 2 replicas + 3 Sentinels instead of one Redis
 #   --replica-acks N         with --ha: a purchase is answered QUEUED only once N replicas have it
 #                            (WAIT per batch), and a primary with fewer than N replicas in reach
-#                            refuses writes (min-replicas-to-write); 0 turns both off [1]
+#                            refuses writes (min-replicas-to-write); 0 turns both off [1]. 2 needs both
+#                            replicas: after a failover one is left, and writes stop until the old
+#                            primary is back as a replica
 #   --api N / --workers M    API nodes and worker nodes [3 / 2]
 #   --port P|auto            the balancer's port [8080]; auto picks a free one
 #   --balance least_conn|hash  least connections, or consistent hash on the Authorization header
@@ -176,8 +178,9 @@ ensure_packages() {
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_added=1
   fi
-  if ((APT_UPDATED == 0)); then apt-get update -qq >/dev/null && APT_UPDATED=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The packages' own files get their usual modes, whatever this script's umask.
+  if ((APT_UPDATED == 0)); then (umask 022 && apt-get update -qq >/dev/null) && APT_UPDATED=1; fi
+  (umask 022 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null)
   ((policy_added)) && rm -f /usr/sbin/policy-rc.d
   return 0
 }
@@ -215,6 +218,12 @@ load_state() {
   [[ -f $STATE/state.env ]] || die "no cluster under $STATE (run: $0 up)"
   # shellcheck disable=SC1091
   source "$STATE/state.env"
+}
+
+# redis-cli with the cluster's password, from the environment of that one command: never on a
+# command line (ps), never exported to the processes the script starts.
+rcli() {
+  if [[ -n ${REDIS_PASSWORD:-} ]]; then REDISCLI_AUTH=$REDIS_PASSWORD redis-cli "$@"; else redis-cli "$@"; fi
 }
 
 save_var() { printf '%s=%q\n' "$1" "$2" >>"$STATE/state.env"; }
@@ -289,9 +298,13 @@ wait_ready() { # NAME MANAGEMENT_PORT SECONDS
 start_redis() { # NAME PORT [replicaof-port]
   local name=$1 port=$2 primary=${3:-}
   mkdir -p "$STATE/redis/$name"
+  # The password in a file only root reads, not on the command line (ps shows it to every user).
+  # Every server and Sentinel has the same one; replicas use it towards their primary.
+  (umask 077 && printf 'requirepass %s\nmasterauth %s\n' "$REDIS_PASSWORD" "$REDIS_PASSWORD" \
+    >"$STATE/redis/$name/auth.conf")
   # noeviction: the stream and the tickets must never be evicted. AOF every second: a restarted
   # Redis keeps its queue. Logs go to stdout, which launch() sends to logs/NAME.log.
-  local args=(redis-server --port "$port" --bind "$(addr "$name")" --protected-mode "$(redis_protected_mode)" --daemonize no
+  local args=(redis-server "$STATE/redis/$name/auth.conf" --port "$port" --bind "$(addr "$name")" --protected-mode yes --daemonize no
     --dir "$STATE/redis/$name" --save '' --appendonly yes --appendfsync everysec
     --maxmemory-policy noeviction --logfile '')
   [[ -n $primary ]] && args+=(--replicaof "$(addr redis1)" "$primary")
@@ -311,7 +324,7 @@ start_sentinel() { # NAME PORT PRIMARY_PORT
   cat >"$STATE/redis/$name/sentinel.conf" <<EOF
 port $port
 bind $(addr "$name")
-protected-mode $(redis_protected_mode)
+protected-mode yes
 daemonize no
 dir $STATE/redis/$name
 logfile ""
@@ -319,21 +332,19 @@ sentinel monitor $SENTINEL_MASTER $(addr redis1) $primary 2
 sentinel down-after-milliseconds $SENTINEL_MASTER 1500
 sentinel failover-timeout $SENTINEL_MASTER 10000
 sentinel parallel-syncs $SENTINEL_MASTER 1
+sentinel auth-pass $SENTINEL_MASTER $REDIS_PASSWORD
+requirepass $REDIS_PASSWORD
+sentinel sentinel-pass $REDIS_PASSWORD
 EOF
+  chmod 600 "$STATE/redis/$name/sentinel.conf"
   write_cmd "$name" redis-sentinel "$STATE/redis/$name/sentinel.conf"
   echo "$name $port" >>"$STATE/services"
   launch "$name" ":$port"
 }
 
-# Protected mode refuses every client but loopback while Redis has no password. With --hosts the
-# clients are on other hosts: the bridge is the cluster's private network, reachable from this machine
-# only, so it is turned off there (on a real network, set requirepass / masterauth / sentinel
-# auth-pass and the nodes' spring.data.redis.password instead: docs/operations.md).
-redis_protected_mode() { if [[ ${HOSTS:-0} == 1 ]]; then echo no; else echo yes; fi; }
-
 wait_redis() { # NAME PORT
   for _ in $(seq 1 100); do
-    [[ $(redis-cli -h "$(addr "$1")" -p "$2" ping 2>/dev/null) == PONG ]] && return 0
+    [[ $(rcli -h "$(addr "$1")" -p "$2" ping 2>/dev/null) == PONG ]] && return 0
     sleep 0.1
   done
   die "Redis $1 on $2 did not answer"
@@ -344,7 +355,7 @@ redis_primary() {
     local s i=0 found
     for s in $SENTINEL_PORTS; do
       i=$((i + 1))
-      found=$(redis-cli -h "$(addr "sentinel$i")" -p "$s" sentinel get-master-addr-by-name "$SENTINEL_MASTER" 2>/dev/null | paste -sd: -)
+      found=$(rcli -h "$(addr "sentinel$i")" -p "$s" sentinel get-master-addr-by-name "$SENTINEL_MASTER" 2>/dev/null | paste -sd: -)
       [[ -n $found && $found != *ERR* ]] && { echo "$found"; return 0; }
     done
     return 1
@@ -380,13 +391,13 @@ setup_redis() {
     log "waiting for the replicas and the Sentinels to find each other"
     for _ in $(seq 1 200); do
       local ok=1
-      redis-cli -h "$(addr redis2)" -p "$p2" info replication 2>/dev/null | grep -q 'master_link_status:up' || ok=0
-      redis-cli -h "$(addr redis3)" -p "$p3" info replication 2>/dev/null | grep -q 'master_link_status:up' || ok=0
+      rcli -h "$(addr redis2)" -p "$p2" info replication 2>/dev/null | grep -q 'master_link_status:up' || ok=0
+      rcli -h "$(addr redis3)" -p "$p3" info replication 2>/dev/null | grep -q 'master_link_status:up' || ok=0
       for i in 1 2 3; do
         s=${ports[$((i - 1))]}
-        redis-cli -h "$(addr "sentinel$i")" -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
+        rcli -h "$(addr "sentinel$i")" -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
           grep -qP '^num-other-sentinels\t2$' || ok=0
-        redis-cli -h "$(addr "sentinel$i")" -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
+        rcli -h "$(addr "sentinel$i")" -p "$s" sentinel master "$SENTINEL_MASTER" 2>/dev/null | paste - - |
           grep -qP '^num-slaves\t2$' || ok=0
       done
       ((ok)) && break
@@ -404,7 +415,10 @@ setup_redis() {
     save_var REDIS_PORT "$p"
     save_var REDIS_PORTS "$p"
     save_var REDIS_NAMES "redis1"
-    save_var REDIS_APP_ARGS "--spring.data.redis.url=redis://$(addr redis1):$p"
+    # The URL (with the password) goes into the secrets file: Spring Boot takes the password from
+    # the URL when one is set, and a command line is visible to every user.
+    save_var REDIS_ADDRESS "$(addr redis1):$p"
+    save_var REDIS_APP_ARGS ""
   fi
 }
 
@@ -506,6 +520,12 @@ write_secrets() {
   umask 077
   printf 'seckill.security.token-secret=%s\nseckill.security.bootstrap-admin.password=%s\n' \
     "$TOKEN_SECRET" "$ADMIN_PASSWORD" >"$STATE/secrets.properties"
+  if [[ $HA == 1 ]]; then
+    printf 'spring.data.redis.password=%s\nspring.data.redis.sentinel.password=%s\n' \
+      "$REDIS_PASSWORD" "$REDIS_PASSWORD" >>"$STATE/secrets.properties"
+  else
+    printf 'spring.data.redis.url=redis://:%s@%s\n' "$REDIS_PASSWORD" "$REDIS_ADDRESS" >>"$STATE/secrets.properties"
+  fi
   chmod 600 "$STATE/secrets.properties"
 }
 
@@ -663,7 +683,7 @@ vrrp_instance seckill_vip {
     }
     authentication {
         auth_type PASS
-        auth_pass sk-vrrp1
+        auth_pass $VRRP_PASSWORD
     }
     virtual_ipaddress {
         $VIP/24 dev eth0
@@ -772,6 +792,8 @@ cmd_up() {
   [[ -n $ADMIN_PASSWORD ]] || ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
   local TOKEN_SECRET
   TOKEN_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  REDIS_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  VRRP_PASSWORD=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
   JAVA=$(java_bin)
   JAR=$(find_jar)
   if ((BUILD)) || [[ -z $JAR ]]; then
@@ -785,6 +807,7 @@ cmd_up() {
       "$LB" "$HA" "$LB_PORT" "$BALANCE" "$WEIGHTS" "$IP_RATE" "$DB" "$DB_NAME"
     printf 'ADMIN_PASSWORD=%q\nTOKEN_SECRET=%q\nPASSWORD_STRENGTH=%q\nDEMO=%q\nHEAP=%q\n' \
       "$ADMIN_PASSWORD" "$TOKEN_SECRET" "$PASSWORD_STRENGTH" "$DEMO" "$HEAP"
+    printf 'REDIS_PASSWORD=%q\nVRRP_PASSWORD=%q\n' "$REDIS_PASSWORD" "$VRRP_PASSWORD"
     printf 'JAVA=%q\nJAR=%q\nAPP_ARGS=%q\nROOT=%q\nREPLICA_ACKS=%q\n' "$JAVA" "$JAR" "$APP_ARGS" "$ROOT" "$REPLICA_ACKS"
     printf 'HOSTS=%q\nVIP=%q\n' "$HOSTS" "$VIP"
   } >"$STATE/state.env"
@@ -936,8 +959,8 @@ cmd_down() {
 FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 node_skew() { # NAME OFFSET
   local name=$1 offset=$2 cmd=$STATE/cmd/$1.sh
-  [[ $offset =~ ^(0|[+-][0-9]+(\.[0-9]+)?[smh]?)$ ]] || die "node skew NAME OFFSET: an offset such as +2s, -500ms is not one; 0 resets"
-  ensure_packages "$FAKETIME_LIB" faketime
+  [[ $offset =~ ^(0|[+-][0-9]+(\.[0-9]+)?s)$ ]] || die "node skew NAME OFFSET: seconds such as +2s or -0.5s; 0 resets"
+  [[ -e $FAKETIME_LIB ]] || ensure_packages faketime faketime
   signal_and_wait "$name" TERM 40
   sed -i 's|^exec env LD_PRELOAD=[^ ]* FAKETIME=[^ ]* FAKETIME_DONT_FAKE_MONOTONIC=1 |exec |' "$cmd"
   if [[ $offset != 0 ]]; then
@@ -1011,7 +1034,7 @@ cmd_cut() { # HOST HOST...
   local a=$1 b
   shift
   for b in "$@"; do
-    [[ -n $(addr "$a") && -n $(addr "$b") ]] || die "no host $a or $b (see: $0 hosts)"
+    [[ -n $(host_addr "$a") && -n $(host_addr "$b") ]] || die "no host $a or $b (see: $0 hosts)"
     drop_between "$a" "$b"
     drop_between "$b" "$a"
     echo "$a-$b" >>"$STATE/cuts"
@@ -1021,7 +1044,7 @@ cmd_cut() { # HOST HOST...
 drop_between() { # HOST OTHER: HOST drops every packet from or to OTHER
   local ns other
   ns=sk-$(host_of "$1")
-  other=$(addr "$2")
+  other=$(host_addr "$2")
   ip netns exec "$ns" nft -f - <<EOF
 table inet seckill_cuts {
   chain input { type filter hook input priority 0; ip saddr $other drop; }
@@ -1038,7 +1061,8 @@ cmd_host_kill() { # HOST
   local host=${1:-}
   grep -q "^$host " "$STATE/hosts" 2>/dev/null || die "no host $host (see: $0 hosts)"
   ip link set "skv-$host" down
-  ip netns pids "sk-$host" | xargs -r kill -KILL
+  # A process may end between the listing and the kill: that is no failure.
+  ip netns pids "sk-$host" | xargs -r kill -KILL 2>/dev/null || true
   echo "$host" >>"$STATE/dead-hosts"
 }
 
@@ -1059,6 +1083,10 @@ cmd_host_revive() { # HOST
     launch "$name" "$marker"
     if [[ -n $(node_port "$name") ]]; then wait_ready "$name" "$(node_management_port "$name")" 240; fi
   done
+  # PostgreSQL is not a recorded process (pg_ctl runs it): start it again on its host.
+  if [[ $host == db1 && ${PG_MODE:-} == own ]] && ! own_pg_ctl status >/dev/null 2>&1; then
+    own_pg_ctl -w -t 60 start >/dev/null
+  fi
   sed -i "/^$host\$/d" "$STATE/dead-hosts" 2>/dev/null || true
 }
 
@@ -1073,6 +1101,10 @@ cmd_heal() { # every cut goes
 }
 
 main() {
+  # Everything this script writes, and what the processes it starts write (Redis and Sentinel rewrite
+  # their configuration files, which hold the password, with 0644 minus the umask), is for root only;
+  # the state directory itself is opened to 755 where the postgres user must pass through it.
+  umask 077
   local cmd=${1:-}
   shift || true
   case $cmd in

@@ -5,13 +5,16 @@ import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The clock every feature reads, replaceable in tests. */
+/**
+ * The clock every feature reads (the cluster's: {@link ClusterClock}), replaceable in
+ * tests.
+ */
 @Configuration(proxyBeanMethods = false)
 class ServerClock {
 
 	@Bean
-	Clock clock() {
-		return Clock.systemUTC();
+	ClusterClock clock() {
+		return new ClusterClock(Clock.systemUTC());
 	}
 
 }

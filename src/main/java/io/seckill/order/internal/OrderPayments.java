@@ -121,10 +121,17 @@ class OrderPayments {
 			}
 			catch (RuntimeException ex) {
 				// One claim that cannot be settled now must not hold up the others behind
-				// it.
-				this.retries.onLockConflict(
-						() -> this.orders.rearmClaim(order.id(), order.paymentAttempt(), this.clock.instant()));
+				// it: it is re-armed if the database lets it be, and asked about again
+				// later
+				// either way.
 				log.warn("Could not settle payment of order " + order.id() + ", retrying later: " + ex);
+				try {
+					this.retries.onLockConflict(
+							() -> this.orders.rearmClaim(order.id(), order.paymentAttempt(), this.clock.instant()));
+				}
+				catch (RuntimeException rearmFailed) {
+					log.warn("Could not re-arm the payment claim of order " + order.id() + ": " + rearmFailed);
+				}
 			}
 		}
 		return settled;

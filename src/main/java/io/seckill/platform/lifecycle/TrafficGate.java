@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.seckill.platform.web.ApiErrorHandler;
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ErrorCode;
+import io.seckill.platform.web.RequestLoops;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -91,9 +92,13 @@ class TrafficGate implements WebHttpHandlerBuilderCustomizer {
 	HttpHandler around(HttpHandler handler) {
 		return (request, response) -> {
 			if (!this.ready && isApi(request.getPath())) {
+				// Resumed on the request's own loop, not on the thread that opened the
+				// gate
+				// (or the timer's): the held requests would all start there.
 				return this.opened.asMono()
 					.thenReturn(true)
 					.timeout(this.requestHold, Mono.just(false))
+					.publishOn(RequestLoops.of(request))
 					.flatMap((opened) -> opened ? serve(handler, request, response) : this.errors.write(request,
 							response,
 							new ApiException(ErrorCode.UNAVAILABLE, "The node is starting; retry in a moment.")));
