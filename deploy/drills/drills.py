@@ -267,6 +267,20 @@ class Http:
         raise AssertionError("unreachable")
 
 
+def seconds_until(since, timeout, interval, holds):
+    """Seconds from `since` (monotonic) until holds() is true, polled every `interval`; None when it
+    is still false `timeout` seconds after `since`. A check that cannot reach what it looks at
+    (a Sentinel, a Redis that is cut off) counts as not yet."""
+    while time.monotonic() - since < timeout:
+        try:
+            if holds():
+                return time.monotonic() - since
+        except (OSError, ConnectionError, RedisError, RuntimeError):
+            pass
+        time.sleep(interval)
+    return None
+
+
 def node_metric(host, port, name):
     """One gauge or counter of a node (the sum of its series), from its Prometheus endpoint."""
     try:
@@ -428,6 +442,14 @@ class Prober(threading.Thread):
     def stop(self):
         self.halt.set()
         self.join(10)
+
+    def tickets(self):
+        """The tickets of the purchases it was answered 202 for."""
+        return [t for _, _, t in self.samples if t]
+
+    def errors(self):
+        """Its answers outside the purchase contract (connection errors included)."""
+        return sum(1 for _, s, _ in self.samples if s not in BUSINESS)
 
     def outage(self, since):
         """(first failure after `since`, first success after it) in seconds after `since`, or None."""
@@ -756,21 +778,13 @@ class Drills:
         killed_mono = time.monotonic()
         killed_at = load.elapsed()
         log(f"drill 3: SIGKILL Redis primary {victim} ({old[0]}:{old[1]}) at {killed_at:.1f}s")
-        promoted = None
-        while time.monotonic() - killed_mono < 30:
-            try:
-                if self.cluster.primary() != old:
-                    promoted = time.monotonic() - killed_mono
-                    break
-            except RuntimeError:
-                pass
-            time.sleep(0.1)
+        promoted = seconds_until(killed_mono, 30, 0.1, lambda: self.cluster.primary() != old)
         result = load.wait()
         prober.stop()
         drained = self.wait_drained(sale)
         outage = prober.outage(killed_mono)
-        tickets = result["tickets"] + [t for _, s, t in prober.samples if t]
-        probe_errors = sum(1 for _, s, _ in prober.samples if s not in BUSINESS)
+        tickets = result["tickets"] + prober.tickets()
+        probe_errors = prober.errors()
         _, errors = self.error_figures(result)
         figures, problems = self.check(sale, tickets, result["purchase_errors"] + probe_errors)
         problems += self.flow_problems(result)
@@ -912,15 +926,7 @@ class Drills:
         cut_at = load.elapsed()
         cut_mono = time.monotonic()
         log(f"drill a: {victim} ({old[0]}:{old[1]}) cut off with {kept} at {cut_at:.1f}s")
-        promoted = None
-        while time.monotonic() - cut_mono < 30:
-            try:
-                if self.cluster.primary() != old:
-                    promoted = time.monotonic() - cut_mono
-                    break
-            except RuntimeError:
-                pass
-            time.sleep(0.2)
+        promoted = seconds_until(cut_mono, 30, 0.2, lambda: self.cluster.primary() != old)
         time.sleep(max(0.0, 12 - (time.monotonic() - cut_mono)))
         self.cluster.sh("heal", quiet=True)
         healed_at = load.elapsed()
@@ -928,21 +934,7 @@ class Drills:
         result = load.wait()
         # Healed, the old primary learns of the newer configuration and becomes a replica of the new
         # one, dropping what it took alone: purchases only it had are gone.
-        demoted = None
-        demote_mono = time.monotonic()
-        while time.monotonic() - demote_mono < 30:
-            try:
-                r = Redis(*old, timeout=1)
-                try:
-                    role = r.call("ROLE")[0]
-                finally:
-                    r.close()
-                if role == "slave":
-                    demoted = time.monotonic() - demote_mono
-                    break
-            except (OSError, ConnectionError, RedisError):
-                pass
-            time.sleep(0.2)
+        demoted = seconds_until(time.monotonic(), 30, 0.2, lambda: self.role(old) == "slave")
         drained = self.wait_drained(sale)
         rate, errors = self.error_figures(result)
         figures, problems = self.check(sale, result["tickets"], result["purchase_errors"])
@@ -956,6 +948,15 @@ class Drills:
                      f"{errors} cut@{cut_at:.0f}s promoted_after={promoted if promoted is None else round(promoted, 1)}s "
                      f"healed@{healed_at:.0f}s demoted_after={demoted if demoted is None else round(demoted, 1)}s "
                      f"drain={drained:.1f}s {figures}", problems)
+
+    @staticmethod
+    def role(address):
+        """ROLE of the Redis at `address`: master, slave (a replica) or sentinel."""
+        r = Redis(*address, timeout=1)
+        try:
+            return r.call("ROLE")[0]
+        finally:
+            r.close()
 
     def require_hosts(self):
         if self.cluster.env.get("HOSTS") != "1":
@@ -1074,20 +1075,14 @@ class Drills:
         killed_mono = time.monotonic()
         killed_at = load.elapsed()
         log(f"drill e: host {victim} (holding {self.cluster.env['VIP']}) killed at {killed_at:.1f}s")
-        moved = None
-        while time.monotonic() - killed_mono < 20:
-            holder = self.vip_holder()
-            if holder and holder != victim:
-                moved = time.monotonic() - killed_mono
-                break
-            time.sleep(0.1)
+        moved = seconds_until(killed_mono, 20, 0.1, lambda: self.vip_holder() not in (None, victim))
         result = load.wait()
         prober.stop()
         drained = self.wait_drained(sale)
         outage = prober.outage(killed_mono)
         rate, errors = self.error_figures(result)
-        tickets = result["tickets"] + [t for _, s, t in prober.samples if t]
-        probe_errors = sum(1 for _, s, _ in prober.samples if s not in BUSINESS)
+        tickets = result["tickets"] + prober.tickets()
+        probe_errors = prober.errors()
         figures, problems = self.check(sale, tickets, result["purchase_errors"] + probe_errors)
         problems += self.flow_problems(result)
         if moved is None:
@@ -1148,8 +1143,8 @@ class Drills:
             self.cluster.sh("node", "skew", victim, "0", quiet=True)
         drained = self.wait_drained(sale)
         rate, errors = self.error_figures(result)
-        tickets = result["tickets"] + [t for _, s, t in prober.samples if t]
-        probe_errors = sum(1 for _, s, _ in prober.samples if s not in BUSINESS)
+        tickets = result["tickets"] + prober.tickets()
+        probe_errors = prober.errors()
         figures, problems = self.check(sale, tickets, result["purchase_errors"] + probe_errors)
         problems += self.flow_problems(result)
         admitted = sorted(wall + t for t, s, _ in prober.samples if s == 202)

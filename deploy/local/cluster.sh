@@ -1024,11 +1024,14 @@ cmd_redis_kill_primary() {
   die "the primary $addr is not one of this cluster's servers"
 }
 
+hosts_only() { [[ ${HOSTS:-0} == 1 ]] || die "$1 works on a --hosts cluster"; } # COMMAND
+known_host() { grep -q "^$1 " "$STATE/hosts" 2>/dev/null || die "no host $1 (see: $0 hosts)"; } # HOST
+
 # Partitions between hosts: nftables rules in both hosts' namespaces dropping what goes to or comes
 # from the other one (a silent drop, as a cut cable: connections hang until their timeouts).
 cmd_cut() { # HOST HOST...
   load_state
-  [[ ${HOSTS:-0} == 1 ]] || die "cut works on a --hosts cluster"
+  hosts_only cut
   (($# >= 2)) || die "cut HOST HOST..."
   ensure_packages nft nftables
   local a=$1 b
@@ -1042,10 +1045,9 @@ cmd_cut() { # HOST HOST...
 }
 
 drop_between() { # HOST OTHER: HOST drops every packet from or to OTHER
-  local ns other
-  ns=sk-$(host_of "$1")
+  local other
   other=$(host_addr "$2")
-  ip netns exec "$ns" nft -f - <<EOF
+  on_host "$1" nft -f - <<EOF
 table inet seckill_cuts {
   chain input { type filter hook input priority 0; ip saddr $other drop; }
   chain output { type filter hook output priority 0; ip daddr $other drop; }
@@ -1057,22 +1059,21 @@ EOF
 # answers: what the others see of a host that lost power).
 cmd_host_kill() { # HOST
   load_state
-  [[ ${HOSTS:-0} == 1 ]] || die "host-kill works on a --hosts cluster"
+  hosts_only host-kill
   local host=${1:-}
-  grep -q "^$host " "$STATE/hosts" 2>/dev/null || die "no host $host (see: $0 hosts)"
+  known_host "$host"
   ip link set "skv-$host" down
   # A process may end between the listing and the kill: that is no failure.
   ip netns pids "sk-$host" | xargs -r kill -KILL 2>/dev/null || true
-  echo "$host" >>"$STATE/dead-hosts"
 }
 
 # The host comes back: its link up, then every process recorded for it started again (nodes waited
 # for until ready).
 cmd_host_revive() { # HOST
   load_state
-  [[ ${HOSTS:-0} == 1 ]] || die "host-revive works on a --hosts cluster"
+  hosts_only host-revive
   local host=${1:-} f name marker
-  grep -q "^$host " "$STATE/hosts" 2>/dev/null || die "no host $host (see: $0 hosts)"
+  known_host "$host"
   ip link set "skv-$host" up
   for f in "$STATE"/pids/*.pid; do
     [[ -e $f ]] || continue
@@ -1087,12 +1088,11 @@ cmd_host_revive() { # HOST
   if [[ $host == db1 && ${PG_MODE:-} == own ]] && ! own_pg_ctl status >/dev/null 2>&1; then
     own_pg_ctl -w -t 60 start >/dev/null
   fi
-  sed -i "/^$host\$/d" "$STATE/dead-hosts" 2>/dev/null || true
 }
 
 cmd_heal() { # every cut goes
   load_state
-  [[ ${HOSTS:-0} == 1 ]] || die "heal works on a --hosts cluster"
+  hosts_only heal
   local host
   while read -r host _; do
     ip netns exec "sk-$host" nft delete table inet seckill_cuts 2>/dev/null || true

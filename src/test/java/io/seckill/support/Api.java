@@ -57,8 +57,7 @@ public final class Api {
 		catch (Exception ex) {
 			if (ex.getCause() instanceof HttpTimeoutException) {
 				// The node runs in this JVM: its threads show where the request hangs (a
-				// rare
-				// 60 s hang of a login in CI left nothing else to read).
+				// rare 60 s hang of a login in CI left nothing else to read).
 				dumpThreads(method + " " + path + " timed out");
 			}
 			throw new IllegalStateException(method + " " + path + " failed", ex);

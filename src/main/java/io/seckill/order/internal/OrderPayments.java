@@ -122,8 +122,7 @@ class OrderPayments {
 			catch (RuntimeException ex) {
 				// One claim that cannot be settled now must not hold up the others behind
 				// it: it is re-armed if the database lets it be, and asked about again
-				// later
-				// either way.
+				// later either way.
 				log.warn("Could not settle payment of order " + order.id() + ", retrying later: " + ex);
 				try {
 					this.retries.onLockConflict(

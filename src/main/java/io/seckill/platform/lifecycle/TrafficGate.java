@@ -93,8 +93,7 @@ class TrafficGate implements WebHttpHandlerBuilderCustomizer {
 		return (request, response) -> {
 			if (!this.ready && isApi(request.getPath())) {
 				// Resumed on the request's own loop, not on the thread that opened the
-				// gate
-				// (or the timer's): the held requests would all start there.
+				// gate (or the timer's): the held requests would all start there.
 				return this.opened.asMono()
 					.thenReturn(true)
 					.timeout(this.requestHold, Mono.just(false))

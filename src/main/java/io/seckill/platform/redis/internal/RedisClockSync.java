@@ -84,9 +84,8 @@ class RedisClockSync {
 		boolean worthSaying = offset.minus(this.lastSaid).abs().compareTo(WORTH_SAYING) > 0;
 		if (offset.abs().compareTo(MAX_CORRECTION) > 0) {
 			// Orders expire by the database's clock against this one: a correction this
-			// large
-			// would cancel or keep orders by minutes. The clocks need fixing (NTP), not
-			// this.
+			// large would cancel or keep orders by minutes. The clocks need fixing (NTP),
+			// not this.
 			if (worthSaying) {
 				log.error("This node's clock and Redis's differ by " + offset.abs().toMillis() + " ms, more than "
 						+ MAX_CORRECTION.toMillis() + " ms: not corrected; synchronise the hosts' clocks");
