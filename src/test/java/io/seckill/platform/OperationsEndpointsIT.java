@@ -98,17 +98,6 @@ class OperationsEndpointsIT extends IntegrationTest {
 	}
 
 	@Test
-	void theOpenApiDocumentDescribesTheHotPathAndTheAdminApi() {
-		Reply docs = this.management.get("/actuator/openapi", null);
-		assertThat(docs.status()).isEqualTo(200);
-		assertThat(docs.body().path("paths").has("/api/v1/activities/{id}/items/{itemId}/purchases")).isTrue();
-		assertThat(docs.body().path("paths").has("/api/v1/purchases/{ticket}")).isTrue();
-		assertThat(docs.body().path("paths").has("/api/v1/admin/activities/{id}/publish")).isTrue();
-		assertThat(docs.body().path("paths").has("/api/v1/sessions")).isTrue();
-		assertThat(docs.body().path("paths").has("/api/v1/time")).isTrue();
-	}
-
-	@Test
 	void theServerTimeIsEpochMillisForCountdowns() {
 		long before = System.currentTimeMillis();
 		long now = this.api.get("/api/v1/time", null).body().path("now").asLong();

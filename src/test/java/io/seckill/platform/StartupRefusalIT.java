@@ -21,9 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.seckill.support.Api;
+import io.seckill.support.ApiContract;
 import org.flywaydb.core.Flyway;
 import io.seckill.support.TestServers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * trace), and with nothing configured the demo still starts and its published passwords
  * work there. Secrets go in through the environment, never the command line.
  */
+@ExtendWith(ApiContract.Check.class)
 class StartupRefusalIT {
 
 	private static final Path JAR = Path.of("target/seckill-0.1.0-SNAPSHOT.jar");

@@ -88,9 +88,10 @@ public final class Api {
 			request.header("Authorization", "Bearer " + token);
 		}
 		headers.forEach(request::header);
-		return this.http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
-			.thenApply(
-					(response) -> new Reply(response.statusCode(), parse(response.body()), response.headers().map()));
+		return this.http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply((response) -> {
+			ApiContract.check(method, path, response.statusCode(), response.headers().map(), response.body());
+			return new Reply(response.statusCode(), parse(response.body()), response.headers().map());
+		});
 	}
 
 	private static JsonNode parse(String body) {

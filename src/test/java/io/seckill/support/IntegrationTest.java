@@ -1,6 +1,7 @@
 package io.seckill.support;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,6 +34,7 @@ import io.seckill.platform.redis.RedisKeys;
 				"seckill.orders.reconcile-interval=1h", "spring.data.redis.timeout=10s",
 				"spring.datasource.hikari.maximum-pool-size=6", "spring.datasource.hikari.minimum-idle=2",
 				"spring.datasource.hikari.idle-timeout=10000" })
+@ExtendWith(ApiContract.Check.class)
 public abstract class IntegrationTest {
 
 	@LocalServerPort

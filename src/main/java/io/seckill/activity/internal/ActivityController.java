@@ -1,5 +1,6 @@
 package io.seckill.activity.internal;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,8 @@ class ActivityController {
 		this.clock = clock;
 	}
 
+	@Operation(operationId = "listActivities",
+			summary = "Published activities with their items and live remaining stock (cached up to 1 s)")
 	@GetMapping("/api/v1/activities")
 	Mono<ActivityList> list() {
 		return Mono.fromCallable(() -> {
@@ -48,6 +51,7 @@ class ActivityController {
 		}).subscribeOn(Schedulers.boundedElastic());
 	}
 
+	@Operation(operationId = "activity", summary = "One published activity, with live remaining stock")
 	@GetMapping("/api/v1/activities/{id}")
 	Mono<ActivityView> find(@PathVariable long id) {
 		return Mono.fromCallable(() -> {

@@ -1,5 +1,6 @@
 package io.seckill.activity.internal;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -33,27 +34,34 @@ class AdminActivityController {
 		this.clock = clock;
 	}
 
+	@Operation(operationId = "createActivity", summary = "Create an activity (a draft until published) with its items")
 	@PostMapping("/api/v1/admin/activities")
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<ActivityView> create(@Valid @RequestBody ActivityDraft draft) {
 		return blocking(() -> view(this.activities.create(draft)));
 	}
 
+	@Operation(operationId = "listAllActivities", summary = "Every activity, drafts included")
 	@GetMapping("/api/v1/admin/activities")
 	Mono<List<ActivityView>> list() {
 		return blocking(() -> this.activities.list(false).stream().map(this::view).toList());
 	}
 
+	@Operation(operationId = "updateActivity",
+			summary = "Change an activity until 5 s before its start while it has no order")
 	@PutMapping("/api/v1/admin/activities/{id}")
 	Mono<ActivityView> update(@PathVariable long id, @Valid @RequestBody ActivityDraft draft) {
 		return blocking(() -> view(this.activities.update(id, draft)));
 	}
 
+	@Operation(operationId = "publishActivity", summary = "Publish: preload rules and stock into Redis")
 	@PostMapping("/api/v1/admin/activities/{id}/publish")
 	Mono<ActivityView> publish(@PathVariable long id) {
 		return blocking(() -> view(this.activities.publish(id)));
 	}
 
+	@Operation(operationId = "raiseStock",
+			summary = "Add units to an item (database and Redis together), until the end")
 	@PostMapping("/api/v1/admin/activities/{id}/items/{itemId}/stock")
 	Mono<ActivityView> raiseStock(@PathVariable long id, @PathVariable long itemId,
 			@Valid @RequestBody StockRaise raise) {
@@ -65,6 +73,8 @@ class AdminActivityController {
 			@jakarta.validation.constraints.NotNull @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(10_000_000) Integer add) {
 	}
 
+	@Operation(operationId = "activityStats",
+			summary = "Per-item stock in Redis and in the database, live orders, drift, queue length")
 	@GetMapping("/api/v1/admin/activities/{id}/stats")
 	Mono<ActivityService.ActivityStats> stats(@PathVariable long id) {
 		return blocking(() -> this.activities.stats(id));

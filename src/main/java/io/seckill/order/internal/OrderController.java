@@ -1,5 +1,6 @@
 package io.seckill.order.internal;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 
 import io.seckill.user.Shopper;
@@ -20,6 +21,7 @@ class OrderController {
 		this.orders = orders;
 	}
 
+	@Operation(operationId = "myOrders", summary = "The caller's orders, newest first (200 at most)")
 	@GetMapping("/api/v1/orders")
 	Mono<List<OrderView>> mine(@AuthenticationPrincipal Shopper caller) {
 		return Mono.fromCallable(() -> this.orders.findByUser(caller.id(), 200))

@@ -1,5 +1,6 @@
 package io.seckill.order.internal;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.seckill.user.Shopper;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -22,12 +23,15 @@ class PaymentController {
 		this.lifecycle = lifecycle;
 	}
 
+	@Operation(operationId = "payOrder", summary = "Pay an order: charged once however many payments race")
 	@PostMapping("/api/v1/orders/{id}/payment")
 	Mono<OrderStatus> pay(@AuthenticationPrincipal Shopper caller, @PathVariable long id) {
 		return Mono.fromCallable(() -> new OrderStatus(id, this.payments.pay(id, caller.id())))
 			.subscribeOn(Schedulers.boundedElastic());
 	}
 
+	@Operation(operationId = "cancelOrder",
+			summary = "Cancel an order (a paid one is refunded); the unit goes back on sale")
 	@PostMapping("/api/v1/admin/orders/{id}/cancel")
 	Mono<OrderStatus> cancel(@PathVariable long id) {
 		return Mono.fromCallable(() -> new OrderStatus(id, this.lifecycle.cancel(id)))

@@ -90,8 +90,7 @@ public class ApiErrorHandler implements WebExceptionHandler {
 		if (rejection.retryAfterSeconds() > 0) {
 			return Long.toString(rejection.retryAfterSeconds());
 		}
-		if (rejection.code() == ErrorCode.RATE_LIMITED || rejection.code() == ErrorCode.UNAVAILABLE
-				|| rejection.code() == ErrorCode.PAYMENT_IN_PROGRESS || rejection.code() == ErrorCode.PAYMENT_PENDING) {
+		if (rejection.code().sendsRetryAfter()) {
 			return "1";
 		}
 		return null;

@@ -81,4 +81,12 @@ public enum ErrorCode {
 		return this.messageZh;
 	}
 
+	/**
+	 * Whether the answer carries {@code Retry-After}: the codes that say "ask again
+	 * later" (1 s unless the refusal names its own wait).
+	 */
+	public boolean sendsRetryAfter() {
+		return this == RATE_LIMITED || this == UNAVAILABLE || this == PAYMENT_IN_PROGRESS || this == PAYMENT_PENDING;
+	}
+
 }

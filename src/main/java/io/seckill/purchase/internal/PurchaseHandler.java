@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.seckill.activity.SaleCatalog;
 import io.seckill.activity.SaleRules;
 import io.seckill.platform.redis.RedisKeys;
@@ -322,9 +323,24 @@ class PurchaseHandler {
 		return header;
 	}
 
+	/**
+	 * The body of a 202, for the OpenAPI document: {@link #accepted} writes it by hand
+	 * (the tests compare every real answer with the document).
+	 */
+	@Schema(name = "PurchaseQueued")
+	record Queued(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = "QUEUED") String status,
+			@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Poll GET /api/v1/purchases/{ticket}",
+					example = "9f86d081884c7d65-42") String ticket) {
+	}
+
 	/** A purchase's state as the client sees it. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record PurchaseView(String status, String ticket, Long orderId, String reason) {
+	@Schema(name = "PurchaseState")
+	record PurchaseView(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {
+			"QUEUED", "SUCCESS", "FAILED" }) String status,
+			@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String ticket,
+			@Schema(description = "With SUCCESS: the order to pay") Long orderId,
+			@Schema(description = "With FAILED: why, a code such as SOLD_OUT") String reason){
 
 		static PurchaseView of(String ticket, TicketState state) {
 			return switch (state.state()) {

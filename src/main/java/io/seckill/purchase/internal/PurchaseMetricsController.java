@@ -1,5 +1,6 @@
 package io.seckill.purchase.internal;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -26,6 +27,8 @@ class PurchaseMetricsController {
 		this.meters = meters;
 	}
 
+	@Operation(operationId = "nodeMetrics",
+			summary = "This node's cumulative purchase and token outcomes and purchase latency")
 	@GetMapping("/api/v1/admin/metrics")
 	Mono<NodeMetrics> metrics() {
 		Map<String, Long> admissions = byOutcome(PurchaseHandler.ADMISSIONS);

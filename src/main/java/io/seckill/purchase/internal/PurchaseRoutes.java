@@ -2,8 +2,12 @@ package io.seckill.purchase.internal;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import org.springdoc.core.annotations.RouterOperation;
 import org.springdoc.core.annotations.RouterOperations;
 
@@ -30,35 +34,66 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 class PurchaseRoutes {
 
 	@Bean
-	@RouterOperations({ @RouterOperation(path = "/api/v1/activities/{id}/items/{itemId}/purchases",
-			method = RequestMethod.POST, beanClass = PurchaseHandler.class, beanMethod = "purchase",
-			operation = @Operation(operationId = "purchase", summary = "Buy one unit (202 QUEUED with a ticket)",
-					parameters = { @Parameter(name = "id", in = ParameterIn.PATH, required = true),
-							@Parameter(name = "itemId", in = ParameterIn.PATH, required = true),
-							@Parameter(name = "Purchase-Token", in = ParameterIn.HEADER,
-									description = "A one-time token from .../purchase-tokens (required unless seckill.purchase-token.required=false)"),
-							@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER,
-									description = "1-64 of [A-Za-z0-9-_.:]; a retry with the same key gets the first answer") },
-					security = @SecurityRequirement(name = "bearer"))),
+	@RouterOperations({
+			@RouterOperation(path = "/api/v1/activities/{id}/items/{itemId}/purchases", method = RequestMethod.POST,
+					beanClass = PurchaseHandler.class, beanMethod = "purchase",
+					operation = @Operation(operationId = "purchase",
+							summary = "Buy one unit: 202 QUEUED with a ticket (the unit is reserved, the order queued)",
+							parameters = {
+									@Parameter(name = "id", in = ParameterIn.PATH, required = true,
+											schema = @Schema(type = "integer", format = "int64", minimum = "1")),
+									@Parameter(
+											name = "itemId", in = ParameterIn.PATH, required = true,
+											schema = @Schema(type = "integer", format = "int64", minimum = "1")),
+									@Parameter(name = "Purchase-Token", in = ParameterIn.HEADER,
+											schema = @Schema(type = "string"),
+											description = "The one-time token from .../purchase-tokens (required unless seckill.purchase-token.required=false)"),
+									@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER,
+											schema = @Schema(type = "string", pattern = "^[A-Za-z0-9._:-]{1,64}$"),
+											description = "A retry with the same token and key gets the first answer") },
+							responses = @ApiResponse(responseCode = "202", description = "Accepted: poll the ticket",
+									content = @Content(mediaType = "application/json",
+											schema = @Schema(implementation = PurchaseHandler.Queued.class),
+											examples = @ExampleObject(
+													value = "{\"status\":\"QUEUED\",\"ticket\":\"9f86d081884c7d65-42\"}"))))),
 			@RouterOperation(path = "/api/v1/purchases/{ticket}", method = RequestMethod.GET,
 					beanClass = PurchaseHandler.class, beanMethod = "ticket",
 					operation = @Operation(operationId = "ticket",
-							summary = "A purchase's state: QUEUED, SUCCESS (orderId) or FAILED (reason)",
-							parameters = @Parameter(name = "ticket", in = ParameterIn.PATH, required = true),
-							security = @SecurityRequirement(name = "bearer"))),
+							summary = "A purchase's state: QUEUED, SUCCESS (with orderId) or FAILED (with reason)",
+							parameters = @Parameter(name = "ticket", in = ParameterIn.PATH, required = true,
+									schema = @Schema(type = "string")),
+							responses = @ApiResponse(responseCode = "200", description = "OK", content = @Content(
+									mediaType = "application/json",
+									schema = @Schema(implementation = PurchaseHandler.PurchaseView.class),
+									examples = @ExampleObject(
+											value = "{\"status\":\"SUCCESS\",\"ticket\":\"9f86d081884c7d65-42\",\"orderId\":1001}"))))),
 			@RouterOperation(path = "/api/v1/activities/{id}/items/{itemId}/purchase-tokens",
 					method = RequestMethod.POST, beanClass = PurchaseTokenHandler.class, beanMethod = "issue",
 					operation = @Operation(operationId = "purchaseToken",
-							summary = "A one-time purchase token (201), from the sale's start on; body {challengeId, answer} when the sale asks for a challenge",
-							parameters = { @Parameter(name = "id", in = ParameterIn.PATH, required = true),
-									@Parameter(name = "itemId", in = ParameterIn.PATH, required = true) },
-							security = @SecurityRequirement(name = "bearer"))),
+							summary = "A one-time purchase token, from the sale's start on; body {challengeId, answer} when the sale asks for a challenge",
+							parameters = {
+									@Parameter(name = "id", in = ParameterIn.PATH, required = true,
+											schema = @Schema(type = "integer", format = "int64", minimum = "1")),
+									@Parameter(name = "itemId", in = ParameterIn.PATH, required = true,
+											schema = @Schema(type = "integer", format = "int64", minimum = "1")) },
+							requestBody = @RequestBody(required = false,
+									content = @Content(mediaType = "application/json",
+											schema = @Schema(
+													implementation = PurchaseTokenHandler.ChallengeAnswer.class))),
+							responses = @ApiResponse(responseCode = "201",
+									description = "Created: send the token in Purchase-Token to purchasePath",
+									content = @Content(mediaType = "application/json",
+											schema = @Schema(implementation = PurchaseTokenHandler.TokenView.class))))),
 			@RouterOperation(path = "/api/v1/activities/{id}/challenges", method = RequestMethod.POST,
 					beanClass = PurchaseTokenHandler.class, beanMethod = "challenge",
 					operation = @Operation(operationId = "challenge",
-							summary = "An image challenge (201 {challengeId, image, expiresAt}) for a sale that asks for one",
-							parameters = @Parameter(name = "id", in = ParameterIn.PATH, required = true),
-							security = @SecurityRequirement(name = "bearer"))) })
+							summary = "A picture challenge, for a sale that asks for one, from its start on",
+							parameters = @Parameter(name = "id", in = ParameterIn.PATH, required = true,
+									schema = @Schema(type = "integer", format = "int64", minimum = "1")),
+							responses = @ApiResponse(responseCode = "201",
+									description = "Created: answer it with the purchase-token request",
+									content = @Content(mediaType = "application/json", schema = @Schema(
+											implementation = PurchaseTokenHandler.ChallengeView.class))))) })
 	RouterFunction<ServerResponse> purchaseRouter(PurchaseHandler handler, PurchaseTokenHandler tokens) {
 		return RouterFunctions.route()
 			.POST("/api/v1/activities/{id}/items/{itemId}/purchases", handler::purchase)

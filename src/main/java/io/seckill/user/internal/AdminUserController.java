@@ -1,5 +1,6 @@
 package io.seckill.user.internal;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.Locale;
 
 import io.seckill.platform.web.ApiException;
@@ -32,6 +33,8 @@ class AdminUserController {
 	 * Only admins get here ({@link AccessRules}); a blacklisting revokes the user's
 	 * tokens.
 	 */
+	@Operation(operationId = "changeUserRules",
+			summary = "Change a user's level or blacklist them (revokes their tokens)")
 	@PatchMapping("/api/v1/admin/users/{username}")
 	Mono<UserView> change(@PathVariable String username, @Valid @RequestBody RulesChange change) {
 		if (change.level() == null && change.blacklisted() == null) {

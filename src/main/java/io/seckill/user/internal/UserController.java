@@ -1,5 +1,6 @@
 package io.seckill.user.internal;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -9,7 +10,6 @@ import io.seckill.platform.web.ClientAddresses;
 import io.seckill.platform.web.ErrorCode;
 import io.seckill.user.Shopper;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -59,6 +59,7 @@ class UserController {
 	 * POST /api/v1/users: a new shopper; with {@code challengeId} and {@code answer} when
 	 * sign-ups answer a picture challenge (CHALLENGE_REQUIRED says so).
 	 */
+	@Operation(operationId = "register", summary = "Sign up a shopper")
 	@PostMapping("/api/v1/users")
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<UserView> register(ServerHttpRequest request, @Valid @RequestBody Credentials credentials) {
@@ -74,6 +75,8 @@ class UserController {
 	 * POST /api/v1/users/challenges: a picture challenge to answer with the sign-up (201
 	 * {challengeId, image, expiresAt}); 404 while sign-ups need none.
 	 */
+	@Operation(operationId = "signUpChallenge",
+			summary = "A picture challenge for the sign-up, while sign-ups ask for one")
 	@PostMapping("/api/v1/users/challenges")
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<ChallengeView> signUpChallenge(ServerHttpRequest request) {
@@ -82,6 +85,7 @@ class UserController {
 					Instant.ofEpochMilli(issued.expiresAtMillis())));
 	}
 
+	@Operation(operationId = "logIn", summary = "Log in: an access token")
 	@PostMapping("/api/v1/sessions")
 	Mono<SessionView> logIn(ServerHttpRequest request, @RequestBody LoginAttempt attempt) {
 		if (attempt == null || attempt.username() == null || attempt.password() == null) {
@@ -102,9 +106,8 @@ class UserController {
 	 * Every access token issued before is revoked on every node; the answer carries a new
 	 * one. Wrong current passwords count against the login limit of the caller's name.
 	 */
+	@Operation(operationId = "changePassword", summary = "Change the password: a new token, every earlier one revoked")
 	@PutMapping("/api/v1/users/me/password")
-	@Operation(summary = "Change the caller's password: 200 with a new token; every older token is revoked",
-			security = @SecurityRequirement(name = "bearer"))
 	Mono<SessionView> changePassword(ServerHttpRequest request, @AuthenticationPrincipal Shopper caller,
 			@Valid @RequestBody PasswordChange change) {
 		requireBcryptLength("newPassword", change.newPassword());
