@@ -29,15 +29,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
-import org.springframework.data.redis.connection.RedisStreamCommands.XClaimOptions;
 import org.springframework.data.redis.connection.stream.Consumer;
 import org.springframework.data.redis.connection.stream.MapRecord;
-import org.springframework.data.redis.connection.stream.PendingMessage;
-import org.springframework.data.redis.connection.stream.PendingMessages;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -75,6 +73,10 @@ class OrderStreamConsumer implements SmartLifecycle {
 	private final Roles roles;
 
 	private final RedisScript<Long> settle;
+
+	private final RedisScript<List> claim = RedisScript.of(LuaScripts.text("claim.lua"), List.class);
+
+	private final RedisScript<Long> forgetConsumers = LuaScripts.returningLong("forget-consumers.lua");
 
 	private final String ticketTtl;
 
@@ -181,6 +183,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 
 	private void consume(String consumer) {
 		boolean rereadOwn = true;
+		Map<String, String> claimCursors = new HashMap<>();
 		long nextClaim = 0;
 		long nextGauge = 0;
 		int failures = 0;
@@ -197,7 +200,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 					continue;
 				}
 				if (now >= nextClaim) {
-					claimAbandoned(current, consumer);
+					claimAbandoned(current, consumer, claimCursors);
 					nextClaim = now + this.settings.claimInterval().toMillis();
 				}
 				List<MapRecord<String, Object, Object>> records = read(current, consumer, rereadOwn);
@@ -245,30 +248,42 @@ class OrderStreamConsumer implements SmartLifecycle {
 
 	/**
 	 * Takes over entries another consumer read but did not settle in time (it died or
-	 * hangs).
+	 * hangs), one XAUTOCLAIM step per stream from where the last one stopped; and removes
+	 * the consumers gone for good from the group.
 	 */
-	private void claimAbandoned(List<String> current, String consumer) {
-		Duration idle = this.settings.claimAfter();
+	private void claimAbandoned(List<String> current, String consumer, Map<String, String> cursors) {
+		String idle = Long.toString(this.settings.claimAfter().toMillis());
 		for (String stream : current) {
-			PendingMessages pending = this.redis.opsForStream()
-				.pending(stream, OrderStreams.GROUP, Range.unbounded(), this.settings.batchSize());
-			List<RecordId> stale = new ArrayList<>();
-			for (PendingMessage message : pending) {
-				if (message.getElapsedTimeSinceLastDelivery().compareTo(idle) >= 0) {
-					stale.add(message.getId());
-				}
-			}
-			if (stale.isEmpty()) {
-				continue;
-			}
-			List<MapRecord<String, Object, Object>> claimed = this.redis.opsForStream()
-				.claim(stream, OrderStreams.GROUP, consumer,
-						XClaimOptions.minIdle(idle).ids(stale.toArray(RecordId[]::new)));
+			List<?> reply = this.redis.execute(this.claim, List.of(stream), OrderStreams.GROUP, consumer, idle,
+					Integer.toString(this.settings.batchSize()), cursors.getOrDefault(stream, "0-0"));
+			cursors.put(stream, (String) reply.get(0));
+			List<MapRecord<String, Object, Object>> claimed = records(stream, (List<?>) reply.get(1));
 			if (!claimed.isEmpty()) {
 				log.info("Claimed " + claimed.size() + " abandoned entries of " + stream);
 				process(claimed);
 			}
+			Long forgotten = this.redis.execute(this.forgetConsumers, List.of(stream), OrderStreams.GROUP,
+					Long.toString(this.settings.forgetConsumersAfter().toMillis()), this.nodeName + "-");
+			if (forgotten != null && forgotten > 0) {
+				log.info("Removed " + forgotten + " consumers idle for " + this.settings.forgetConsumersAfter()
+						+ " with nothing pending from the group of " + stream);
+			}
 		}
+	}
+
+	/** XAUTOCLAIM's entries ({id, {field, value, ...}}) as records of {@code stream}. */
+	private static List<MapRecord<String, Object, Object>> records(String stream, List<?> entries) {
+		List<MapRecord<String, Object, Object>> records = new ArrayList<>(entries.size());
+		for (Object entry : entries) {
+			List<?> parts = (List<?>) entry;
+			List<?> flat = (List<?>) parts.get(1);
+			Map<Object, Object> fields = new LinkedHashMap<>();
+			for (int i = 0; i + 1 < flat.size(); i += 2) {
+				fields.put(flat.get(i), flat.get(i + 1));
+			}
+			records.add(StreamRecords.newRecord().in(stream).withId(RecordId.of((String) parts.get(0))).ofMap(fields));
+		}
+		return records;
 	}
 
 	/**

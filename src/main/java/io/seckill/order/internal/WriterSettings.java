@@ -16,9 +16,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param nodeName this worker's name in the consumer group; stable across restarts so a
  * restarted worker rereads its own unacknowledged entries at once (default: host name and
  * server port)
+ * @param forgetConsumersAfter how long a consumer of the group that holds no entry may
+ * stay idle before it is removed from the group (a worker scaled away or renamed)
  */
 @ConfigurationProperties("seckill.worker")
 record WriterSettings(@DefaultValue("500") int batchSize, @DefaultValue("200ms") Duration block,
 		@DefaultValue("30s") Duration claimAfter, @DefaultValue("5s") Duration claimInterval,
-		@DefaultValue("1") int consumers, @DefaultValue("24h") Duration ticketTtl, @DefaultValue("") String nodeName) {
+		@DefaultValue("1") int consumers, @DefaultValue("24h") Duration ticketTtl, @DefaultValue("") String nodeName,
+		@DefaultValue("1h") Duration forgetConsumersAfter) {
 }

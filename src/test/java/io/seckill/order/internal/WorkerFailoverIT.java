@@ -118,7 +118,7 @@ class WorkerFailoverIT extends IntegrationTest {
 
 	private OrderStreamConsumer consumer(OrderWriter writer, String name) {
 		WriterSettings settings = new WriterSettings(100, Duration.ofMillis(100), Duration.ofSeconds(1),
-				Duration.ofMillis(200), 1, Duration.ofHours(1), name);
+				Duration.ofMillis(200), 1, Duration.ofHours(1), name, Duration.ofHours(1));
 		OrderStreamConsumer consumer = new OrderStreamConsumer(this.redis, this.keys, this.streams, writer, settings,
 				new Roles(List.of("worker")), this.meters, "0");
 		this.started.add(consumer);
