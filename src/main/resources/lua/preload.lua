@@ -7,6 +7,9 @@
 redis.call('DEL', KEYS[2], KEYS[3])
 redis.call('HSET', KEYS[1], 'start', ARGV[1], 'end', ARGV[2], 'minLevel', ARGV[3], 'items', ARGV[4],
   'challenge', ARGV[5])
+-- A sale whose keys were removed after its retention keeps its rules for a while with a time to
+-- live (SaleKeyRetention): published again, they stay.
+redis.call('PERSIST', KEYS[1])  -- (KEYS[3] is written anew below)
 local count = 0
 for i = 6, #ARGV, 3 do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])

@@ -89,7 +89,8 @@ class JdbcActivities {
 	}
 
 	void markPublished(long id) {
-		this.jdbc.sql("UPDATE activities SET published = TRUE, updated_at = now() WHERE id = :id")
+		this.jdbc.sql(
+				"UPDATE activities SET published = TRUE, redis_keys_removed = FALSE, updated_at = now() WHERE id = :id")
 			.param("id", id)
 			.update();
 	}
@@ -141,6 +142,19 @@ class JdbcActivities {
 	 * Published activities that are running, upcoming or ended less than {@code grace}
 	 * ago.
 	 */
+	/**
+	 * Published activities that ended before {@code endedBefore} and still have Redis
+	 * keys.
+	 */
+	List<Activity> findEndedWithRedisKeys(java.time.Instant endedBefore) {
+		return findWhere("a.published AND NOT a.redis_keys_removed AND a.ends_at < :before",
+				Map.of("before", java.sql.Timestamp.from(endedBefore)));
+	}
+
+	void markRedisKeysRemoved(long id) {
+		this.jdbc.sql("UPDATE activities SET redis_keys_removed = TRUE WHERE id = :id").param("id", id).update();
+	}
+
 	List<Activity> findReconcilable(java.time.Instant endedAfter) {
 		return findWhere("a.published AND a.ends_at > :after", Map.of("after", java.sql.Timestamp.from(endedAfter)));
 	}

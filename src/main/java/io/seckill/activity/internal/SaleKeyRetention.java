@@ -1,0 +1,129 @@
+package io.seckill.activity.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.seckill.platform.RefusedSetting;
+import io.seckill.platform.Roles;
+import io.seckill.platform.redis.RedisKeys;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Removes a sale's Redis keys {@code seckill.redis.sale-key-retention} after it ended
+ * (Redis runs without eviction: without this every sale's rules, stock and buyers stay
+ * for good). The keys a request leaves (tickets, idempotency records, used purchase
+ * tokens, rate counters, challenges) carry their own time to live and are left to it.
+ * <p>
+ * Nothing that still matters goes: a sale whose order stream still holds an entry, or
+ * that the workers still read, is skipped until a later round; a non-empty dead-letter
+ * stream stays for an operator. Removed once (the database records it), and again after a
+ * publish loads the keys back (the repair of a lost Redis). After the removal the sale's
+ * answers come from the database: the shop shows it ended with the database's remaining
+ * stock, and stock given back later (a cancelled order) goes to the database only
+ * (return-stock.lua).
+ */
+@Component
+class SaleKeyRetention {
+
+	private static final Log log = LogFactory.getLog(SaleKeyRetention.class);
+
+	/**
+	 * Longer than what still reads an ended sale's keys: the workers (10 min after the
+	 * end, while its stream is empty) and the stock reconciler (10 min).
+	 */
+	static final Duration MINIMUM = Duration.ofMinutes(15);
+
+	private final JdbcActivities activities;
+
+	private final StringRedisTemplate redis;
+
+	private final RedisKeys keys;
+
+	private final Roles roles;
+
+	private final Clock clock;
+
+	private final Duration retention;
+
+	SaleKeyRetention(JdbcActivities activities, StringRedisTemplate redis, RedisKeys keys, Roles roles, Clock clock,
+			@Value("${seckill.redis.sale-key-retention:24h}") Duration retention) {
+		if (retention.compareTo(MINIMUM) < 0) {
+			throw new RefusedSetting("seckill.redis.sale-key-retention", "is " + retention + ", under " + MINIMUM,
+					"keep an ended sale's keys at least " + MINIMUM + " (workers and the reconciler still read them)");
+		}
+		this.activities = activities;
+		this.redis = redis;
+		this.keys = keys;
+		this.roles = roles;
+		this.clock = clock;
+		this.retention = retention;
+	}
+
+	@Scheduled(fixedDelayString = "${seckill.redis.sale-key-check-interval:10m}",
+			initialDelayString = "${seckill.redis.sale-key-check-interval:10m}")
+	void removeOnSchedule() {
+		if (!this.roles.worker()) {
+			return;
+		}
+		try {
+			removeEndedBefore(this.clock.instant().minus(this.retention));
+		}
+		catch (RuntimeException ex) {
+			log.warn("Removing ended sales' Redis keys failed, retrying later: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Removes the keys of the sales that ended before {@code cutoff}; returns the ids of
+	 * those done.
+	 */
+	List<Long> removeEndedBefore(Instant cutoff) {
+		List<Long> removed = new ArrayList<>();
+		for (Activity activity : this.activities.findEndedWithRedisKeys(cutoff)) {
+			if (remove(activity)) {
+				this.activities.markRedisKeysRemoved(activity.id());
+				removed.add(activity.id());
+			}
+		}
+		return removed;
+	}
+
+	private boolean remove(Activity activity) {
+		long id = activity.id();
+		String orders = this.keys.orders(id);
+		Long queued = this.redis.opsForStream().size(orders);
+		if ((queued != null && queued > 0)
+				|| Boolean.TRUE.equals(this.redis.opsForSet().isMember(this.keys.orderStreams(), orders))) {
+			// Purchases not yet written, or workers that may still read it: later.
+			return false;
+		}
+		List<String> doomed = new ArrayList<>(List.of(this.keys.stock(id), this.keys.ackProbe(id), orders));
+		activity.items().forEach((item) -> doomed.add(this.keys.buyers(id, item.id())));
+		String deadLetters = this.keys.deadLetters(id);
+		Long dead = this.redis.opsForStream().size(deadLetters);
+		if (dead == null || dead == 0) {
+			doomed.add(deadLetters);
+		}
+		// One UNLINK: the keys share the sale's hash tag (one Cluster slot).
+		this.redis.unlink(doomed);
+		// The rules stay one more retention period, with a time to live: the API nodes
+		// read
+		// sales from Redis only, and answer ENDED from them (NOT_FOUND once they are
+		// gone).
+		this.redis.expire(this.keys.meta(id), this.retention);
+		this.redis.expire(this.keys.limits(id), this.retention);
+		log.info("Removed the Redis keys of activity " + id + ", ended " + activity.endsAt()
+				+ ((dead != null && dead > 0) ? " (kept its " + dead + " dead letters)" : ""));
+		return true;
+	}
+
+}
