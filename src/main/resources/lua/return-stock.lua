@@ -7,11 +7,13 @@
 -- An item whose sale has no stock hash (its keys removed after the sale's retention, or lost with
 -- Redis, or not published yet) gets nothing: the database holds the units, and a publish loads them
 -- from it; writing here would leave a stray key behind.
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return 1
-end
 if not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[4]) then
   return 0
+end
+-- (After the marker: a retry of a skipped row, once a publish loaded the stock back from the
+-- database, which counts this unit already, must not add it again.)
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return 1
 end
 redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
 if ARGV[3] ~= '' then

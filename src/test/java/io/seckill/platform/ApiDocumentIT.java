@@ -10,11 +10,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 import io.seckill.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.RequestPredicate;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +47,12 @@ class ApiDocumentIT extends IntegrationTest {
 	private static final Path SERVED = Path.of("target/openapi.json");
 
 	private static final JsonMapper json = JsonMapper.builder().build();
+
+	@Autowired
+	private RequestMappingHandlerMapping mappings;
+
+	@Autowired
+	private ApplicationContext context;
 
 	@Test
 	void docsOpenApiJsonIsTheServedDocument() throws Exception {
@@ -79,6 +101,142 @@ class ApiDocumentIT extends IntegrationTest {
 		assertThat(problems).isEmpty();
 		assertThat(document.path("components").path("schemas").path("ErrorBody").path("required").toString())
 			.isEqualTo("[\"code\",\"message\",\"messageZh\",\"requestId\"]");
+	}
+
+	/**
+	 * springdoc describes only the routes it is told of (a functional route without its
+	 * {@code @RouterOperation} is missing silently): every API route the node serves must
+	 * be an operation of the document, and every operation a route.
+	 */
+	@Test
+	void everyRouteOfTheApiIsAnOperationOfTheDocumentAndNoMore() throws Exception {
+		Set<String> routes = new TreeSet<>();
+		this.mappings.getHandlerMethods()
+			.keySet()
+			.forEach((mapping) -> mapping.getPatternsCondition()
+				.getPatterns()
+				.forEach((pattern) -> mapping.getMethodsCondition()
+					.getMethods()
+					.forEach((method) -> routes.add(method.name() + " " + pattern.getPatternString()))));
+		for (RouterFunction<?> router : this.context.getBeansOfType(RouterFunction.class).values()) {
+			router.accept(new RouteCollector(routes));
+		}
+		routes.removeIf((route) -> !route.contains(" /api/"));
+		Set<String> documented = new TreeSet<>();
+		for (Map.Entry<String, JsonNode> path : json.readTree(served()).path("paths").properties()) {
+			path.getValue()
+				.propertyNames()
+				.forEach((method) -> documented.add(method.toUpperCase() + " " + path.getKey()));
+		}
+		assertThat(documented).isEqualTo(routes);
+	}
+
+	/**
+	 * The method and path of each functional route (a route without a method answers
+	 * 405).
+	 */
+	private static final class RouteCollector implements RouterFunctions.Visitor, RequestPredicates.Visitor {
+
+		private final Set<String> routes;
+
+		private final List<String> methods = new ArrayList<>();
+
+		private final List<String> paths = new ArrayList<>();
+
+		RouteCollector(Set<String> routes) {
+			this.routes = routes;
+		}
+
+		@Override
+		public void route(RequestPredicate predicate, HandlerFunction<?> handler) {
+			this.methods.clear();
+			this.paths.clear();
+			predicate.accept(this);
+			this.methods.forEach((method) -> this.paths.forEach((path) -> this.routes.add(method + " " + path)));
+		}
+
+		@Override
+		public void method(Set<HttpMethod> methods) {
+			methods.forEach((method) -> this.methods.add(method.name()));
+		}
+
+		@Override
+		public void path(String pattern) {
+			this.paths.add(pattern);
+		}
+
+		@Override
+		public void startNested(RequestPredicate predicate) {
+		}
+
+		@Override
+		public void endNested(RequestPredicate predicate) {
+		}
+
+		@Override
+		public void resources(Function<ServerRequest, Mono<Resource>> lookup) {
+		}
+
+		@Override
+		public void attributes(Map<String, Object> attributes) {
+		}
+
+		@Override
+		public void unknown(RouterFunction<?> router) {
+		}
+
+		@Override
+		public void pathExtension(String extension) {
+		}
+
+		@Override
+		public void header(String name, String value) {
+		}
+
+		@Override
+		public void queryParam(String name, String value) {
+		}
+
+		@Override
+		public void version(String version) {
+		}
+
+		@Override
+		public void startAnd() {
+		}
+
+		@Override
+		public void and() {
+		}
+
+		@Override
+		public void endAnd() {
+		}
+
+		@Override
+		public void startOr() {
+		}
+
+		@Override
+		public void or() {
+		}
+
+		@Override
+		public void endOr() {
+		}
+
+		@Override
+		public void startNegate() {
+		}
+
+		@Override
+		public void endNegate() {
+		}
+
+		@Override
+		public void unknown(RequestPredicate predicate) {
+		}
+
 	}
 
 	private String served() throws IOException, InterruptedException {

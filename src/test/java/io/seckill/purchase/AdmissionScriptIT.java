@@ -38,6 +38,8 @@ class AdmissionScriptIT {
 
 	private static String preload;
 
+	private static String returnStock;
+
 	private RedisCommands<String, String> redis;
 
 	private RedisKeys keys;
@@ -51,6 +53,8 @@ class AdmissionScriptIT {
 		admission = StreamUtils.copyToString(new ClassPathResource("lua/admission.lua").getInputStream(),
 				StandardCharsets.UTF_8);
 		preload = StreamUtils.copyToString(new ClassPathResource("lua/preload.lua").getInputStream(),
+				StandardCharsets.UTF_8);
+		returnStock = StreamUtils.copyToString(new ClassPathResource("lua/return-stock.lua").getInputStream(),
 				StandardCharsets.UTF_8);
 	}
 
@@ -90,6 +94,32 @@ class AdmissionScriptIT {
 		return this.redis.eval(admission, ScriptOutputType.MULTI, scriptKeys, "1", Long.toString(ACTIVITY),
 				Integer.toString(rateLimit), "1000", "60000", "60000", Integer.toString(ipRateLimit),
 				Long.toString(user), Long.toString(ITEM), ticket, tokenId, "60000", keyed ? idempotencyKey : "");
+	}
+
+	@Test
+	void aUnitGivenBackToASaleWithoutStockInRedisIsNotAddedAgainAfterAPublishLoadsIt() {
+		// The sale's keys were removed (retention) or lost: the unit is the database's
+		// alone.
+		assertThat(giveBack(1)).isOne();
+		assertThat(this.redis.exists(this.keys.stock(ACTIVITY))).isZero();
+		this.redis.hset(this.keys.meta(ACTIVITY), "start", "0");
+		this.redis.pexpire(this.keys.meta(ACTIVITY), 60_000);
+		// A publish loads the stock from the database, this unit counted; a retry of the
+		// same
+		// outbox row (its relay died before deleting it) adds nothing, a new row does.
+		publish(-1000, 60_000, 5, 1);
+		assertThat(this.redis.pttl(this.keys.meta(ACTIVITY))).isEqualTo(-1);
+		assertThat(giveBack(1)).isZero();
+		assertThat(this.redis.hget(this.keys.stock(ACTIVITY), Long.toString(ITEM))).isEqualTo("5");
+		assertThat(giveBack(2)).isOne();
+		assertThat(this.redis.hget(this.keys.stock(ACTIVITY), Long.toString(ITEM))).isEqualTo("6");
+	}
+
+	private Long giveBack(long outboxRow) {
+		return this.redis.eval(
+				returnStock, ScriptOutputType.INTEGER, new String[] { this.keys.stock(ACTIVITY),
+						this.keys.buyers(ACTIVITY, ITEM), this.keys.stockOutboxMarker(ACTIVITY, outboxRow) },
+				Long.toString(ITEM), "1", "", "60000");
 	}
 
 	@Test

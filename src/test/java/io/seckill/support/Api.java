@@ -88,8 +88,16 @@ public final class Api {
 			request.header("Authorization", "Bearer " + token);
 		}
 		headers.forEach(request::header);
-		return this.http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply((response) -> {
-			ApiContract.check(method, path, response.statusCode(), response.headers().map(), response.body());
+		HttpRequest sent = request.build();
+		return this.http.sendAsync(sent, HttpResponse.BodyHandlers.ofString()).thenApply((response) -> {
+			ApiContract.check(method, path,
+					sent.headers()
+						.map()
+						.entrySet()
+						.stream()
+						.collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+								(header) -> header.getValue().get(0))),
+					body, response.statusCode(), response.headers().map(), response.body());
 			return new Reply(response.statusCode(), parse(response.body()), response.headers().map());
 		});
 	}

@@ -12,9 +12,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -40,9 +42,10 @@ public final class ApiContract {
 	private ApiContract() {
 	}
 
-	/** Compares one answer with the document; a mismatch is kept for {@link Check}. */
-	static void check(String method, String path, int status, Map<String, List<String>> headers, String body) {
-		List<String> found = violations(method, path, status, headers, body);
+	/** Compares one exchange with the document; a mismatch is kept for {@link Check}. */
+	static void check(String method, String path, Map<String, String> requestHeaders, String requestBody, int status,
+			Map<String, List<String>> headers, String body) {
+		List<String> found = violations(method, path, requestHeaders, requestBody, status, headers, body);
 		if (!found.isEmpty()) {
 			violations
 				.add(method + " " + path + " -> " + status + " " + body + "\n    " + String.join("\n    ", found));
@@ -52,6 +55,17 @@ public final class ApiContract {
 	/** What the document says is wrong with one answer (empty when it describes it). */
 	public static List<String> violations(String method, String path, int status, Map<String, List<String>> headers,
 			String body) {
+		return violations(method, path, null, null, status, headers, body);
+	}
+
+	/**
+	 * What the document says is wrong with one exchange. The request counts only when it
+	 * succeeded: the tests send malformed requests on purpose, and those must be refused,
+	 * but an answered request (2xx) must be one the document allows (its token, its
+	 * parameters, its body).
+	 */
+	public static List<String> violations(String method, String path, Map<String, String> requestHeaders,
+			String requestBody, int status, Map<String, List<String>> headers, String body) {
 		int query = path.indexOf('?');
 		String bare = (query < 0) ? path : path.substring(0, query);
 		if (!bare.startsWith("/api/")) {
@@ -66,7 +80,26 @@ public final class ApiContract {
 		if (body != null && !body.isEmpty()) {
 			response.withBody(body);
 		}
-		ValidationReport report = validator().validateResponse(bare, Request.Method.valueOf(method), response.build());
+		boolean answered = status >= 200 && status < 300;
+		ValidationReport report;
+		if (requestHeaders != null && answered) {
+			SimpleRequest.Builder request = new SimpleRequest.Builder(method, bare);
+			requestHeaders.forEach(request::withHeader);
+			if (query >= 0) {
+				for (String pair : path.substring(query + 1).split("&")) {
+					int equals = pair.indexOf('=');
+					request.withQueryParam((equals < 0) ? pair : pair.substring(0, equals),
+							(equals < 0) ? "" : pair.substring(equals + 1));
+				}
+			}
+			if (requestBody != null) {
+				request.withBody(requestBody);
+			}
+			report = validator().validate(request.build(), response.build());
+		}
+		else {
+			report = validator().validateResponse(bare, Request.Method.valueOf(method), response.build());
+		}
 		List<String> found = new ArrayList<>();
 		for (ValidationReport.Message message : report.getMessages()) {
 			if (message.getLevel() == ValidationReport.Level.ERROR && !outsideTheDocument(message, status)) {
@@ -98,15 +131,10 @@ public final class ApiContract {
 						// other's properties (the validator treats undeclared ones as
 						// errors).
 						.withResolveCombinators(true)
-						// Requests are the tests' own, malformed on purpose in many:
-						// only answers are held to the document.
-						.withLevelResolver(LevelResolver.create()
-							.withLevel("validation.request", ValidationReport.Level.IGNORE)
-							// ... but an answer on a path or method the document lacks
-							// is.
-							.withLevel("validation.request.path.missing", ValidationReport.Level.ERROR)
-							.withLevel("validation.request.operation.notAllowed", ValidationReport.Level.ERROR)
-							.build())
+						// Every finding is an error: which ones count is decided per
+						// exchange (violations).
+						.withLevelResolver(
+								LevelResolver.create().withDefaultLevel(ValidationReport.Level.ERROR).build())
 						.build();
 					validator = current;
 				}
@@ -128,7 +156,14 @@ public final class ApiContract {
 	 * Fails a test after which the nodes had answered something the document does not
 	 * describe (answers to asynchronous requests still in flight count for the next).
 	 */
-	public static final class Check implements AfterEachCallback {
+	public static final class Check implements AfterEachCallback, AfterAllCallback {
+
+		@Override
+		public void afterAll(ExtensionContext context) {
+			// What a class's @BeforeAll/@AfterAll set-up or its last test's stragglers
+			// got.
+			afterEach(context);
+		}
 
 		@Override
 		public void afterEach(ExtensionContext context) {

@@ -18,9 +18,12 @@ class ApiContractTest {
 
 	private static final String PURCHASE = "/api/v1/activities/1/items/2/purchases";
 
+	private static final String TICKET = "1-9f86d081884c7d65a1b2c3d4e5f60718";
+
 	@Test
 	void anAnswerAsDescribedPasses() {
-		assertThat(ApiContract.violations("POST", PURCHASE, 202, JSON, "{\"status\":\"QUEUED\",\"ticket\":\"ab-1\"}"))
+		assertThat(ApiContract.violations("POST", PURCHASE, 202, JSON,
+				"{\"status\":\"QUEUED\",\"ticket\":\"" + TICKET + "\"}"))
 			.isEmpty();
 		assertThat(ApiContract.violations("POST", PURCHASE, 409, JSON,
 				"{\"code\":\"SOLD_OUT\",\"message\":\"Sold out.\",\"messageZh\":\"已售罄。\",\"requestId\":\"r-1\"}"))
@@ -31,15 +34,39 @@ class ApiContractTest {
 	void aSuccessBodyMissingAFieldOrWithAnUnknownOneFails() {
 		assertThat(ApiContract.violations("POST", PURCHASE, 202, JSON, "{\"status\":\"QUEUED\"}")).isNotEmpty();
 		assertThat(ApiContract.violations("POST", PURCHASE, 202, JSON,
-				"{\"status\":\"QUEUED\",\"ticket\":\"ab-1\",\"debug\":1}"))
+				"{\"status\":\"QUEUED\",\"ticket\":\"" + TICKET + "\",\"debug\":1}"))
 			.isNotEmpty();
-		assertThat(ApiContract.violations("POST", PURCHASE, 202, JSON, "{\"status\":\"SUCCESS\",\"ticket\":\"ab-1\"}"))
+		assertThat(ApiContract.violations("POST", PURCHASE, 202, JSON,
+				"{\"status\":\"SUCCESS\",\"ticket\":\"" + TICKET + "\"}"))
+			.isNotEmpty();
+	}
+
+	@Test
+	void anAnsweredRequestMustBeOneTheDocumentAllows() {
+		String queued = "{\"status\":\"QUEUED\",\"ticket\":\"" + TICKET + "\"}";
+		assertThat(ApiContract.violations("POST", PURCHASE, Map.of("Authorization", "Bearer a.b.c"), null, 202, JSON,
+				queued))
+			.isEmpty();
+		// A purchase answered without a token, or an id that is not a number, is a hole.
+		assertThat(ApiContract.violations("POST", PURCHASE, Map.of(), null, 202, JSON, queued)).isNotEmpty();
+		assertThat(ApiContract.violations("POST", "/api/v1/activities/x/items/2/purchases",
+				Map.of("Authorization", "Bearer a.b.c"), null, 202, JSON, queued))
+			.isNotEmpty();
+		// Refused, the same request is what the tests send on purpose.
+		assertThat(ApiContract.violations("POST", PURCHASE, Map.of(), null, 401, JSON, refusal("UNAUTHENTICATED")))
+			.isEmpty();
+	}
+
+	@Test
+	void aTicketNotOfTheTicketFormFails() {
+		assertThat(ApiContract.violations("POST", PURCHASE, 202, JSON, "{\"status\":\"QUEUED\",\"ticket\":\"ab-1\"}"))
 			.isNotEmpty();
 	}
 
 	@Test
 	void aStatusTheOperationDoesNotDescribeFails() {
-		assertThat(ApiContract.violations("POST", PURCHASE, 200, JSON, "{\"status\":\"QUEUED\",\"ticket\":\"ab-1\"}"))
+		assertThat(ApiContract.violations("POST", PURCHASE, 200, JSON,
+				"{\"status\":\"QUEUED\",\"ticket\":\"" + TICKET + "\"}"))
 			.isNotEmpty();
 		assertThat(ApiContract.violations("GET", "/api/v1/ping", 401, JSON, refusal("UNAUTHENTICATED"))).isNotEmpty();
 	}

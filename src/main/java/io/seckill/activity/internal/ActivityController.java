@@ -1,6 +1,5 @@
 package io.seckill.activity.internal;
 
-import io.swagger.v3.oas.annotations.Operation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +7,7 @@ import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 

@@ -194,8 +194,10 @@ public class ActivityService {
 		 * {@code drift}: Redis minus database remaining; transient while the queue is not
 		 * empty.
 		 */
-		record ItemStats(long itemId, String name, int stock, Long redisRemaining, int databaseRemaining,
-				long liveOrders, long drift) {
+		record ItemStats(long itemId, String name, int stock, @io.swagger.v3.oas.annotations.media.Schema(
+				nullable = true,
+				description = "null while Redis holds no stock for it: not published, or its keys removed after the sale's retention") Long redisRemaining,
+				int databaseRemaining, long liveOrders, long drift) {
 		}
 
 	}

@@ -1,10 +1,10 @@
 package io.seckill.activity.internal;
 
-import io.swagger.v3.oas.annotations.Operation;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;

@@ -139,10 +139,6 @@ class JdbcActivities {
 	}
 
 	/**
-	 * Published activities that are running, upcoming or ended less than {@code grace}
-	 * ago.
-	 */
-	/**
 	 * Published activities that ended before {@code endedBefore} and still have Redis
 	 * keys.
 	 */
@@ -155,6 +151,10 @@ class JdbcActivities {
 		this.jdbc.sql("UPDATE activities SET redis_keys_removed = TRUE WHERE id = :id").param("id", id).update();
 	}
 
+	/**
+	 * Published activities that are running, upcoming or ended less than {@code grace}
+	 * ago.
+	 */
 	List<Activity> findReconcilable(java.time.Instant endedAfter) {
 		return findWhere("a.published AND a.ends_at > :after", Map.of("after", java.sql.Timestamp.from(endedAfter)));
 	}

@@ -97,11 +97,19 @@ class SaleKeyRetention {
 		return removed;
 	}
 
+	/** Whether a group of {@code stream} still holds an unacknowledged entry. */
+	private boolean hasPending(String stream) {
+		if (!Boolean.TRUE.equals(this.redis.hasKey(stream))) {
+			return false;
+		}
+		return this.redis.opsForStream().groups(stream).stream().anyMatch((group) -> group.pendingCount() > 0);
+	}
+
 	private boolean remove(Activity activity) {
 		long id = activity.id();
 		String orders = this.keys.orders(id);
 		Long queued = this.redis.opsForStream().size(orders);
-		if ((queued != null && queued > 0)
+		if ((queued != null && queued > 0) || hasPending(orders)
 				|| Boolean.TRUE.equals(this.redis.opsForSet().isMember(this.keys.orderStreams(), orders))) {
 			// Purchases not yet written, or workers that may still read it: later.
 			return false;
@@ -115,10 +123,8 @@ class SaleKeyRetention {
 		}
 		// One UNLINK: the keys share the sale's hash tag (one Cluster slot).
 		this.redis.unlink(doomed);
-		// The rules stay one more retention period, with a time to live: the API nodes
-		// read
-		// sales from Redis only, and answer ENDED from them (NOT_FOUND once they are
-		// gone).
+		// The rules stay one more retention period, with a time to live: API nodes read
+		// sales from Redis only, and answer ENDED from them (NOT_FOUND once gone).
 		this.redis.expire(this.keys.meta(id), this.retention);
 		this.redis.expire(this.keys.limits(id), this.retention);
 		log.info("Removed the Redis keys of activity " + id + ", ended " + activity.endsAt()

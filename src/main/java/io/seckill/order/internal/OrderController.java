@@ -1,8 +1,8 @@
 package io.seckill.order.internal;
 
-import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.seckill.user.Shopper;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;

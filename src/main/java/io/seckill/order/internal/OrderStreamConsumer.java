@@ -74,7 +74,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 
 	private final RedisScript<Long> settle;
 
-	private final RedisScript<List> claim = RedisScript.of(LuaScripts.text("claim.lua"), List.class);
+	private final RedisScript<List<Object>> claim = LuaScripts.returningList("claim.lua");
 
 	private final RedisScript<Long> forgetConsumers = LuaScripts.returningLong("forget-consumers.lua");
 
@@ -254,7 +254,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 	private void claimAbandoned(List<String> current, String consumer, Map<String, String> cursors) {
 		String idle = Long.toString(this.settings.claimAfter().toMillis());
 		for (String stream : current) {
-			List<?> reply = this.redis.execute(this.claim, List.of(stream), OrderStreams.GROUP, consumer, idle,
+			List<Object> reply = this.redis.execute(this.claim, List.of(stream), OrderStreams.GROUP, consumer, idle,
 					Integer.toString(this.settings.batchSize()), cursors.getOrDefault(stream, "0-0"));
 			cursors.put(stream, (String) reply.get(0));
 			List<MapRecord<String, Object, Object>> claimed = records(stream, (List<?>) reply.get(1));

@@ -3,6 +3,7 @@ package io.seckill.platform.redis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -27,6 +28,12 @@ public final class LuaScripts {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not read the Lua script " + name, ex);
 		}
+	}
+
+	/** {@code lua/<name>} as a script whose reply is a (nested) list. */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	public static RedisScript<List<Object>> returningList(String name) {
+		return (RedisScript) RedisScript.of(text(name), List.class);
 	}
 
 	/** {@code lua/<name>} as a script whose reply is an integer. */

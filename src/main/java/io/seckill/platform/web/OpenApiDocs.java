@@ -130,7 +130,9 @@ class OpenApiDocs {
 							.filter(ErrorCode::sendsRetryAfter)
 							.map(ErrorCode::name)
 							.collect(Collectors.joining(", ")) + ")")
-						.schema(new IntegerSchema().minimum(java.math.BigDecimal.ONE)));
+						.schema(new IntegerSchema().minimum(java.math.BigDecimal.ONE))
+						// Required where every code of this status sends it.
+						.required(codes.stream().allMatch(ErrorCode::sendsRetryAfter)));
 		}
 		return response;
 	}

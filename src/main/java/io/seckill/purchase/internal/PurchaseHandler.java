@@ -330,7 +330,7 @@ class PurchaseHandler {
 	@Schema(name = "PurchaseQueued")
 	record Queued(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = "QUEUED") String status,
 			@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Poll GET /api/v1/purchases/{ticket}",
-					example = "9f86d081884c7d65-42") String ticket) {
+					pattern = Tickets.PATTERN, example = Tickets.EXAMPLE) String ticket) {
 	}
 
 	/** A purchase's state as the client sees it. */
@@ -338,7 +338,7 @@ class PurchaseHandler {
 	@Schema(name = "PurchaseState")
 	record PurchaseView(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {
 			"QUEUED", "SUCCESS", "FAILED" }) String status,
-			@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String ticket,
+			@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = Tickets.PATTERN) String ticket,
 			@Schema(description = "With SUCCESS: the order to pay") Long orderId,
 			@Schema(description = "With FAILED: why, a code such as SOLD_OUT") String reason){
 

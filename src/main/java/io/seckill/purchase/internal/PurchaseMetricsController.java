@@ -1,9 +1,9 @@
 package io.seckill.purchase.internal;
 
-import io.swagger.v3.oas.annotations.Operation;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

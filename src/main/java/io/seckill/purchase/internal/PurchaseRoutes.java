@@ -55,7 +55,7 @@ class PurchaseRoutes {
 									content = @Content(mediaType = "application/json",
 											schema = @Schema(implementation = PurchaseHandler.Queued.class),
 											examples = @ExampleObject(
-													value = "{\"status\":\"QUEUED\",\"ticket\":\"9f86d081884c7d65-42\"}"))))),
+													value = "{\"status\":\"QUEUED\",\"ticket\":\"42-9f86d081884c7d65a1b2c3d4e5f60718\"}"))))),
 			@RouterOperation(path = "/api/v1/purchases/{ticket}", method = RequestMethod.GET,
 					beanClass = PurchaseHandler.class, beanMethod = "ticket",
 					operation = @Operation(operationId = "ticket",
@@ -66,7 +66,7 @@ class PurchaseRoutes {
 									mediaType = "application/json",
 									schema = @Schema(implementation = PurchaseHandler.PurchaseView.class),
 									examples = @ExampleObject(
-											value = "{\"status\":\"SUCCESS\",\"ticket\":\"9f86d081884c7d65-42\",\"orderId\":1001}"))))),
+											value = "{\"status\":\"SUCCESS\",\"ticket\":\"42-9f86d081884c7d65a1b2c3d4e5f60718\",\"orderId\":1001}"))))),
 			@RouterOperation(path = "/api/v1/activities/{id}/items/{itemId}/purchase-tokens",
 					method = RequestMethod.POST, beanClass = PurchaseTokenHandler.class, beanMethod = "issue",
 					operation = @Operation(operationId = "purchaseToken",

@@ -9,6 +9,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Tickets {
 
+	/** The form of a ticket, for the OpenAPI document. */
+	static final String PATTERN = "^[1-9][0-9]{0,18}-[0-9a-f]{32}$";
+
+	static final String EXAMPLE = "42-9f86d081884c7d65a1b2c3d4e5f60718";
+
 	private Tickets() {
 	}
 

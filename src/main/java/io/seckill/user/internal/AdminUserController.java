@@ -1,8 +1,8 @@
 package io.seckill.user.internal;
 
-import io.swagger.v3.oas.annotations.Operation;
 import java.util.Locale;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.seckill.platform.web.ApiException;
 import io.seckill.platform.web.ErrorCode;
 import jakarta.validation.Valid;

@@ -1,6 +1,5 @@
 package io.seckill.user.internal;
 
-import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.regex.Pattern;
