@@ -49,6 +49,7 @@ class AdminAccessIT extends IntegrationTest {
 				new Endpoint("POST", "/api/v1/admin/activities/{activity}/publish", "{\"bad\":"),
 				new Endpoint("POST", "/api/v1/admin/activities/{activity}/items/{item}/stock", "{\"add\":-5}"),
 				new Endpoint("GET", "/api/v1/admin/activities/{activity}/stats", null),
+				new Endpoint("GET", "/api/v1/admin/activities/{activity}/dead-letters", null),
 				new Endpoint("PATCH", "/api/v1/admin/users/root-admin", "{\"level\":\"high\",\"blacklisted\":true}"),
 				new Endpoint("POST", "/api/v1/admin/orders/{order}/cancel", "{\"bad\":"),
 				new Endpoint("GET", "/api/v1/admin/metrics", null));

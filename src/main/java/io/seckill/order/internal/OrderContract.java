@@ -18,7 +18,8 @@ class OrderContract {
 	ApiOperations orderOperations() {
 		return new ApiOperations().account("myOrders")
 			.account("payOrder", NOT_FOUND, ORDER_CANCELLED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_PENDING)
-			.admin("cancelOrder", NOT_FOUND, PAYMENT_IN_PROGRESS);
+			.admin("cancelOrder", NOT_FOUND, PAYMENT_IN_PROGRESS)
+			.admin("deadLetters");
 	}
 
 }

@@ -2,8 +2,8 @@ package io.seckill.order.internal;
 
 import java.util.List;
 
-import io.swagger.v3.oas.annotations.Operation;
 import io.seckill.user.Shopper;
+import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 

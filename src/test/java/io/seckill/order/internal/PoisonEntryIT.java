@@ -38,6 +38,15 @@ class PoisonEntryIT extends IntegrationTest {
 		assertThat(this.jdbc.queryForObject("SELECT count(*) FROM orders WHERE activity_id = ?", Long.class, sale.id()))
 			.isOne();
 		assertThat(this.redis.opsForStream().size(this.keys.orders(sale.id()))).isZero();
+
+		Reply dead = this.api.get("/api/v1/admin/activities/" + sale.id() + "/dead-letters", this.api.adminToken());
+		assertThat(dead.status()).isEqualTo(200);
+		assertThat(dead.body().path("count").asLong()).isOne();
+		assertThat(dead.body().path("entries").get(0).path("ticket").asString()).isEqualTo(poisonTicket);
+		assertThat(dead.body().path("entries").get(0).path("userId").asString()).isEqualTo("987654321");
+		assertThat(dead.body().path("entries").get(0).path("error").asString()).isNotBlank();
+		assertThat(this.api.get("/api/v1/admin/activities/" + sale.id() + "/dead-letters", token).status())
+			.isEqualTo(403);
 	}
 
 }
