@@ -56,29 +56,23 @@ class Api:
         names = [f"b{self.id}u{i}" for i in range(count)]
         started = time.time()
 
-        def register(name):
+        def call(what, path, name, expected, field):
+            """One POST with the name's credentials, retried twice on a connection error."""
             for attempt in range(3):
                 try:
-                    status, body = api.call("POST", "/api/v1/users", {"username": name, "password": PASSWORD})
-                    if status == 201:
-                        return body["id"]
-                    raise RuntimeError(f"register {name}: {status} {body}")
+                    status, body = api.call("POST", path, {"username": name, "password": PASSWORD})
+                    if status == expected:
+                        return body[field]
+                    raise RuntimeError(f"{what} {name}: {status} {body}")
                 except OSError:
                     if attempt == 2:
                         raise
-            return False
+
+        def register(name):
+            return call("register", "/api/v1/users", name, 201, "id")
 
         def login(name):
-            for attempt in range(3):
-                try:
-                    status, body = api.call("POST", "/api/v1/sessions", {"username": name, "password": PASSWORD})
-                    if status == 200:
-                        return body["token"]
-                    raise RuntimeError(f"login {name}: {status} {body}")
-                except OSError:
-                    if attempt == 2:
-                        raise
-            return None
+            return call("login", "/api/v1/sessions", name, 200, "token")
 
         with concurrent.futures.ThreadPoolExecutor(self.args.setup_threads) as pool:
             ids = list(pool.map(register, names))

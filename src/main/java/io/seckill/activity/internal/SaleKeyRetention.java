@@ -26,10 +26,11 @@ import org.springframework.stereotype.Component;
  * Nothing that still matters goes: a sale whose order stream still holds an entry, or
  * that the workers still read, is skipped until a later round; a non-empty dead-letter
  * stream stays for an operator. Removed once (the database records it), and again after a
- * publish loads the keys back (the repair of a lost Redis). After the removal the sale's
- * answers come from the database: the shop shows it ended with the database's remaining
- * stock, and stock given back later (a cancelled order) goes to the database only
- * (return-stock.lua).
+ * publish loads the keys back (the repair of a lost Redis). The sale's rules (its window
+ * and items) stay one more retention period with a time to live, so purchase requests
+ * still get ENDED, then NOT_FOUND. After the removal the shop shows the sale ended with
+ * the database's remaining stock, and stock given back later (a cancelled order) goes to
+ * the database only (return-stock.lua).
  */
 @Component
 class SaleKeyRetention {

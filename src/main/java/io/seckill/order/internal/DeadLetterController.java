@@ -65,7 +65,7 @@ class DeadLetterController {
 			var fields = entry.getValue();
 			return new DeadLetter(entry.getId().getValue(), text(fields.get(OrderStreamRecord.TICKET)),
 					text(fields.get(OrderStreamRecord.ITEM)), text(fields.get(OrderStreamRecord.USER)),
-					text(fields.get(OrderStreamRecord.SLOT)), text(fields.get("error")));
+					text(fields.get(OrderStreamRecord.SLOT)), text(fields.get(OrderStreamConsumer.DEAD_LETTER_REASON)));
 		}
 
 		private static String text(Object value) {

@@ -60,6 +60,9 @@ class OrderStreamConsumer implements SmartLifecycle {
 
 	static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
+	/** The field of a dead-lettered entry that says why the database refused it. */
+	static final String DEAD_LETTER_REASON = "error";
+
 	private final StringRedisTemplate redis;
 
 	private final RedisKeys keys;
@@ -353,7 +356,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 		long activityId = this.keys.activityOfOrders(stream);
 		String target = (activityId > 0) ? this.keys.deadLetters(activityId) : stream + ":dead";
 		Map<String, String> entry = new HashMap<>(fields);
-		entry.put("error", String.valueOf(reason));
+		entry.put(DEAD_LETTER_REASON, String.valueOf(reason));
 		this.redis.opsForStream().add(target, entry);
 		this.deadLettered.increment();
 		log.error("Moved a purchase the database refuses to " + target + ": " + fields + " (" + reason + ")");

@@ -304,6 +304,9 @@ class PurchaseHandler {
 		return value;
 	}
 
+	/** What {@link #idempotencyKey} accepts, for the OpenAPI document. */
+	static final String IDEMPOTENCY_KEY_PATTERN = "^[A-Za-z0-9._:-]{1,64}$";
+
 	private static String idempotencyKey(String header) {
 		if (header == null) {
 			return null;

@@ -49,24 +49,25 @@ class PurchaseRoutes {
 											schema = @Schema(type = "string"),
 											description = "The one-time token from .../purchase-tokens (required unless seckill.purchase-token.required=false)"),
 									@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER,
-											schema = @Schema(type = "string", pattern = "^[A-Za-z0-9._:-]{1,64}$"),
+											schema = @Schema(type = "string",
+													pattern = PurchaseHandler.IDEMPOTENCY_KEY_PATTERN),
 											description = "A retry with the same token and key gets the first answer") },
 							responses = @ApiResponse(responseCode = "202", description = "Accepted: poll the ticket",
 									content = @Content(mediaType = "application/json",
 											schema = @Schema(implementation = PurchaseHandler.Queued.class),
-											examples = @ExampleObject(
-													value = "{\"status\":\"QUEUED\",\"ticket\":\"42-9f86d081884c7d65a1b2c3d4e5f60718\"}"))))),
+											examples = @ExampleObject(value = "{\"status\":\"QUEUED\",\"ticket\":\""
+													+ Tickets.EXAMPLE + "\"}"))))),
 			@RouterOperation(path = "/api/v1/purchases/{ticket}", method = RequestMethod.GET,
 					beanClass = PurchaseHandler.class, beanMethod = "ticket",
 					operation = @Operation(operationId = "ticket",
 							summary = "A purchase's state: QUEUED, SUCCESS (with orderId) or FAILED (with reason)",
 							parameters = @Parameter(name = "ticket", in = ParameterIn.PATH, required = true,
 									schema = @Schema(type = "string")),
-							responses = @ApiResponse(responseCode = "200", description = "OK", content = @Content(
-									mediaType = "application/json",
-									schema = @Schema(implementation = PurchaseHandler.PurchaseView.class),
-									examples = @ExampleObject(
-											value = "{\"status\":\"SUCCESS\",\"ticket\":\"42-9f86d081884c7d65a1b2c3d4e5f60718\",\"orderId\":1001}"))))),
+							responses = @ApiResponse(responseCode = "200", description = "OK",
+									content = @Content(mediaType = "application/json",
+											schema = @Schema(implementation = PurchaseHandler.PurchaseView.class),
+											examples = @ExampleObject(value = "{\"status\":\"SUCCESS\",\"ticket\":\""
+													+ Tickets.EXAMPLE + "\",\"orderId\":1001}"))))),
 			@RouterOperation(path = "/api/v1/activities/{id}/items/{itemId}/purchase-tokens",
 					method = RequestMethod.POST, beanClass = PurchaseTokenHandler.class, beanMethod = "issue",
 					operation = @Operation(operationId = "purchaseToken",
