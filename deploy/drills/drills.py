@@ -708,7 +708,9 @@ class Drills:
         try:
             # Kill the worker while it holds read but unacknowledged entries: inside a batch. A batch
             # takes milliseconds, so the worker is frozen (SIGSTOP) before its entries are counted
-            # again: only a count it can no longer change proves it died holding them.
+            # again: only a count it can no longer change proves it died holding them. SIGSTOP does
+            # not stop a command already in the socket (a settle sent a moment before), so the
+            # count is taken after Redis has had time to run it.
             def held_by_victim():
                 # XPENDING summary: [count, first id, last id, [[consumer, count], ...]]
                 summary = redis.call("XPENDING", sale.key("orders"), GROUP)
@@ -719,6 +721,7 @@ class Drills:
                 if held_by_victim():
                     pid = self.cluster.pid(victim)
                     os.kill(pid, signal.SIGSTOP)
+                    time.sleep(0.3)
                     held = held_by_victim()
                     if held:
                         os.kill(pid, signal.SIGKILL)

@@ -59,6 +59,11 @@ class StartupRefusalIT {
 						Map.of("SPRING_DATA_REDIS_SENTINEL_MASTER", "seckill", "SPRING_DATA_REDIS_SENTINEL_NODES",
 								"127.0.0.1:1"),
 						"spring.datasource.url (SPRING_DATASOURCE_URL): is not set"),
+				refused("only Redis Cluster nodes, given as a list",
+						Map.of("SPRING_DATA_REDIS_CLUSTER_NODES_0", "127.0.0.1:1", "SPRING_DATA_REDIS_CLUSTER_NODES_1",
+								"127.0.0.1:2"),
+						"spring.datasource.url (SPRING_DATASOURCE_URL): is not set, but Redis is "
+								+ "(spring.data.redis.cluster.nodes)"),
 				refused("no token secret", servers(Map.of()),
 						"Refused setting seckill.security.token-secret (SECKILL_SECURITY_TOKEN_SECRET): is not set"),
 				refused("the README's example secret",

@@ -6,10 +6,12 @@ import java.util.Map;
 
 import io.seckill.SeckillApplication;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * A second API node in the test's JVM, on the same Redis, database, key prefix and
@@ -18,10 +20,10 @@ import org.springframework.core.env.Environment;
 public final class SecondNode implements AutoCloseable {
 
 	private static final List<String> SHARED = List.of("spring.datasource.url", "spring.data.redis.url",
-			"spring.data.redis.timeout", "seckill.redis.key-prefix", "seckill.embedded",
-			"seckill.security.token-secret", "seckill.security.password-strength", "seckill.security.login.rate-limit",
-			"seckill.security.login.ip-rate-limit", "seckill.security.login.rate-window",
-			"seckill.security.hashing.queue", "seckill.purchase-token.rate-limit",
+			"spring.data.redis.cluster.nodes", "spring.data.redis.timeout", "seckill.redis.key-prefix",
+			"seckill.embedded", "seckill.security.token-secret", "seckill.security.password-strength",
+			"seckill.security.login.rate-limit", "seckill.security.login.ip-rate-limit",
+			"seckill.security.login.rate-window", "seckill.security.hashing.queue", "seckill.purchase-token.rate-limit",
 			"seckill.purchase-token.ip-rate-limit", "seckill.purchase-token.rate-window",
 			"seckill.purchase.ip-rate-limit", "seckill.purchase.rate-limit", "seckill.purchase.rate-window",
 			"seckill.security.bootstrap-admin.username", "seckill.security.bootstrap-admin.password",
@@ -53,10 +55,31 @@ public final class SecondNode implements AutoCloseable {
 		properties.put("spring.datasource.hikari.minimum-idle", "1");
 		properties.putAll(overrides);
 		// As arguments: builder properties are defaults, below application.yml.
-		return new SecondNode(new SpringApplicationBuilder(SeckillApplication.class).run(properties.entrySet()
-			.stream()
-			.map((property) -> "--" + property.getKey() + "=" + property.getValue())
-			.toArray(String[]::new)));
+		return new SecondNode(
+				new SpringApplicationBuilder(SeckillApplication.class).initializers(SecondNode::ownReactorResources)
+					.run(properties.entrySet()
+						.stream()
+						.map((property) -> "--" + property.getKey() + "=" + property.getValue())
+						.toArray(String[]::new)));
+	}
+
+	/**
+	 * Reactor Netty's global resources (event loops, connection pool) are shared by every
+	 * context in the JVM, and a context that uses them disposes them when it closes: this
+	 * node's close then took down the test contexts' management servers, cached for the
+	 * classes that ran after it. The test contexts keep their own (Spring Boot's test
+	 * support does that); so does this node.
+	 */
+	private static void ownReactorResources(ConfigurableApplicationContext context) {
+		context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String name) {
+				if (bean instanceof ReactorResourceFactory resources) {
+					resources.setUseGlobalResources(false);
+				}
+				return bean;
+			}
+		});
 	}
 
 	public Api api() {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
@@ -94,6 +95,9 @@ class OrderStreamConsumer implements SmartLifecycle {
 	private final Counter deadLettered;
 
 	private final AtomicLong queueLength = new AtomicLong();
+
+	/** Which read group an idle consumer waits on next (see {@link #read}). */
+	private final AtomicInteger readTurn = new AtomicInteger();
 
 	private final AtomicLong oldestAgeMillis = new AtomicLong();
 
@@ -234,15 +238,41 @@ class OrderStreamConsumer implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * The next entries for {@code consumer}: its own pending ones first ({@code own}),
+	 * else new ones, waiting up to {@code block} when there are none. Where the streams
+	 * must be read in several groups (a cluster, {@link OrderStreams#readGroups}), each
+	 * is read without waiting, and when all are empty one of them, in turn, is waited on
+	 * for its share of {@code block}: an idle worker still sees a new entry within about
+	 * {@code block}.
+	 */
 	private List<MapRecord<String, Object, Object>> read(List<String> current, String consumer, boolean own) {
+		List<List<String>> groups = this.streams.readGroups(current);
+		Duration block = own ? null : this.settings.block();
+		if (groups.size() == 1) {
+			return read(groups.get(0), consumer, own, block);
+		}
+		List<MapRecord<String, Object, Object>> records = new ArrayList<>();
+		for (List<String> group : groups) {
+			records.addAll(read(group, consumer, own, null));
+		}
+		if (!records.isEmpty() || own) {
+			return records;
+		}
+		Duration share = Duration.ofMillis(Math.max(10, this.settings.block().toMillis() / groups.size()));
+		return read(groups.get(Math.floorMod(this.readTurn.getAndIncrement(), groups.size())), consumer, false, share);
+	}
+
+	private List<MapRecord<String, Object, Object>> read(List<String> streams, String consumer, boolean own,
+			Duration block) {
 		ReadOffset offset = own ? ReadOffset.from("0") : ReadOffset.lastConsumed();
 		@SuppressWarnings("unchecked")
-		StreamOffset<String>[] offsets = current.stream()
+		StreamOffset<String>[] offsets = streams.stream()
 			.map((stream) -> StreamOffset.create(stream, offset))
 			.toArray(StreamOffset[]::new);
 		StreamReadOptions options = StreamReadOptions.empty().count(this.settings.batchSize());
-		if (!own) {
-			options = options.block(this.settings.block());
+		if (block != null) {
+			options = options.block(block);
 		}
 		List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
 			.read(Consumer.from(OrderStreams.GROUP, consumer), options, offsets);

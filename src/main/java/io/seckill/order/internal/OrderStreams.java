@@ -4,13 +4,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
+import io.lettuce.core.cluster.SlotHash;
 import io.seckill.platform.redis.RedisKeys;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -22,6 +27,10 @@ import org.springframework.stereotype.Component;
  * once a second; the consumer group is created for streams not seen before (and again
  * after a failure, as Redis may have lost it); streams of activities that ended a while
  * ago and hold nothing are dropped.
+ * <p>
+ * On a Redis Cluster the streams of different activities sit in different slots, and one
+ * read over keys of several slots is refused ({@code CROSSSLOT}), so reads are grouped by
+ * slot there ({@link #readGroups}).
  */
 @Component
 class OrderStreams {
@@ -46,9 +55,26 @@ class OrderStreams {
 
 	private long prunedAt;
 
-	OrderStreams(StringRedisTemplate redis, RedisKeys keys) {
+	private final boolean cluster;
+
+	OrderStreams(StringRedisTemplate redis, RedisKeys keys, RedisConnectionFactory connections) {
 		this.redis = redis;
 		this.keys = keys;
+		this.cluster = connections instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
+	}
+
+	/**
+	 * The streams one read may take together: all of them on a standalone or Sentinel
+	 * Redis, the streams of one slot each on a cluster.
+	 */
+	List<List<String>> readGroups(List<String> streams) {
+		if (!this.cluster || streams.size() < 2) {
+			return List.of(streams);
+		}
+		Map<Integer, List<String>> bySlot = new TreeMap<>();
+		streams.forEach(
+				(stream) -> bySlot.computeIfAbsent(SlotHash.getSlot(stream), (slot) -> new ArrayList<>()).add(stream));
+		return List.copyOf(bySlot.values());
 	}
 
 	synchronized List<String> current() {

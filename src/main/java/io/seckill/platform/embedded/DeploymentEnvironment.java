@@ -49,7 +49,11 @@ public class DeploymentEnvironment implements EnvironmentPostProcessor {
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		String redis = REDIS_SETTINGS.stream().filter(environment::containsProperty).findFirst().orElse(null);
+		// A list from YAML arrives as nodes[0], nodes[1], ...
+		String redis = REDIS_SETTINGS.stream()
+			.filter((name) -> environment.containsProperty(name) || environment.containsProperty(name + "[0]"))
+			.findFirst()
+			.orElse(null);
 		boolean database = environment.containsProperty(DATABASE_SETTING);
 		if (redis != null && !database) {
 			throw new RefusedSetting(DATABASE_SETTING, "is not set, but Redis is (" + redis + ")",

@@ -171,15 +171,16 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 
 	/**
 	 * Hash: user id to "level|blacklisted|tokenVersion" for users an admin changed or
-	 * whose access tokens were revoked.
+	 * whose access tokens were revoked. The rules and their version share the hash tag
+	 * {@code {user-rules}}: one script writes both (one Redis Cluster slot).
 	 */
 	public String userRules() {
-		return this.keyPrefix + "sk:user-rules";
+		return this.keyPrefix + "sk:{user-rules}";
 	}
 
 	/** Counter bumped on every change of {@link #userRules()}, polled by API nodes. */
 	public String userRulesVersion() {
-		return this.keyPrefix + "sk:user-rules:version";
+		return this.keyPrefix + "sk:{user-rules}:version";
 	}
 
 	/** Pub/sub channel: an activity's rules or stock changed (payload: activity id). */

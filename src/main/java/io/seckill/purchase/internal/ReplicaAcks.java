@@ -6,8 +6,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.RedisCodec;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -29,7 +34,12 @@ import org.springframework.stereotype.Component;
  * replicas' acknowledgement per batch.
  * <p>
  * The connection is its own because WAIT blocks the connection it is sent on: on the
- * shared one it would hold up every other command of the node.
+ * shared one it would hold up every other command of the node. On a Redis Cluster it is a
+ * cluster connection of its own, and each batch runs on its connection to the primary
+ * that serves the activity's slot now (the script's keys and the probe share that slot;
+ * WAIT counts that primary's replicas). A batch sent to a primary that has just lost the
+ * slot is refused ({@code MOVED}) and answered as unavailable, like a failed WAIT; the
+ * next batch goes to the new primary once the topology is refreshed.
  */
 @Component
 class ReplicaAcks implements DisposableBean {
@@ -44,7 +54,7 @@ class ReplicaAcks implements DisposableBean {
 
 	private final long timeoutMillis;
 
-	private final AtomicReference<Mono<StatefulRedisConnection<ByteBuffer, ByteBuffer>>> connection = new AtomicReference<>();
+	private final AtomicReference<Mono<AckedConnection>> connection = new AtomicReference<>();
 
 	ReplicaAcks(RedisConnectionFactory factory, PurchaseSettings settings) {
 		this.factory = factory;
@@ -67,8 +77,7 @@ class ReplicaAcks implements DisposableBean {
 	 */
 	<T> Mono<Acked<T>> run(Function<RedisReactiveCommands<ByteBuffer, ByteBuffer>, Mono<T>> call, String probeKey) {
 		ByteBuffer probe = ByteBuffer.wrap(probeKey.getBytes(StandardCharsets.UTF_8));
-		return connection().flatMap((connected) -> {
-			RedisReactiveCommands<ByteBuffer, ByteBuffer> commands = connected.reactive();
+		return connection().flatMap((connected) -> connected.toPrimaryOf(probe)).flatMap((commands) -> {
 			// Subscribed in this order, so sent in this order on the one connection.
 			return Mono
 				.zip(call.apply(commands), commands.psetex(probe, PROBE_TTL_MILLIS, PROBE_VALUE.duplicate()),
@@ -79,36 +88,68 @@ class ReplicaAcks implements DisposableBean {
 
 	/**
 	 * The node's acknowledged connection, opened on first use from the client Spring
-	 * built (its Sentinel or server address, credentials and timeouts); Lettuce
-	 * reconnects it after a failover. A failed open is tried again on the next call.
+	 * built (its Sentinel, server or cluster addresses, credentials, timeouts and
+	 * topology refresh); Lettuce reconnects it after a failover. A failed open is tried
+	 * again on the next call.
 	 */
-	private Mono<StatefulRedisConnection<ByteBuffer, ByteBuffer>> connection() {
-		Mono<StatefulRedisConnection<ByteBuffer, ByteBuffer>> current = this.connection.get();
+	private Mono<AckedConnection> connection() {
+		Mono<AckedConnection> current = this.connection.get();
 		if (current != null) {
 			return current;
 		}
-		Mono<StatefulRedisConnection<ByteBuffer, ByteBuffer>> opening = Mono.fromCallable(this::open)
+		Mono<AckedConnection> opening = Mono.fromCallable(this::open)
 			.subscribeOn(Schedulers.boundedElastic())
 			.doOnError((ex) -> this.connection.set(null))
 			.cache();
 		return this.connection.compareAndSet(null, opening) ? opening : this.connection.get();
 	}
 
-	private StatefulRedisConnection<ByteBuffer, ByteBuffer> open() {
-		if (!(this.factory instanceof LettuceConnectionFactory lettuce)
-				|| !(lettuce.getRequiredNativeClient() instanceof RedisClient client)) {
-			throw new IllegalStateException(
-					"seckill.purchase.replica-acks needs a standalone or Sentinel Redis through Lettuce");
+	private AckedConnection open() {
+		Object client = (this.factory instanceof LettuceConnectionFactory lettuce) ? lettuce.getRequiredNativeClient()
+				: null;
+		if (client instanceof RedisClusterClient cluster) {
+			StatefulRedisClusterConnection<ByteBuffer, ByteBuffer> connected = cluster.connect(new ByteBuffers());
+			return new AckedConnection(connected, (probe) -> primaryOf(connected, probe));
 		}
-		return client.connect(new ByteBuffers());
+		if (client instanceof RedisClient standalone) {
+			StatefulRedisConnection<ByteBuffer, ByteBuffer> connected = standalone.connect(new ByteBuffers());
+			return new AckedConnection(connected, (probe) -> Mono.just(connected.reactive()));
+		}
+		throw new IllegalStateException("seckill.purchase.replica-acks needs Redis through Lettuce");
+	}
+
+	/**
+	 * The connection to the primary that serves {@code probe}'s slot in the known
+	 * topology.
+	 */
+	private static Mono<RedisReactiveCommands<ByteBuffer, ByteBuffer>> primaryOf(
+			StatefulRedisClusterConnection<ByteBuffer, ByteBuffer> cluster, ByteBuffer probe) {
+		RedisClusterNode primary = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(probe.duplicate()));
+		if (primary == null) {
+			return Mono.error(new IllegalStateException("No Redis Cluster primary serves the slot of the probe key"));
+		}
+		return Mono.fromFuture(cluster.getConnectionAsync(primary.getNodeId())).map(StatefulRedisConnection::reactive);
 	}
 
 	@Override
 	public void destroy() {
-		Mono<StatefulRedisConnection<ByteBuffer, ByteBuffer>> current = this.connection.getAndSet(null);
+		Mono<AckedConnection> current = this.connection.getAndSet(null);
 		if (current != null) {
-			current.toFuture().thenAccept(StatefulRedisConnection::close);
+			current.toFuture().thenAccept((acked) -> acked.connection().close());
 		}
+	}
+
+	/**
+	 * The node's acknowledged connection, and how it reaches the primary of a probe key's
+	 * slot (on a standalone or Sentinel Redis: the connection itself).
+	 */
+	private record AckedConnection(StatefulConnection<ByteBuffer, ByteBuffer> connection,
+			Function<ByteBuffer, Mono<RedisReactiveCommands<ByteBuffer, ByteBuffer>>> route) {
+
+		Mono<RedisReactiveCommands<ByteBuffer, ByteBuffer>> toPrimaryOf(ByteBuffer probe) {
+			return this.route.apply(probe);
+		}
+
 	}
 
 	/** Keys and values as buffers, like Spring's reactive connections use. */

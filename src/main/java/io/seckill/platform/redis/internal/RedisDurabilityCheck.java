@@ -43,12 +43,38 @@ class RedisDurabilityCheck implements ApplicationRunner {
 				found.putAll(connection.serverCommands().getConfig("min-replicas-to-write"));
 				return found;
 			});
-			log.info(verdict(config));
+			log.info(verdict(weakest(config)));
 		}
 		catch (RuntimeException ex) {
 			// Managed Redis services often forbid CONFIG; nothing to conclude then.
 			log.info("Could not read the Redis persistence settings: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * On a Redis Cluster every node answers, each setting's name prefixed with the node
+	 * ({@code 10.0.0.5:6379.appendonly}; setting names hold no dot): the purchases of a
+	 * sale are as safe as the node that holds them, so each setting counts at its weakest
+	 * across the nodes.
+	 */
+	static Properties weakest(Properties config) {
+		Properties weakest = new Properties();
+		for (String key : config.stringPropertyNames()) {
+			String name = key.substring(key.lastIndexOf('.') + 1);
+			String value = config.getProperty(key);
+			String before = weakest.getProperty(name);
+			weakest.setProperty(name, (before == null) ? value : weaker(name, before, value));
+		}
+		return weakest;
+	}
+
+	private static String weaker(String name, String one, String other) {
+		return switch (name) {
+			case "appendonly" -> "yes".equals(one) ? other : one;
+			case "appendfsync" -> "always".equals(one) ? other : one;
+			case "min-replicas-to-write" -> (Integer.parseInt(one) <= Integer.parseInt(other)) ? one : other;
+			default -> one;
+		};
 	}
 
 	private String verdict(Properties config) {
