@@ -230,11 +230,15 @@ public final class RedisClusterServers {
 	}
 
 	/**
-	 * {@code SECKILL_TEST_REDIS_SERVER}, else a {@code redis-server} on the PATH, else
-	 * the embedded Redis's own binary.
+	 * {@code SECKILL_TEST_REDIS_SERVER} (a path, or {@code bundled} for the embedded
+	 * Redis's binary), else a {@code redis-server} on the PATH, else the embedded Redis's
+	 * binary (a machine with no Redis).
 	 */
 	private static String binary() throws IOException {
 		String configured = System.getenv("SECKILL_TEST_REDIS_SERVER");
+		if ("bundled".equals(configured)) {
+			return ExecutableProvider.newJarResourceProvider().get().getPath();
+		}
 		if (configured != null && !configured.isBlank()) {
 			return configured;
 		}
