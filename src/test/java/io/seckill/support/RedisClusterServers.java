@@ -50,6 +50,8 @@ public final class RedisClusterServers {
 
 	private final List<Process> processes = new ArrayList<>();
 
+	private final List<List<String>> commands = new ArrayList<>();
+
 	private RedisClusterServers(Path directory) {
 		this.directory = directory;
 	}
@@ -78,7 +80,7 @@ public final class RedisClusterServers {
 	/** The port of the primary that serves {@code key}'s slot now. */
 	public int primaryOf(String key) {
 		int slot = SlotHash.getSlot(key);
-		try (Node node = new Node(this.ports.get(0))) {
+		try (Node node = new Node(aLiveNode())) {
 			for (String line : node.commands().clusterNodes().split("\n")) {
 				String[] fields = line.split(" ");
 				if (!fields[2].contains("master") || fields[2].contains("fail")) {
@@ -147,22 +149,75 @@ public final class RedisClusterServers {
 		}
 	}
 
+	/** Kills the node on {@code port} (SIGKILL), as a crashed host would. */
+	public void kill(int port) {
+		Process process = this.processes.get(this.ports.indexOf(port));
+		process.destroyForcibly();
+		try {
+			process.waitFor();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Starts a killed node again: it reads its cluster state from its nodes.conf and
+	 * rejoins (a primary that was replaced comes back as a replica of its successor).
+	 */
+	public void restart(int port) throws IOException {
+		int index = this.ports.indexOf(port);
+		this.processes.set(index, launch(port, this.commands.get(index)));
+		awaitThat("the restarted node answers", () -> answers(port));
+	}
+
+	/**
+	 * Waits until every node says the cluster is ok and every primary has a replica in
+	 * sync.
+	 */
+	public void awaitHealthy() {
+		awaitThat("the cluster is ok with a replica in sync per primary", () -> this.ports.stream().allMatch((port) -> {
+			try (Node node = new Node(port)) {
+				String replication = node.commands().info("replication");
+				return node.commands().clusterInfo().contains("cluster_state:ok")
+						&& (!replication.contains("role:master") || replication.contains("state=online"));
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}));
+	}
+
+	private int aLiveNode() {
+		return this.ports.stream()
+			.filter((port) -> this.processes.get(this.ports.indexOf(port)).isAlive() && answers(port))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No node of the Redis Cluster answers"));
+	}
+
 	private void start() throws IOException {
 		String binary = binary();
 		for (int i = 0; i < 2 * PRIMARIES; i++) {
 			int port = freePort();
-			Path home = Files.createDirectories(this.directory.resolve(Integer.toString(port)));
-			Process process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+			Files.createDirectories(this.directory.resolve(Integer.toString(port)));
+			List<String> command = List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
 					"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "3000",
-					"--dir", home.toString(), "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction")
-				.redirectErrorStream(true)
-				.redirectOutput(home.resolve("redis.log").toFile())
-				.start();
+					"--dir", this.directory.resolve(Integer.toString(port)).toString(), "--save", "", "--appendonly",
+					"no", "--maxmemory-policy", "noeviction");
 			this.ports.add(port);
-			this.processes.add(process);
+			this.commands.add(command);
+			this.processes.add(launch(port, command));
 		}
 		awaitThat("every node answers", () -> this.ports.stream().allMatch(RedisClusterServers::answers));
 		form();
+	}
+
+	private Process launch(int port, List<String> command) throws IOException {
+		Path log = this.directory.resolve(Integer.toString(port)).resolve("redis.log");
+		return new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+			.start();
 	}
 
 	private void form() {
@@ -188,13 +243,7 @@ public final class RedisClusterServers {
 				node.commands().clusterReplicate(primaryIds.get(i));
 			}
 		}
-		awaitThat("the cluster is ok with a replica in sync per primary", () -> this.ports.stream().allMatch((port) -> {
-			try (Node node = new Node(port)) {
-				return node.commands().clusterInfo().contains("cluster_state:ok")
-						&& (this.ports.indexOf(port) >= PRIMARIES
-								|| node.commands().info("replication").contains("state=online"));
-			}
-		}));
+		awaitHealthy();
 	}
 
 	private static int knownNodes(int port) {

@@ -2,6 +2,8 @@ package io.seckill.purchase.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -56,6 +58,8 @@ class ReplicaAcks implements DisposableBean {
 
 	private final AtomicReference<Mono<AckedConnection>> connection = new AtomicReference<>();
 
+	private final AtomicLong nextRefreshAt = new AtomicLong(System.nanoTime());
+
 	ReplicaAcks(RedisConnectionFactory factory, PurchaseSettings settings) {
 		this.factory = factory;
 		this.replicas = settings.replicaAcks();
@@ -77,13 +81,13 @@ class ReplicaAcks implements DisposableBean {
 	 */
 	<T> Mono<Acked<T>> run(Function<RedisReactiveCommands<ByteBuffer, ByteBuffer>, Mono<T>> call, String probeKey) {
 		ByteBuffer probe = ByteBuffer.wrap(probeKey.getBytes(StandardCharsets.UTF_8));
-		return connection().flatMap((connected) -> connected.toPrimaryOf(probe)).flatMap((commands) -> {
+		return connection().flatMap((connected) -> connected.toPrimaryOf(probe).flatMap((commands) -> {
 			// Subscribed in this order, so sent in this order on the one connection.
 			return Mono
 				.zip(call.apply(commands), commands.psetex(probe, PROBE_TTL_MILLIS, PROBE_VALUE.duplicate()),
 						commands.waitForReplication(this.replicas, this.timeoutMillis))
 				.map((done) -> new Acked<>(done.getT1(), done.getT3() >= this.replicas));
-		});
+		}).doOnError((ex) -> connected.failed()));
 	}
 
 	/**
@@ -109,11 +113,13 @@ class ReplicaAcks implements DisposableBean {
 				: null;
 		if (client instanceof RedisClusterClient cluster) {
 			StatefulRedisClusterConnection<ByteBuffer, ByteBuffer> connected = cluster.connect(new ByteBuffers());
-			return new AckedConnection(connected, (probe) -> primaryOf(connected, probe));
+			return new AckedConnection(connected, (probe) -> primaryOf(connected, probe),
+					() -> refreshTopology(cluster));
 		}
 		if (client instanceof RedisClient standalone) {
 			StatefulRedisConnection<ByteBuffer, ByteBuffer> connected = standalone.connect(new ByteBuffers());
-			return new AckedConnection(connected, (probe) -> Mono.just(connected.reactive()));
+			return new AckedConnection(connected, (probe) -> Mono.just(connected.reactive()), () -> {
+			});
 		}
 		throw new IllegalStateException("seckill.purchase.replica-acks needs Redis through Lettuce");
 	}
@@ -131,6 +137,19 @@ class ReplicaAcks implements DisposableBean {
 		return Mono.fromFuture(cluster.getConnectionAsync(primary.getNodeId())).map(StatefulRedisConnection::reactive);
 	}
 
+	/**
+	 * A node connection does not follow {@code MOVED} (the cluster's routing does), so a
+	 * batch that failed on a node (it lost the slot, or died) asks for a topology
+	 * refresh, at most one a second: the next batch goes to the new primary.
+	 */
+	private void refreshTopology(RedisClusterClient cluster) {
+		long now = System.nanoTime();
+		long next = this.nextRefreshAt.get();
+		if (now - next >= 0 && this.nextRefreshAt.compareAndSet(next, now + TimeUnit.SECONDS.toNanos(1))) {
+			cluster.refreshPartitionsAsync();
+		}
+	}
+
 	@Override
 	public void destroy() {
 		Mono<AckedConnection> current = this.connection.getAndSet(null);
@@ -144,10 +163,14 @@ class ReplicaAcks implements DisposableBean {
 	 * slot (on a standalone or Sentinel Redis: the connection itself).
 	 */
 	private record AckedConnection(StatefulConnection<ByteBuffer, ByteBuffer> connection,
-			Function<ByteBuffer, Mono<RedisReactiveCommands<ByteBuffer, ByteBuffer>>> route) {
+			Function<ByteBuffer, Mono<RedisReactiveCommands<ByteBuffer, ByteBuffer>>> route, Runnable onFailure) {
 
 		Mono<RedisReactiveCommands<ByteBuffer, ByteBuffer>> toPrimaryOf(ByteBuffer probe) {
 			return this.route.apply(probe);
+		}
+
+		void failed() {
+			this.onFailure.run();
 		}
 
 	}
