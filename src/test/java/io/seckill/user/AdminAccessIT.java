@@ -50,6 +50,10 @@ class AdminAccessIT extends IntegrationTest {
 				new Endpoint("POST", "/api/v1/admin/activities/{activity}/items/{item}/stock", "{\"add\":-5}"),
 				new Endpoint("GET", "/api/v1/admin/activities/{activity}/stats", null),
 				new Endpoint("GET", "/api/v1/admin/activities/{activity}/dead-letters", null),
+				new Endpoint("POST", "/api/v1/admin/activities/{activity}/dead-letters/1-0/replay",
+						"{\"reason\":\"\"}"),
+				new Endpoint("POST", "/api/v1/admin/activities/{activity}/dead-letters/1-0/discard", "{\"reason\":7}"),
+				new Endpoint("GET", "/api/v1/admin/activities/{activity}/dead-letters/actions", null),
 				new Endpoint("PATCH", "/api/v1/admin/users/root-admin", "{\"level\":\"high\",\"blacklisted\":true}"),
 				new Endpoint("POST", "/api/v1/admin/orders/{order}/cancel", "{\"bad\":"),
 				new Endpoint("GET", "/api/v1/admin/metrics", null));

@@ -1,7 +1,15 @@
 package io.seckill.order.internal;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 
+import io.seckill.user.Shopper;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import reactor.core.scheduler.Schedulers;
+
+import io.seckill.order.internal.JdbcDeadLetterActions.DeadLetterAction;
 import io.seckill.platform.redis.OrderStreamRecord;
 import io.seckill.platform.redis.RedisKeys;
 import io.swagger.v3.oas.annotations.Operation;
@@ -12,15 +20,20 @@ import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The purchases of a sale the order writer moved to its dead-letter stream (the database
  * refused them for a reason of their own, or they could not be read), for an admin to
- * inspect: what was asked and why it was refused. Reading only; the shopper was told
- * FAILED with INTERNAL_ERROR and the unit went back on sale when the entry was moved.
+ * inspect (what was asked and why it was refused), then replay once the cause is fixed or
+ * discard with a reason ({@link DeadLetterRecovery}; audited). When an entry was moved
+ * the shopper was told FAILED with INTERNAL_ERROR and the unit went back on sale; a
+ * replay takes it again.
  */
 @RestController
 class DeadLetterController {
@@ -31,9 +44,43 @@ class DeadLetterController {
 
 	private final RedisKeys keys;
 
-	DeadLetterController(ReactiveStringRedisTemplate redis, RedisKeys keys) {
+	private final DeadLetterRecovery recovery;
+
+	DeadLetterController(ReactiveStringRedisTemplate redis, RedisKeys keys, DeadLetterRecovery recovery) {
 		this.redis = redis;
 		this.keys = keys;
+		this.recovery = recovery;
+	}
+
+	@Operation(operationId = "replayDeadLetter",
+			summary = "Replay a dead-lettered purchase: back to the order writer, taking its unit again (audited)")
+	@PostMapping("/api/v1/admin/activities/{id}/dead-letters/{entryId}/replay")
+	Mono<DeadLetterAction> replay(@AuthenticationPrincipal Shopper admin, @PathVariable long id,
+			@PathVariable String entryId, @Valid @RequestBody Why why) {
+		return blocking(() -> this.recovery.replay(id, entryId, why.reason(), admin.username()));
+	}
+
+	@Operation(operationId = "discardDeadLetter",
+			summary = "Discard a dead-lettered purchase with a reason (audited); its shopper keeps the FAILED answer")
+	@PostMapping("/api/v1/admin/activities/{id}/dead-letters/{entryId}/discard")
+	Mono<DeadLetterAction> discard(@AuthenticationPrincipal Shopper admin, @PathVariable long id,
+			@PathVariable String entryId, @Valid @RequestBody Why why) {
+		return blocking(() -> this.recovery.discard(id, entryId, why.reason(), admin.username()));
+	}
+
+	@Operation(operationId = "deadLetterActions",
+			summary = "The replays and discards of a sale's dead letters, newest first (" + SHOWN + " at most)")
+	@GetMapping("/api/v1/admin/activities/{id}/dead-letters/actions")
+	Mono<List<DeadLetterAction>> actions(@PathVariable long id) {
+		return blocking(() -> this.recovery.recent(id));
+	}
+
+	/** Why an admin replays or discards a dead letter, kept in the audit. */
+	record Why(@NotBlank @Size(max = 500) String reason) {
+	}
+
+	private static <T> Mono<T> blocking(Callable<T> call) {
+		return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	@Operation(operationId = "deadLetters",

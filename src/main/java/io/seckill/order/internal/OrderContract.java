@@ -19,7 +19,10 @@ class OrderContract {
 		return new ApiOperations().account("myOrders")
 			.account("payOrder", NOT_FOUND, ORDER_CANCELLED, PAYMENT_FAILED, PAYMENT_IN_PROGRESS, PAYMENT_PENDING)
 			.admin("cancelOrder", NOT_FOUND, PAYMENT_IN_PROGRESS)
-			.admin("deadLetters");
+			.admin("deadLetters")
+			.admin("replayDeadLetter", NOT_FOUND, DEAD_LETTER_NOT_REPLAYABLE, ENDED, SOLD_OUT, LIMIT_REACHED)
+			.admin("discardDeadLetter", NOT_FOUND)
+			.admin("deadLetterActions");
 	}
 
 }

@@ -119,6 +119,14 @@ class OrderStreams {
 			return false;
 		}
 		this.redis.opsForSet().remove(this.keys.orderStreams(), stream);
+		// A dead letter replayed between the length check and the removal put an entry in
+		// the stream and the stream back in the set, maybe before the removal: looked at
+		// again, it is kept.
+		Long after = this.redis.opsForStream().size(stream);
+		if (after != null && after > 0) {
+			this.redis.opsForSet().add(this.keys.orderStreams(), stream);
+			return false;
+		}
 		this.grouped.remove(stream);
 		log.info("Stopped reading " + stream + ": its sale is over and every purchase is written");
 		return true;

@@ -22,6 +22,10 @@ public enum ErrorCode {
 	ALREADY_STARTED(HttpStatus.CONFLICT, "The sale has already started; it can no longer be changed.", "秒杀已开始，无法再修改。"),
 	ENDED(HttpStatus.GONE, "The sale has ended.", "秒杀已结束。"), SOLD_OUT(HttpStatus.CONFLICT, "Sold out.", "已售罄。"),
 	LIMIT_REACHED(HttpStatus.CONFLICT, "You have reached the purchase limit for this item.", "您已达到该商品的限购数量。"),
+	DEAD_LETTER_NOT_REPLAYABLE(HttpStatus.CONFLICT,
+			"This purchase cannot be replayed: its ticket is queued or written already, or its entry cannot be read. "
+					+ "Discard it instead.",
+			"该购买无法重放：其票据已在排队或已写入，或其条目无法读取。请改为丢弃。"),
 	ORDER_CANCELLED(HttpStatus.CONFLICT,
 			"The order was cancelled (unpaid in time, or by an admin); any charge was refunded.",
 			"订单已取消（超时未支付或被管理员取消），已退款。"),

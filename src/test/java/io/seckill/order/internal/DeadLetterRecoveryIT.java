@@ -1,0 +1,169 @@
+package io.seckill.order.internal;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.seckill.support.Api.Activity;
+import io.seckill.support.Api.Reply;
+import io.seckill.support.IntegrationTest;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An admin replays a dead-lettered purchase once its cause is fixed, or discards it with
+ * a reason; both audited. The purchases here are admitted as the admission script admits
+ * them (unit and buyer's slot taken, ticket queued, entry queued) for a user the database
+ * does not have yet, so the writer dead-letters them (a foreign key) and gives both back.
+ */
+class DeadLetterRecoveryIT extends IntegrationTest {
+
+	private static final long MISSING_USER = 987_654_000L;
+
+	@Test
+	void aReplayAfterTheCauseIsFixedWritesTheOrderOnceAndTakesTheUnitAgain() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 3);
+		long user = MISSING_USER + sale.id();
+		String ticket = admitted(sale, user);
+		String entry = deadLettered(sale, ticket);
+		assertThat(stock(sale)).isEqualTo("3");
+
+		// Replayed before the cause is fixed: written again, refused again, dead-lettered
+		// again, the unit given back again.
+		Reply early = act(sale, entry, "replay", "{\"reason\":\"try again\"}");
+		assertThat(early.status()).isEqualTo(200);
+		assertThat(early.text("outcome")).isEqualTo("REPLAYED");
+		String again = deadLettered(sale, ticket);
+		assertThat(again).isNotEqualTo(entry);
+		assertThat(stock(sale)).isEqualTo("3");
+
+		// The cause fixed (the user exists now): the replay is an order, once.
+		this.jdbc.update("INSERT INTO users (id, username, password_hash, role) VALUES (?, ?, 'x', 'SHOPPER')", user,
+				"restored-" + user);
+		Reply replayed = act(sale, again, "replay", "{\"reason\":\"user restored from backup\"}");
+		assertThat(replayed.status()).isEqualTo(200);
+		assertThat(replayed.text("admin")).isEqualTo("root-admin");
+		assertThat(replayed.text("reason")).isEqualTo("user restored from backup");
+		assertThat(replayed.text("ticket")).isEqualTo(ticket);
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> String.valueOf(this.redis.opsForValue().get(this.keys.ticket(sale.id(), ticket)))
+				.startsWith("S|" + user + "|"));
+		assertThat(this.jdbc.queryForObject("SELECT count(*) FROM orders WHERE ticket = ?", Long.class, ticket))
+			.isOne();
+		assertThat(stock(sale)).isEqualTo("2");
+		assertThat(this.jdbc.queryForObject("SELECT remaining FROM items WHERE id = ?", Integer.class, sale.item()))
+			.isEqualTo(2);
+		assertThat(this.redis.opsForStream().size(this.keys.deadLetters(sale.id()))).isZero();
+
+		// Gone from the dead letters: a second replay of it finds nothing, records
+		// nothing.
+		Reply twice = act(sale, again, "replay", "{\"reason\":\"double click\"}");
+		assertThat(twice.status()).isEqualTo(404);
+		assertThat(twice.code()).isEqualTo("NOT_FOUND");
+		Reply audit = this.api.get("/api/v1/admin/activities/" + sale.id() + "/dead-letters/actions",
+				this.api.adminToken());
+		assertThat(audit.status()).isEqualTo(200);
+		assertThat(audit.body()).hasSize(2);
+		assertThat(audit.body().get(0).path("outcome").asString()).isEqualTo("REPLAYED");
+		assertThat(audit.body().get(0).path("entryId").asString()).isEqualTo(again);
+		assertThat(audit.body().get(1).path("entryId").asString()).isEqualTo(entry);
+	}
+
+	@Test
+	void aDiscardNeedsAReasonAndKeepsTheShoppersFailedAnswer() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 3);
+		String ticket = admitted(sale, MISSING_USER + 100 + sale.id());
+		String entry = deadLettered(sale, ticket);
+
+		Reply blank = act(sale, entry, "discard", "{\"reason\":\" \"}");
+		assertThat(blank.status()).isEqualTo(400);
+		Reply malformed = act(sale, "not-an-id", "discard", "{\"reason\":\"typo\"}");
+		assertThat(malformed.status()).isEqualTo(404);
+		assertThat(this.redis.opsForStream().size(this.keys.deadLetters(sale.id()))).isOne();
+		assertThat(this.jdbc.queryForObject("SELECT count(*) FROM dead_letter_actions WHERE activity_id = ?",
+				Long.class, sale.id()))
+			.isZero();
+
+		Reply discarded = act(sale, entry, "discard", "{\"reason\":\"test purchase, never valid\"}");
+
+		assertThat(discarded.status()).isEqualTo(200);
+		assertThat(discarded.text("outcome")).isEqualTo("DISCARDED");
+		assertThat(discarded.text("action")).isEqualTo("DISCARD");
+		assertThat(this.redis.opsForStream().size(this.keys.deadLetters(sale.id()))).isZero();
+		assertThat(this.redis.opsForValue().get(this.keys.ticket(sale.id(), ticket))).startsWith("F|");
+		assertThat(stock(sale)).isEqualTo("3");
+		assertThat(this.jdbc.queryForObject(
+				"SELECT reason FROM dead_letter_actions WHERE activity_id = ? AND outcome = 'DISCARDED'", String.class,
+				sale.id()))
+			.isEqualTo("test purchase, never valid");
+	}
+
+	@Test
+	void aReplayTakesNoUnitThatIsNoLongerThere() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 1);
+		String ticket = admitted(sale, MISSING_USER + 200 + sale.id());
+		String entry = deadLettered(sale, ticket);
+		// The unit given back is sold to someone else.
+		String shopper = this.api.newShopper();
+		Reply bought = this.api.purchase(sale, sale.item(), shopper);
+		assertThat(this.api.awaitTicket(bought.text("ticket"), shopper, Duration.ofSeconds(15)).text("status"))
+			.isEqualTo("SUCCESS");
+
+		Reply refused = act(sale, entry, "replay", "{\"reason\":\"fixed\"}");
+
+		assertThat(refused.status()).isEqualTo(409);
+		assertThat(refused.code()).isEqualTo("SOLD_OUT");
+		assertThat(stock(sale)).isEqualTo("0");
+		assertThat(this.redis.opsForStream().size(this.keys.deadLetters(sale.id()))).isOne();
+		assertThat(this.redis.opsForStream().size(this.keys.orders(sale.id()))).isZero();
+		assertThat(this.jdbc.queryForObject("SELECT outcome FROM dead_letter_actions WHERE activity_id = ?",
+				String.class, sale.id()))
+			.isEqualTo("SOLD_OUT");
+		assertThat(this.api
+			.post("/api/v1/admin/activities/" + sale.id() + "/dead-letters/" + entry + "/replay", shopper,
+					"{\"reason\":\"me\"}")
+			.status()).isEqualTo(403);
+	}
+
+	/**
+	 * Admits a purchase for {@code user} exactly as the admission script does; its
+	 * ticket.
+	 */
+	private String admitted(Activity sale, long user) {
+		String ticket = sale.id() + "-" + Long.toHexString(user) + "0".repeat(32 - Long.toHexString(user).length());
+		String item = Long.toString(sale.item());
+		this.redis.opsForHash().increment(this.keys.stock(sale.id()), item, -1);
+		long slot = this.redis.opsForHash().increment(this.keys.buyers(sale.id(), sale.item()), Long.toString(user), 1);
+		this.redis.opsForValue().set(this.keys.ticket(sale.id(), ticket), "Q|" + user, Duration.ofHours(1));
+		this.redis.opsForStream()
+			.add(this.keys.orders(sale.id()), Map.of("t", ticket, "a", Long.toString(sale.id()), "i", item, "u",
+					Long.toString(user), "s", Long.toString(slot)));
+		return ticket;
+	}
+
+	/** Waits until the writer dead-lettered {@code ticket}; the entry's id. */
+	private String deadLettered(Activity sale, String ticket) {
+		return await().atMost(Duration.ofSeconds(15)).until(() -> {
+			Reply dead = this.api.get("/api/v1/admin/activities/" + sale.id() + "/dead-letters", this.api.adminToken());
+			for (var entry : dead.body().path("entries")) {
+				if (ticket.equals(entry.path("ticket").asString())
+						&& String.valueOf(this.redis.opsForValue().get(this.keys.ticket(sale.id(), ticket)))
+							.startsWith("F|")) {
+					return entry.path("id").asString();
+				}
+			}
+			return null;
+		}, java.util.Objects::nonNull);
+	}
+
+	private Reply act(Activity sale, String entry, String action, String body) {
+		return this.api.post("/api/v1/admin/activities/" + sale.id() + "/dead-letters/" + entry + "/" + action,
+				this.api.adminToken(), body);
+	}
+
+	private String stock(Activity sale) {
+		return (String) this.redis.opsForHash().get(this.keys.stock(sale.id()), Long.toString(sale.item()));
+	}
+
+}
