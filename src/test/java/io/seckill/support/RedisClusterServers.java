@@ -3,6 +3,7 @@ package io.seckill.support;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -35,6 +37,8 @@ public final class RedisClusterServers {
 	private static final int PRIMARIES = 3;
 
 	private static final Duration FORMING = Duration.ofSeconds(60);
+
+	private static final Random RANDOM = new Random();
 
 	private static RedisClusterServers started;
 
@@ -300,9 +304,26 @@ public final class RedisClusterServers {
 		return ExecutableProvider.newJarResourceProvider().get().getPath();
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
+	/**
+	 * A free port whose cluster bus port (port + 10000) is free too: a node listens on
+	 * both, and refuses a port above 55535.
+	 */
+	private int freePort() throws IOException {
+		for (int attempt = 0; attempt < 1000; attempt++) {
+			int port = 20000 + RANDOM.nextInt(35000);
+			if (!this.ports.contains(port) && free(port) && free(port + 10000)) {
+				return port;
+			}
+		}
+		throw new IOException("No free port pair (port, port + 10000) for a Redis Cluster node");
+	}
+
+	private static boolean free(int port) {
+		try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
 		}
 	}
 

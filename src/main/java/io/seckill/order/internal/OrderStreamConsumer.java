@@ -252,15 +252,29 @@ class OrderStreamConsumer implements SmartLifecycle {
 		if (groups.size() == 1) {
 			return read(groups.get(0), consumer, own, block);
 		}
+		// A shard that fails (it is down, or failing over) holds up only its own streams.
 		List<MapRecord<String, Object, Object>> records = new ArrayList<>();
+		List<List<String>> answered = new ArrayList<>();
+		RuntimeException failure = null;
 		for (List<String> group : groups) {
-			records.addAll(read(group, consumer, own, null));
+			try {
+				records.addAll(read(group, consumer, own, null));
+				answered.add(group);
+			}
+			catch (RuntimeException ex) {
+				failure = ex;
+				log.warn("Could not read " + group + " (the other streams are read): " + ex);
+			}
+		}
+		if (answered.isEmpty()) {
+			throw failure;
 		}
 		if (!records.isEmpty() || own) {
 			return records;
 		}
 		Duration share = Duration.ofMillis(Math.max(10, this.settings.block().toMillis() / groups.size()));
-		return read(groups.get(Math.floorMod(this.readTurn.getAndIncrement(), groups.size())), consumer, false, share);
+		return read(answered.get(Math.floorMod(this.readTurn.getAndIncrement(), answered.size())), consumer, false,
+				share);
 	}
 
 	private List<MapRecord<String, Object, Object>> read(List<String> streams, String consumer, boolean own,
@@ -287,20 +301,46 @@ class OrderStreamConsumer implements SmartLifecycle {
 	private void claimAbandoned(List<String> current, String consumer, Map<String, String> cursors) {
 		String idle = Long.toString(this.settings.claimAfter().toMillis());
 		for (String stream : current) {
-			List<Object> reply = this.redis.execute(this.claim, List.of(stream), OrderStreams.GROUP, consumer, idle,
-					Integer.toString(this.settings.batchSize()), cursors.getOrDefault(stream, "0-0"));
-			cursors.put(stream, (String) reply.get(0));
-			List<MapRecord<String, Object, Object>> claimed = records(stream, (List<?>) reply.get(1));
+			List<MapRecord<String, Object, Object>> claimed = new ArrayList<>();
+			onItsShard(stream, () -> claimed.addAll(claimAbandoned(stream, consumer, idle, cursors)));
+			// Outside: a database failure is the round's, not the shard's.
 			if (!claimed.isEmpty()) {
 				log.info("Claimed " + claimed.size() + " abandoned entries of " + stream);
 				process(claimed);
 			}
-			Long forgotten = this.redis.execute(this.forgetConsumers, List.of(stream), OrderStreams.GROUP,
-					Long.toString(this.settings.forgetConsumersAfter().toMillis()), this.nodeName + "-");
-			if (forgotten != null && forgotten > 0) {
-				log.info("Removed " + forgotten + " consumers idle for " + this.settings.forgetConsumersAfter()
-						+ " with nothing pending from the group of " + stream);
-			}
+		}
+	}
+
+	private List<MapRecord<String, Object, Object>> claimAbandoned(String stream, String consumer, String idle,
+			Map<String, String> cursors) {
+		List<Object> reply = this.redis.execute(this.claim, List.of(stream), OrderStreams.GROUP, consumer, idle,
+				Integer.toString(this.settings.batchSize()), cursors.getOrDefault(stream, "0-0"));
+		cursors.put(stream, (String) reply.get(0));
+		List<MapRecord<String, Object, Object>> claimed = records(stream, (List<?>) reply.get(1));
+		Long forgotten = this.redis.execute(this.forgetConsumers, List.of(stream), OrderStreams.GROUP,
+				Long.toString(this.settings.forgetConsumersAfter().toMillis()), this.nodeName + "-");
+		if (forgotten != null && forgotten > 0) {
+			log.info("Removed " + forgotten + " consumers idle for " + this.settings.forgetConsumersAfter()
+					+ " with nothing pending from the group of " + stream);
+		}
+		return claimed;
+	}
+
+	/**
+	 * Runs one stream's share of a round. On a cluster a failing shard (down, or failing
+	 * over) is logged and skipped, so it holds up only its own streams; on one Redis a
+	 * failure stops the round.
+	 */
+	private void onItsShard(String stream, Runnable work) {
+		if (!this.streams.cluster()) {
+			work.run();
+			return;
+		}
+		try {
+			work.run();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Skipped " + stream + " this round, its Redis shard failed: " + ex);
 		}
 	}
 
@@ -407,51 +447,70 @@ class OrderStreamConsumer implements SmartLifecycle {
 		Map<Long, List<WriteResult>> byActivity = new HashMap<>();
 		results.forEach((result) -> byActivity.computeIfAbsent(result.request().activityId(), (id) -> new ArrayList<>())
 			.add(result));
-		idsByStream.forEach((stream, ids) -> {
-			long activityId = this.keys.activityOfOrders(stream);
-			List<WriteResult> settled = byActivity.getOrDefault(activityId, List.of());
-			List<String> keys = new ArrayList<>(2 + 2 * settled.size());
-			keys.add(stream);
-			keys.add(this.keys.stock(activityId));
-			settled.forEach((result) -> keys.add(this.keys.ticket(activityId, result.request().ticket())));
-			settled.forEach((result) -> keys.add(this.keys.buyers(activityId, result.request().itemId())));
-			List<String> args = new ArrayList<>(3 + 4 * settled.size() + ids.size());
-			args.add(OrderStreams.GROUP);
-			args.add(Integer.toString(settled.size()));
-			args.add(this.ticketTtl);
-			for (WriteResult result : settled) {
-				OrderStreamRecord request = result.request();
-				args.add(result.succeeded() ? TicketState.success(request.userId(), result.orderId())
-						: TicketState.failed(request.userId(), result.failure()));
-				args.add(Long.toString(request.userId()));
-				args.add(Long.toString(request.itemId()));
-				args.add(result.giveBack().code());
+		RuntimeException failure = null;
+		for (Map.Entry<String, List<String>> byStream : idsByStream.entrySet()) {
+			try {
+				settle(byStream.getKey(), byStream.getValue(), byActivity);
 			}
-			args.addAll(ids);
-			this.redis.execute(this.settle, keys, args.toArray());
-		});
+			catch (RuntimeException ex) {
+				// The other streams are settled still; this one's entries stay pending
+				// and
+				// are read again after the failure is thrown.
+				failure = (failure != null) ? failure : ex;
+			}
+		}
 		for (WriteResult result : results) {
 			(result.succeeded() ? this.written : this.refused).increment();
 		}
+		if (failure != null) {
+			throw failure;
+		}
+	}
+
+	private void settle(String stream, List<String> ids, Map<Long, List<WriteResult>> byActivity) {
+		long activityId = this.keys.activityOfOrders(stream);
+		List<WriteResult> settled = byActivity.getOrDefault(activityId, List.of());
+		List<String> keys = new ArrayList<>(2 + 2 * settled.size());
+		keys.add(stream);
+		keys.add(this.keys.stock(activityId));
+		settled.forEach((result) -> keys.add(this.keys.ticket(activityId, result.request().ticket())));
+		settled.forEach((result) -> keys.add(this.keys.buyers(activityId, result.request().itemId())));
+		List<String> args = new ArrayList<>(3 + 4 * settled.size() + ids.size());
+		args.add(OrderStreams.GROUP);
+		args.add(Integer.toString(settled.size()));
+		args.add(this.ticketTtl);
+		for (WriteResult result : settled) {
+			OrderStreamRecord request = result.request();
+			args.add(result.succeeded() ? TicketState.success(request.userId(), result.orderId())
+					: TicketState.failed(request.userId(), result.failure()));
+			args.add(Long.toString(request.userId()));
+			args.add(Long.toString(request.itemId()));
+			args.add(result.giveBack().code());
+		}
+		args.addAll(ids);
+		this.redis.execute(this.settle, keys, args.toArray());
 	}
 
 	private void updateQueueGauges(List<String> current) {
-		long total = 0;
-		long oldest = Long.MAX_VALUE;
+		long[] total = { 0 };
+		long[] oldest = { Long.MAX_VALUE };
 		for (String stream : current) {
-			Long size = this.redis.opsForStream().size(stream);
-			if (size == null || size == 0) {
-				continue;
-			}
-			total += size;
-			List<MapRecord<String, Object, Object>> first = this.redis.opsForStream()
-				.range(stream, Range.unbounded(), Limit.limit().count(1));
-			if (first != null && !first.isEmpty()) {
-				oldest = Math.min(oldest, first.get(0).getId().getTimestamp());
-			}
+			onItsShard(stream, () -> {
+				Long size = this.redis.opsForStream().size(stream);
+				if (size == null || size == 0) {
+					return;
+				}
+				total[0] += size;
+				List<MapRecord<String, Object, Object>> first = this.redis.opsForStream()
+					.range(stream, Range.unbounded(), Limit.limit().count(1));
+				if (first != null && !first.isEmpty()) {
+					oldest[0] = Math.min(oldest[0], first.get(0).getId().getTimestamp());
+				}
+			});
 		}
-		this.queueLength.set(total);
-		this.oldestAgeMillis.set((oldest == Long.MAX_VALUE) ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
+		this.queueLength.set(total[0]);
+		this.oldestAgeMillis
+			.set((oldest[0] == Long.MAX_VALUE) ? 0 : Math.max(0, System.currentTimeMillis() - oldest[0]));
 	}
 
 	private static void sleepQuietly(long millis) {

@@ -83,11 +83,9 @@ class OrderStreams {
 			Set<String> members = this.redis.opsForSet().members(this.keys.orderStreams());
 			List<String> streams = new ArrayList<>((members != null) ? members : Set.of());
 			streams.sort(null);
-			for (String stream : streams) {
-				if (this.grouped.add(stream)) {
-					ensureGroup(stream);
-				}
-			}
+			// A stream whose group cannot be made now (its cluster shard is down) is left
+			// out until a later refresh: the others are read meanwhile.
+			streams.removeIf((stream) -> this.grouped.add(stream) && !ensureGroup(stream));
 			if (now - this.prunedAt >= PRUNE_EVERY_MILLIS) {
 				this.prunedAt = now;
 				streams.removeIf((stream) -> pruneIfFinished(stream, now));
@@ -132,18 +130,33 @@ class OrderStreams {
 		return true;
 	}
 
-	private void ensureGroup(String stream) {
+	/**
+	 * Creates the stream's group unless it exists; false when Redis could not be asked.
+	 */
+	private boolean ensureGroup(String stream) {
 		byte[] key = stream.getBytes(StandardCharsets.UTF_8);
 		try {
 			this.redis.execute((RedisCallback<String>) (connection) -> connection.streamCommands()
 				.xGroupCreate(key, GROUP, ReadOffset.from("0"), true));
+			return true;
 		}
-		catch (RedisSystemException ex) {
-			if (!String.valueOf(ex.getMostSpecificCause().getMessage()).contains("BUSYGROUP")) {
-				this.grouped.remove(stream);
+		catch (RuntimeException ex) {
+			Throwable cause = (ex instanceof RedisSystemException redis) ? redis.getMostSpecificCause() : ex;
+			if (String.valueOf(cause.getMessage()).contains("BUSYGROUP")) {
+				return true;
+			}
+			this.grouped.remove(stream);
+			if (!this.cluster) {
 				throw ex;
 			}
+			log.warn("Not reading " + stream + " for now: its group could not be made: " + cause);
+			return false;
 		}
+	}
+
+	/** Whether the streams live on several shards, each of which may fail alone. */
+	boolean cluster() {
+		return this.cluster;
 	}
 
 }

@@ -77,7 +77,29 @@ public class UserRulesDirectory implements ApplicationRunner {
 	/** The first load, before the node reports ready; fails the start when Redis does. */
 	@Override
 	public void run(ApplicationArguments args) {
+		adoptEarlierKeys();
 		load();
+	}
+
+	/**
+	 * Versions before Redis Cluster support kept the rules under {@code sk:user-rules}
+	 * and {@code sk:user-rules:version} (two slots, which one script may not write on a
+	 * cluster). The first node of this version to start takes them over, so no rule is
+	 * forgotten in the upgrade. Nodes of both versions side by side do not see each
+	 * other's changes: upgrade every node of a deployment in one go.
+	 */
+	private void adoptEarlierKeys() {
+		String prefix = this.keys.keyPrefix();
+		try {
+			if (Boolean.TRUE.equals(this.redis.renameIfAbsent(prefix + "sk:user-rules", this.keys.userRules()))) {
+				this.redis.renameIfAbsent(prefix + "sk:user-rules:version", this.keys.userRulesVersion());
+				log.info("Took over the user rules kept by an earlier version under " + prefix + "sk:user-rules");
+			}
+		}
+		catch (RuntimeException ex) {
+			// No such key (the usual case), or on a cluster keys of two slots.
+			log.debug("No user rules of an earlier version taken over: " + ex);
+		}
 	}
 
 	/**

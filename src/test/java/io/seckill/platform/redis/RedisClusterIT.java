@@ -130,9 +130,11 @@ class RedisClusterIT extends TwoNodeTest {
 		assertThat(unacknowledged.status()).isEqualTo(503);
 		assertThat(unacknowledged.code()).isEqualTo("UNAVAILABLE");
 		String ticket = unacknowledged.text("ticket");
-		await().atMost(Duration.ofSeconds(10))
+		Reply settled = await().atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(200))
-			.until(() -> this.b.purchaseAsync(sale, sale.item(), second, "second-key").join().status() == 202);
+			.until(() -> this.b.purchaseAsync(sale, sale.item(), second, "second-key").join(),
+					(reply) -> reply.status() == 202);
+		assertThat(settled.text("ticket")).as("the retry's ticket is the first one").isEqualTo(ticket);
 		assertThat(cluster.holds(replica, this.keys.ticket(sale.id(), ticket))).isTrue();
 	}
 

@@ -52,10 +52,10 @@ class RedisDurabilityCheck implements ApplicationRunner {
 	}
 
 	/**
-	 * On a Redis Cluster every node answers, each setting's name prefixed with the node
-	 * ({@code 10.0.0.5:6379.appendonly}; setting names hold no dot): the purchases of a
-	 * sale are as safe as the node that holds them, so each setting counts at its weakest
-	 * across the nodes.
+	 * On a Redis Cluster every primary answers, each setting's name prefixed with the
+	 * node ({@code 10.0.0.5:6379.appendonly}; setting names hold no dot): the purchases
+	 * of a sale are as safe as the node that holds them, so each setting counts at its
+	 * weakest across the nodes.
 	 */
 	static Properties weakest(Properties config) {
 		Properties weakest = new Properties();
@@ -71,9 +71,18 @@ class RedisDurabilityCheck implements ApplicationRunner {
 	private static String weaker(String name, String one, String other) {
 		return switch (name) {
 			case "appendonly" -> "yes".equals(one) ? other : one;
-			case "appendfsync" -> "always".equals(one) ? other : one;
+			case "appendfsync" -> (fsyncRank(one) <= fsyncRank(other)) ? one : other;
 			case "min-replicas-to-write" -> (Integer.parseInt(one) <= Integer.parseInt(other)) ? one : other;
 			default -> one;
+		};
+	}
+
+	/** How much an appendfsync setting keeps: always, then everysec, then no. */
+	private static int fsyncRank(String value) {
+		return switch (value) {
+			case "always" -> 2;
+			case "everysec" -> 1;
+			default -> 0;
 		};
 	}
 

@@ -30,6 +30,14 @@ class RedisDurabilityCheckTest {
 	}
 
 	@Test
+	void fsyncingNeverIsWeakerThanEverySecond() {
+		Properties config = properties("a:1.appendfsync", "everysec", "b:2.appendfsync", "no", "c:3.appendfsync",
+				"always");
+
+		assertThat(RedisDurabilityCheck.weakest(config)).isEqualTo(properties("appendfsync", "no"));
+	}
+
+	@Test
 	void aClusterOfEquallyStrongNodesStaysStrong() {
 		Properties config = properties("a:1.appendonly", "yes", "b:2.appendonly", "yes", "a:1.appendfsync", "always",
 				"b:2.appendfsync", "always");
