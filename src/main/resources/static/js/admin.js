@@ -494,6 +494,7 @@ function startDashboard() {
   dashboardHeading();
   body.hidden = false;
   renderDashboard();
+  loadDeadLetters();
   const mine = generation;
   const poll = async () => {
     const started = performance.now();
@@ -672,6 +673,95 @@ function renderDashboard() {
   ], now, empty);
 }
 
+// ---------- dead letters ----------
+
+// Loaded when the dashboard opens, on Refresh and after each action: dead letters are rare,
+// so they are not polled every second.
+const deadLetters = { activityId: null, list: null, actions: [] };
+
+async function loadDeadLetters() {
+  const activityId = dashboard?.activityId;
+  if (activityId == null) {
+    return;
+  }
+  if (deadLetters.activityId !== activityId) {
+    Object.assign(deadLetters, { activityId, list: null, actions: [] });
+    document.getElementById('dead-letters-message').textContent = '';
+    renderDeadLetters();
+  }
+  const [list, actions] = await Promise.all([
+    api('GET', `/api/v1/admin/activities/${activityId}/dead-letters`, { token: store.token }),
+    api('GET', `/api/v1/admin/activities/${activityId}/dead-letters/actions`, { token: store.token }),
+  ]);
+  if (dashboard?.activityId !== activityId) {
+    return;
+  }
+  const status = document.getElementById('dead-letters-status');
+  if (!list.ok || !actions.ok) {
+    status.textContent = failure(list.ok ? actions : list);
+    return;
+  }
+  deadLetters.list = list.body;
+  deadLetters.actions = actions.body;
+  renderDeadLetters();
+}
+
+function renderDeadLetters() {
+  const { list, actions } = deadLetters;
+  const status = document.getElementById('dead-letters-status');
+  const rows = document.querySelector('#dead-letters tbody');
+  if (!list) {
+    rows.replaceChildren();
+    return;
+  }
+  document.getElementById('dead-letters').hidden = list.count === 0;
+  status.textContent = list.count === 0 ? i18n.t('dead.none')
+      : i18n.t('dead.count', { count: list.count, shown: list.entries.length });
+  rows.replaceChildren(...list.entries.map((entry) => {
+    const reason = el('input', {
+      class: 'dead-reason', maxlength: '500', 'aria-label': i18n.t('dead.reasonLabel', { ticket: entry.ticket ?? entry.id }),
+    });
+    const act = (action) => () => deadLetterAction(entry, action, reason);
+    return el('tr', { dataset: { entry: entry.id } },
+        el('th', { scope: 'row', 'data-label': i18n.t('dead.col.ticket'), text: entry.ticket ?? entry.id }),
+        el('td', { 'data-label': i18n.t('dead.col.user'), text: entry.userId ?? '–' }),
+        el('td', { class: 'dead-error', 'data-label': i18n.t('dead.col.error'), text: entry.error ?? '–' }),
+        el('td', { 'data-label': i18n.t('dead.col.reason') }, reason),
+        el('td', { 'data-label': i18n.t('dead.col.actions') },
+            el('button', { type: 'button', class: 'dead-replay', text: i18n.t('dead.replay'), onclick: act('replay') }),
+            ' ',
+            el('button', { type: 'button', class: 'secondary dead-discard', text: i18n.t('dead.discard'), onclick: act('discard') })));
+  }));
+  const audit = document.getElementById('dead-actions');
+  audit.replaceChildren(...(actions.length === 0 ? [el('li', { class: 'muted', text: i18n.t('dead.auditNone') })]
+      : actions.map((a) => el('li', {
+        text: i18n.t('dead.auditLine', {
+          at: new Date(a.actedAt).toLocaleString(i18n.lang), admin: a.admin, action: i18n.t(`dead.action.${a.action}`),
+          entry: a.entryId, ticket: a.ticket ?? '–', outcome: a.outcome, reason: a.reason,
+        }),
+      }))));
+}
+
+async function deadLetterAction(entry, action, reasonInput) {
+  const message = document.getElementById('dead-letters-message');
+  const reason = reasonInput.value.trim();
+  if (!reason) {
+    message.textContent = i18n.t('dead.needReason');
+    reasonInput.focus();
+    return;
+  }
+  const reply = await api('POST',
+      `/api/v1/admin/activities/${deadLetters.activityId}/dead-letters/${encodeURIComponent(entry.id)}/${action}`,
+      { token: store.token, body: { reason } });
+  message.textContent = reply.ok ? '' : failure(reply);
+  if (reply.ok) {
+    say(i18n.t(action === 'replay' ? 'dead.replayed' : 'dead.discarded', { ticket: entry.ticket ?? entry.id }));
+  }
+  loadDeadLetters();
+}
+
+document.getElementById('refresh-dead-letters').addEventListener('click', () => loadDeadLetters());
+
 // ---------- start ----------
 
 languageSwitch(document.getElementById('lang'), () => {
@@ -686,6 +776,7 @@ languageSwitch(document.getElementById('lang'), () => {
   if (dashboard) {
     dashboardHeading();
     renderDashboard();
+    renderDeadLetters();
   }
 });
 i18n.apply();

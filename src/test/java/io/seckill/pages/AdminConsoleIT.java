@@ -16,6 +16,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.seckill.support.Api;
+import io.seckill.support.ScriptedAdmissions;
 import io.seckill.support.TestServers;
 import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The admin console in a real browser: who may use it, setting up and publishing a sale
@@ -203,6 +205,53 @@ class AdminConsoleIT extends BrowserTest {
 		assertThat(this.page.locator("#dashboard-rejections tr[data-reason='CHALLENGE_FAILED'] th"))
 			.containsText("验证答案错误");
 		screenshot("admin-rejections-zh");
+	}
+
+	@Test
+	void anAdminDiscardsOneDeadLetterAndReplaysAnotherOnceItsCauseIsFixed() {
+		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 5);
+		long restorable = 987_700_000L + sale.id();
+		String replayable = ScriptedAdmissions.admit(this.redis, this.keys, sale, restorable);
+		String hopeless = ScriptedAdmissions.admit(this.redis, this.keys, sale, 987_800_000L + sale.id());
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> this.redis.opsForStream().size(this.keys.deadLetters(sale.id())) == 2);
+		open("/admin.html");
+		logIn("root-admin", TestServers.adminPassword());
+		button("Dashboard").click();
+		this.page.locator("#dashboard-activity").selectOption(Long.toString(sale.id()));
+		Locator rows = this.page.locator("#dead-letters tbody tr");
+		assertThat(rows).hasCount(2);
+		assertThat(this.page.locator("#dead-letters-status")).hasText("2 dead letter(s); the oldest 2 are shown.");
+
+		// No reason, nothing sent.
+		Locator hopelessRow = rows.filter(new Locator.FilterOptions().setHasText(hopeless));
+		hopelessRow.locator(".dead-discard").click();
+		assertThat(this.page.locator("#dead-letters-message")).hasText("Give a reason first: it is kept in the audit.");
+		assertThat(rows).hasCount(2);
+		hopelessRow.locator(".dead-reason").fill("a test purchase, never valid");
+		hopelessRow.locator(".dead-discard").click();
+		assertThat(rows).hasCount(1);
+		assertThat(this.page.locator("#dead-actions li")).hasCount(1);
+		assertThat(this.page.locator("#dead-actions")).containsText("root-admin discarded");
+
+		// The cause fixed (the user is back), the other one replayed: an order.
+		this.jdbc.update("INSERT INTO users (id, username, password_hash, role) VALUES (?, ?, 'x', 'SHOPPER')",
+				restorable, "restored-" + restorable);
+		Locator replayableRow = rows.filter(new Locator.FilterOptions().setHasText(replayable));
+		replayableRow.locator(".dead-reason").fill("user restored from the backup");
+		replayableRow.locator(".dead-replay").click();
+		assertThat(this.page.locator("#dead-letters-status")).hasText("No dead letters.");
+		assertThat(this.page.locator("#notice")).containsText("Replayed " + replayable);
+		assertThat(this.page.locator("#dead-actions li").first())
+			.containsText("REPLAYED: user restored from the backup");
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> this.jdbc.queryForObject("SELECT count(*) FROM orders WHERE ticket = ?", Long.class,
+					replayable) == 1);
+		screenshot("admin-dead-letters");
+
+		button("中文").click();
+		assertThat(this.page.locator("#dead-letters-heading")).hasText("死信");
+		assertThat(this.page.locator("#dead-actions li").first()).containsText("重放了");
 	}
 
 	private void assertReason(String code, String label, int purchases, int tokenRequests) {

@@ -1,11 +1,11 @@
 package io.seckill.order.internal;
 
 import java.time.Duration;
-import java.util.Map;
 
 import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
 import io.seckill.support.IntegrationTest;
+import io.seckill.support.ScriptedAdmissions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,20 +126,8 @@ class DeadLetterRecoveryIT extends IntegrationTest {
 			.status()).isEqualTo(403);
 	}
 
-	/**
-	 * Admits a purchase for {@code user} exactly as the admission script does; its
-	 * ticket.
-	 */
 	private String admitted(Activity sale, long user) {
-		String ticket = sale.id() + "-" + Long.toHexString(user) + "0".repeat(32 - Long.toHexString(user).length());
-		String item = Long.toString(sale.item());
-		this.redis.opsForHash().increment(this.keys.stock(sale.id()), item, -1);
-		long slot = this.redis.opsForHash().increment(this.keys.buyers(sale.id(), sale.item()), Long.toString(user), 1);
-		this.redis.opsForValue().set(this.keys.ticket(sale.id(), ticket), "Q|" + user, Duration.ofHours(1));
-		this.redis.opsForStream()
-			.add(this.keys.orders(sale.id()), Map.of("t", ticket, "a", Long.toString(sale.id()), "i", item, "u",
-					Long.toString(user), "s", Long.toString(slot)));
-		return ticket;
+		return ScriptedAdmissions.admit(this.redis, this.keys, sale, user);
 	}
 
 	/** Waits until the writer dead-lettered {@code ticket}; the entry's id. */
