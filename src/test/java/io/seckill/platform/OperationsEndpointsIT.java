@@ -94,7 +94,13 @@ class OperationsEndpointsIT extends IntegrationTest {
 			.contains("seckill_queue_length")
 			.contains("seckill_queue_lag_seconds")
 			.contains("seckill_writer_batch_size_count")
-			.contains("seckill_writer_batch_latency_seconds_bucket");
+			.contains("seckill_writer_batch_latency_seconds_bucket")
+			// What the replication and 5xx alerts read
+			// (deploy/prometheus/seckill-alerts.yml).
+			.contains("seckill_redis_replicas ")
+			.contains("seckill_redis_replication_lag_bytes ")
+			.contains("seckill_redis_primary_changes_total ")
+			.containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"202\"");
 	}
 
 	@Test

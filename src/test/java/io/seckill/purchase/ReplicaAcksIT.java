@@ -8,6 +8,7 @@ import java.util.Map;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.seckill.support.Api;
 import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
@@ -65,7 +66,8 @@ class ReplicaAcksIT extends IntegrationTest {
 		// Admin and worker roles too: sales are preloaded into this node's Redis.
 		this.node = SecondNode.start(this.environment,
 				Map.of("spring.data.redis.url", "redis://127.0.0.1:" + this.primaryPort, "seckill.roles", "api,admin",
-						"seckill.purchase.replica-acks", "1", "seckill.purchase.replica-ack-timeout", "300ms"));
+						"seckill.purchase.replica-acks", "1", "seckill.purchase.replica-ack-timeout", "300ms",
+						"seckill.redis.replication-check-interval", "200ms"));
 		this.nodeApi = this.node.api();
 	}
 
@@ -95,9 +97,14 @@ class ReplicaAcksIT extends IntegrationTest {
 		// Acknowledged means the replica has it: read from the replica right away.
 		assertThat(replicaHas(ticketKey(sale, queued.text("ticket")))).isTrue();
 
+		// The node sees the replica in sync, for the alerts.
+		MeterRegistry meters = this.node.bean(MeterRegistry.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> meters.get("seckill.redis.replicas").gauge().value() == 1);
+
 		// The replica goes away: admitted by the primary, but not told QUEUED.
 		this.replica.stop();
 		this.replica = null;
+		await().atMost(Duration.ofSeconds(10)).until(() -> meters.get("seckill.redis.replicas").gauge().value() == 0);
 		String second = this.nodeApi.newShopper();
 		Reply unacknowledged = this.nodeApi.purchaseAsync(sale, sale.item(), second, "second-key").join();
 		assertThat(unacknowledged.status()).isEqualTo(503);

@@ -82,6 +82,11 @@ public final class SecondNode implements AutoCloseable {
 		});
 	}
 
+	/** One of the node's beans (its meters, say). */
+	public <T> T bean(Class<T> type) {
+		return this.context.getBean(type);
+	}
+
 	public Api api() {
 		return new Api("http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort());
 	}

@@ -1,0 +1,128 @@
+package io.seckill.platform.redis.internal;
+
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Watches the Redis primary's replication for the alerts (deploy/prometheus): how many
+ * replicas are in sync ({@code seckill.redis.replicas}), how far the furthest behind lags
+ * in bytes of the replication stream ({@code seckill.redis.replication.lag}), and each
+ * failover seen, a new primary with a new replication id
+ * ({@code seckill.redis.primary.changes}). Read from {@code INFO replication} every
+ * {@code seckill.redis.replication-check-interval} (5 s). On a Redis Cluster the primary
+ * answering is whichever node Lettuce asks, so the watch is off there (each shard's
+ * replication is the cluster's own to report).
+ */
+@Component
+class RedisReplicationWatch {
+
+	private static final Log log = LogFactory.getLog(RedisReplicationWatch.class);
+
+	private final StringRedisTemplate redis;
+
+	private final boolean cluster;
+
+	private final AtomicLong replicas = new AtomicLong(-1);
+
+	private final AtomicLong lagBytes = new AtomicLong();
+
+	private final Counter primaryChanges;
+
+	private volatile String replicationId;
+
+	RedisReplicationWatch(StringRedisTemplate redis, RedisConnectionFactory connections, MeterRegistry meters) {
+		this.redis = redis;
+		this.cluster = connections instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
+		Gauge.builder("seckill.redis.replicas", this.replicas, AtomicLong::get)
+			.description("Replicas of the Redis primary in sync (online); -1 until read or when it cannot be read")
+			.register(meters);
+		Gauge.builder("seckill.redis.replication.lag", this.lagBytes, AtomicLong::get)
+			.description("How far the furthest-behind online replica lags the primary's replication stream")
+			.baseUnit("bytes")
+			.register(meters);
+		this.primaryChanges = Counter.builder("seckill.redis.primary.changes")
+			.description("Redis primaries seen replaced (a new replication id: a failover)")
+			.register(meters);
+	}
+
+	@Scheduled(fixedDelayString = "${seckill.redis.replication-check-interval:5s}")
+	void check() {
+		if (this.cluster) {
+			return;
+		}
+		try {
+			Properties info = this.redis
+				.execute((RedisCallback<Properties>) (connection) -> connection.serverCommands().info("replication"));
+			read((info != null) ? info : new Properties());
+		}
+		catch (RuntimeException ex) {
+			// INFO may be refused (a managed Redis) or Redis out of reach: say "unknown".
+			this.replicas.set(-1);
+			log.debug("Could not read Redis replication: " + ex);
+		}
+	}
+
+	/** Takes one INFO replication reading. */
+	void read(Properties info) {
+		if (!"master".equals(info.getProperty("role"))) {
+			this.replicas.set(-1);
+			return;
+		}
+		String id = info.getProperty("master_replid");
+		if (id != null) {
+			String before = this.replicationId;
+			this.replicationId = id;
+			if (before != null && !before.equals(id)) {
+				this.primaryChanges.increment();
+				log.warn("The Redis primary changed (replication id " + before + " -> " + id + "): a failover");
+			}
+		}
+		long offset = parse(info.getProperty("master_repl_offset"), 0);
+		long online = 0;
+		long lag = 0;
+		int count = (int) parse(info.getProperty("connected_slaves"), 0);
+		for (int i = 0; i < count; i++) {
+			// slave0:ip=10.0.0.6,port=6379,state=online,offset=4321,lag=0
+			String replica = info.getProperty("slave" + i, "");
+			if (!replica.contains("state=online")) {
+				continue;
+			}
+			online++;
+			lag = Math.max(lag, Math.max(0, offset - parse(field(replica, "offset"), offset)));
+		}
+		this.replicas.set(online);
+		this.lagBytes.set(lag);
+	}
+
+	private static String field(String line, String name) {
+		for (String part : line.split(",")) {
+			if (part.startsWith(name + "=")) {
+				return part.substring(name.length() + 1);
+			}
+		}
+		return null;
+	}
+
+	private static long parse(String value, long otherwise) {
+		try {
+			return (value != null) ? Long.parseLong(value.trim()) : otherwise;
+		}
+		catch (NumberFormatException ex) {
+			return otherwise;
+		}
+	}
+
+}
