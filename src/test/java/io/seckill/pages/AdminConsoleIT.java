@@ -232,7 +232,7 @@ class AdminConsoleIT extends BrowserTest {
 		hopelessRow.locator(".dead-discard").click();
 		assertThat(rows).hasCount(1);
 		assertThat(this.page.locator("#dead-actions li")).hasCount(1);
-		assertThat(this.page.locator("#dead-actions")).containsText("root-admin discarded");
+		assertThat(this.page.locator("#dead-actions li")).containsText("root-admin discarded");
 
 		// The cause fixed (the user is back), the other one replayed: an order.
 		this.jdbc.update("INSERT INTO users (id, username, password_hash, role) VALUES (?, ?, 'x', 'SHOPPER')",

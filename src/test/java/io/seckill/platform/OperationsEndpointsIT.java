@@ -97,9 +97,9 @@ class OperationsEndpointsIT extends IntegrationTest {
 			.contains("seckill_writer_batch_latency_seconds_bucket")
 			// What the replication and 5xx alerts read
 			// (deploy/prometheus/seckill-alerts.yml).
-			.contains("seckill_redis_replicas ")
-			.contains("seckill_redis_replication_lag_bytes ")
-			.contains("seckill_redis_primary_changes_total ")
+			.containsPattern("(?m)^seckill_redis_replicas(\\{[^}]*\\})? -?[0-9]")
+			.containsPattern("(?m)^seckill_redis_replication_lag_bytes(\\{[^}]*\\})? [0-9]")
+			.containsPattern("(?m)^seckill_redis_primary_changes_total(\\{[^}]*\\})? [0-9]")
 			.containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"202\"");
 	}
 

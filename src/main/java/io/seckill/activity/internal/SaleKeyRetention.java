@@ -8,12 +8,14 @@ import java.util.List;
 
 import io.seckill.platform.RefusedSetting;
 import io.seckill.platform.Roles;
+import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RedisKeys;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -54,6 +56,8 @@ class SaleKeyRetention {
 	private final Clock clock;
 
 	private final Duration retention;
+
+	private final RedisScript<Long> removeKeys = LuaScripts.returningLong("remove-sale-keys.lua");
 
 	SaleKeyRetention(JdbcActivities activities, StringRedisTemplate redis, RedisKeys keys, Roles roles, Clock clock,
 			@Value("${seckill.redis.sale-key-retention:24h}") Duration retention) {
@@ -98,38 +102,28 @@ class SaleKeyRetention {
 		return removed;
 	}
 
-	/** Whether a group of {@code stream} still holds an unacknowledged entry. */
-	private boolean hasPending(String stream) {
-		if (!Boolean.TRUE.equals(this.redis.hasKey(stream))) {
-			return false;
-		}
-		return this.redis.opsForStream().groups(stream).stream().anyMatch((group) -> group.pendingCount() > 0);
-	}
-
 	private boolean remove(Activity activity) {
 		long id = activity.id();
 		String orders = this.keys.orders(id);
-		Long queued = this.redis.opsForStream().size(orders);
-		if ((queued != null && queued > 0) || hasPending(orders)
-				|| Boolean.TRUE.equals(this.redis.opsForSet().isMember(this.keys.orderStreams(), orders))) {
-			// Purchases not yet written, or workers that may still read it: later.
+		if (Boolean.TRUE.equals(this.redis.opsForSet().isMember(this.keys.orderStreams(), orders))) {
+			// Workers may still read it: later.
 			return false;
 		}
-		List<String> doomed = new ArrayList<>(List.of(this.keys.stock(id), this.keys.ackProbe(id), orders));
+		List<String> doomed = new ArrayList<>(
+				List.of(orders, this.keys.deadLetters(id), this.keys.stock(id), this.keys.ackProbe(id)));
 		activity.items().forEach((item) -> doomed.add(this.keys.buyers(id, item.id())));
-		String deadLetters = this.keys.deadLetters(id);
-		Long dead = this.redis.opsForStream().size(deadLetters);
-		if (dead == null || dead == 0) {
-			doomed.add(deadLetters);
+		// Checked (nothing queued or pending) and removed in one script, so a dead letter
+		// replayed meanwhile keeps them; the keys share the sale's hash tag (one slot).
+		Long dead = this.redis.execute(this.removeKeys, doomed);
+		if (dead == null || dead < 0) {
+			return false;
 		}
-		// One UNLINK: the keys share the sale's hash tag (one Cluster slot).
-		this.redis.unlink(doomed);
 		// The rules stay one more retention period, with a time to live: API nodes read
 		// sales from Redis only, and answer ENDED from them (NOT_FOUND once gone).
 		this.redis.expire(this.keys.meta(id), this.retention);
 		this.redis.expire(this.keys.limits(id), this.retention);
 		log.info("Removed the Redis keys of activity " + id + ", ended " + activity.endsAt()
-				+ ((dead != null && dead > 0) ? " (kept its " + dead + " dead letters)" : ""));
+				+ ((dead > 0) ? " (kept its " + dead + " dead letters)" : ""));
 		return true;
 	}
 

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import io.seckill.user.Shopper;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import reactor.core.scheduler.Schedulers;
 
@@ -76,7 +77,8 @@ class DeadLetterController {
 	}
 
 	/** Why an admin replays or discards a dead letter, kept in the audit. */
-	record Why(@NotBlank @Size(max = 500) String reason) {
+	record Why(@NotBlank @Size(max = 500) @Pattern(regexp = "[^\\p{Cntrl}]*",
+			message = "must not hold control characters") String reason) {
 	}
 
 	private static <T> Mono<T> blocking(Callable<T> call) {

@@ -80,7 +80,16 @@ class DeadLetterRecovery {
 		if (request.activityId() != activityId) {
 			return refuse(id, ErrorCode.DEAD_LETTER_NOT_REPLAYABLE);
 		}
+		// Written already (another entry of the same ticket was replayed, and its ticket
+		// state has expired since): a replay would take a unit and a slot the writer then
+		// gives no order for.
+		if (this.actions.orderExists(request.ticket())) {
+			return refuse(id, ErrorCode.DEAD_LETTER_NOT_REPLAYABLE);
+		}
 		String orders = this.keys.orders(activityId);
+		// In the workers' set before the entry is in the stream (and again after): a sale
+		// that ended a while ago may have left it, and the workers read only its streams.
+		this.redis.opsForSet().add(this.keys.orderStreams(), orders);
 		String outcome = carryOut(id,
 				() -> this.redis.execute(this.replay,
 						List.of(this.keys.deadLetters(activityId), orders, this.keys.stock(activityId),
@@ -88,14 +97,13 @@ class DeadLetterRecovery {
 								this.keys.ticket(activityId, request.ticket())),
 						entryId, request.ticket(), Long.toString(activityId), Long.toString(request.itemId()),
 						Long.toString(request.userId()), this.ticketTtl));
-		if (!REPLAYED.equals(outcome)) {
-			return refuse(id, refusal(outcome));
+		ErrorCode refused = refusal(outcome);
+		this.actions.finish(id,
+				(refused == null) ? outcome : (refused == ErrorCode.INTERNAL_ERROR) ? UNKNOWN : refused.name());
+		if (refused != null) {
+			throw new ApiException(refused);
 		}
-		// After the entry is in the stream: a sale that ended a while ago may have left
-		// the
-		// workers' set, and the workers read only the streams in it.
 		this.redis.opsForSet().add(this.keys.orderStreams(), orders);
-		this.actions.finish(id, REPLAYED);
 		log.info("Admin " + admin + " replayed dead letter " + entryId + " (ticket " + ticket + ") of activity "
 				+ activityId + ": " + reason);
 		return this.actions.find(id);
@@ -156,14 +164,17 @@ class DeadLetterRecovery {
 		throw new ApiException(code);
 	}
 
+	/** The refusal a script answer stands for; {@code null} for REPLAYED. */
 	private static ErrorCode refusal(String outcome) {
-		return switch (outcome) {
+		return switch (String.valueOf(outcome)) {
+			case REPLAYED -> null;
 			case "NOT_FOUND" -> ErrorCode.NOT_FOUND;
 			case "NOT_REPLAYABLE" -> ErrorCode.DEAD_LETTER_NOT_REPLAYABLE;
 			case "ENDED" -> ErrorCode.ENDED;
 			case "SOLD_OUT" -> ErrorCode.SOLD_OUT;
 			case "LIMIT_REACHED" -> ErrorCode.LIMIT_REACHED;
-			default -> throw new IllegalStateException("replay-dead-letter.lua answered " + outcome);
+			// Not one of the script's answers: whether it acted is not known.
+			default -> ErrorCode.INTERNAL_ERROR;
 		};
 	}
 

@@ -55,6 +55,14 @@ class JdbcDeadLetterActions {
 			.update();
 	}
 
+	/** Whether the database holds an order for {@code ticket}. */
+	boolean orderExists(String ticket) {
+		return this.jdbc.sql("SELECT count(*) FROM orders WHERE ticket = :ticket")
+			.param("ticket", ticket)
+			.query(Long.class)
+			.single() > 0;
+	}
+
 	DeadLetterAction find(long id) {
 		return this.jdbc.sql("SELECT * FROM dead_letter_actions WHERE id = :id").param("id", id).query(ACTION).single();
 	}

@@ -56,6 +56,22 @@ class DeadLetterRecoveryIT extends IntegrationTest {
 			.isEqualTo(2);
 		assertThat(this.redis.opsForStream().size(this.keys.deadLetters(sale.id()))).isZero();
 
+		// A second dead letter of the same ticket (the writer moved it twice), replayed
+		// once
+		// its ticket state expired: the order exists, so no unit is taken for it.
+		this.redis.delete(this.keys.ticket(sale.id(), ticket));
+		String copy = this.redis.opsForStream()
+			.add(this.keys.deadLetters(sale.id()),
+					java.util.Map.of("t", ticket, "a", Long.toString(sale.id()), "i", Long.toString(sale.item()), "u",
+							Long.toString(user), "s", "1", "error", "moved twice"))
+			.getValue();
+		Reply written = act(sale, copy, "replay", "{\"reason\":\"again\"}");
+		assertThat(written.status()).isEqualTo(409);
+		assertThat(written.code()).isEqualTo("DEAD_LETTER_NOT_REPLAYABLE");
+		assertThat(stock(sale)).isEqualTo("2");
+		assertThat(act(sale, copy, "discard", "{\"reason\":\"a control\\u0007 character\"}").status()).isEqualTo(400);
+		assertThat(act(sale, copy, "discard", "{\"reason\":\"written already\"}").status()).isEqualTo(200);
+
 		// Gone from the dead letters: a second replay of it finds nothing, records
 		// nothing.
 		Reply twice = act(sale, again, "replay", "{\"reason\":\"double click\"}");
@@ -64,10 +80,12 @@ class DeadLetterRecoveryIT extends IntegrationTest {
 		Reply audit = this.api.get("/api/v1/admin/activities/" + sale.id() + "/dead-letters/actions",
 				this.api.adminToken());
 		assertThat(audit.status()).isEqualTo(200);
-		assertThat(audit.body()).hasSize(2);
-		assertThat(audit.body().get(0).path("outcome").asString()).isEqualTo("REPLAYED");
-		assertThat(audit.body().get(0).path("entryId").asString()).isEqualTo(again);
-		assertThat(audit.body().get(1).path("entryId").asString()).isEqualTo(entry);
+		assertThat(audit.body()).hasSize(4);
+		assertThat(audit.body().get(0).path("outcome").asString()).isEqualTo("DISCARDED");
+		assertThat(audit.body().get(1).path("outcome").asString()).isEqualTo("DEAD_LETTER_NOT_REPLAYABLE");
+		assertThat(audit.body().get(2).path("outcome").asString()).isEqualTo("REPLAYED");
+		assertThat(audit.body().get(2).path("entryId").asString()).isEqualTo(again);
+		assertThat(audit.body().get(3).path("entryId").asString()).isEqualTo(entry);
 	}
 
 	@Test
