@@ -30,6 +30,7 @@ import shlex
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -137,7 +138,7 @@ class Cluster:
         env = dict(os.environ, SECKILL_CLUSTER_DIR=self.state)
         result = subprocess.run([CLUSTER, *args], env=env, text=True, timeout=timeout,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        if not quiet and result.stdout.strip():
+        if (not quiet or (check and result.returncode != 0)) and result.stdout.strip():
             for line in result.stdout.strip().splitlines():
                 print("    " + line, flush=True)
         if check and result.returncode != 0:
@@ -231,11 +232,19 @@ class Cluster:
 
 
 class Http:
-    """One keep-alive connection per thread."""
+    """One keep-alive connection per thread; HTTPS when given an SSL context, from a chosen local
+    address when given one."""
 
-    def __init__(self, host, port):
-        self.host, self.port = host, port
+    def __init__(self, host, port, tls=None, source=None):
+        self.host, self.port, self.tls, self.source = host, port, tls, source
         self.local = threading.local()
+
+    def _connect(self, timeout):
+        source = (self.source, 0) if self.source else None
+        if self.tls:
+            return http.client.HTTPSConnection(self.host, self.port, timeout=timeout, context=self.tls,
+                                               source_address=source)
+        return http.client.HTTPConnection(self.host, self.port, timeout=timeout, source_address=source)
 
     def request(self, method, path, token=None, body=None, headers=None, timeout=10):
         all_headers = dict(headers or {})
@@ -248,7 +257,7 @@ class Http:
         for attempt in (1, 2):
             conn = getattr(self.local, "conn", None)
             if conn is None:
-                conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+                conn = self._connect(timeout)
                 self.local.conn = conn
             try:
                 conn.request(method, path, body=data, headers=all_headers)
@@ -265,6 +274,13 @@ class Http:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+
+def local_address_towards(host):
+    """The address this machine speaks from to `host` (a UDP socket's route; nothing is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect((host, 9))
+        return probe.getsockname()[0]
 
 
 def seconds_until(since, timeout, interval, holds):
@@ -1184,12 +1200,111 @@ class Drills:
                      f"early={len(early)} drain={drained:.1f}s {figures}", problems)
 
 
+    # -- g: TLS at the edge, on both balancers --
+
+    def tls_edge(self):
+        """HTTPS through nginx and then HAProxy with the certificate cluster.sh made: HTTP/2 by ALPN,
+        HSTS, nothing older than TLS 1.2, a purchase that ends in an order, and the client address the
+        node counts its per-IP limits under (the one the balancer saw, not one the client wrote)."""
+        started = time.monotonic()
+        problems, figures = [], []
+        with open(os.path.join(self.cluster.state, "lb.kind")) as f:
+            original = f.read().strip()
+        current = original
+        try:
+            for kind in (original, "haproxy" if original == "nginx" else "nginx"):
+                if kind != current:
+                    self.cluster.sh("lb", kind, quiet=True)
+                    current = kind
+                figures.append(self._tls_through(kind, problems))
+        finally:
+            if current != original:
+                self.cluster.sh("lb", original, quiet=True)
+        self.verdict("g", "TLS at the edge (nginx, HAProxy)", started, " ".join(figures), problems)
+
+    def _tls_through(self, kind, problems):
+        host, port, cert = self.cluster.addr("lb"), int(self.cluster.env["TLS_PORT"]), self.cluster.env["TLS_CERT"]
+        url = f"https://{host}:{port}/api/v1/time"
+
+        def curl(*options):
+            run = subprocess.run(["curl", "-sS", "--max-time", "5", "-o", "/dev/null", "-D", "-",
+                                  "-w", "%{http_version}", *options, url], text=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            return run.returncode, run.stdout
+
+        code, out = curl("--cacert", cert)
+        version = out.strip().splitlines()[-1] if out.strip() else "none"
+        if code != 0 or version != "2":
+            problems.append(f"{kind}: HTTPS with the cluster's certificate gave curl exit {code}, HTTP version {version} (want 0, 2)")
+        if "strict-transport-security: max-age=" not in out.lower():
+            problems.append(f"{kind}: no Strict-Transport-Security header over TLS")
+        untrusted, _ = curl()
+        if untrusted != 60:
+            problems.append(f"{kind}: curl without the cluster's CA exited {untrusted}, not 60 (certificate not verified)")
+        old_tls, _ = curl("--cacert", cert, "--tls-max", "1.1")
+        if old_tls == 0:
+            problems.append(f"{kind}: TLS 1.1 was accepted")
+
+        # On one machine the client speaks from 127.0.0.2, an address of its own: the balancer and the
+        # drills' other clients are on 127.0.0.1 (every 127/8 address is the loopback's).
+        source = "127.0.0.2" if host == "127.0.0.1" else None
+        https = Http(host, port, tls=ssl.create_default_context(cafile=cert), source=source)
+        name = f"tls-{kind}-{os.getpid() % 100000}"
+        credentials = {"username": name, "password": PASSWORD}
+        status, body = https.request("POST", "/api/v1/users", body=credentials)
+        if status != 201:
+            raise RuntimeError(f"register {name} over TLS: {status} {body}")
+        client = source or local_address_towards(host)
+        forged = "203.0.113.9"
+        redis = self.cluster.redis()
+        try:
+            before = int(redis.call("GET", f"sk:{{accounts}}:login-ip:{client}") or 0)
+            status, body = https.request("POST", "/api/v1/sessions", body=credentials,
+                                         headers={"X-Forwarded-For": forged})
+            if status != 200:
+                raise RuntimeError(f"login {name} over TLS: {status} {body}")
+            shopper = body["token"]
+            after = int(redis.call("GET", f"sk:{{accounts}}:login-ip:{client}") or 0)
+            counted_forged = redis.call("GET", f"sk:{{accounts}}:login-ip:{forged}")
+        finally:
+            redis.close()
+        if after != before + 1:
+            problems.append(f"{kind}: the login was not counted under the client's address {client} "
+                            f"({before} -> {after})")
+        if counted_forged is not None:
+            problems.append(f"{kind}: the login was counted under the address the client wrote ({forged})")
+
+        sale = self.new_sale(f"tls-{kind}", stock=5, limit=1)
+        status, body = https.request("POST", sale.token_path, token=shopper)
+        if status != 201:
+            raise RuntimeError(f"purchase token over TLS: {status} {body}")
+        status, body = https.request("POST", sale.path, token=shopper,
+                                     headers={"Idempotency-Key": f"{name}-1", "Purchase-Token": body["token"]})
+        if status != 202:
+            raise RuntimeError(f"purchase over TLS: {status} {body}")
+        ticket = body["ticket"]
+        state, deadline = None, time.monotonic() + 30
+        while time.monotonic() < deadline:
+            status, body = https.request("GET", f"/api/v1/purchases/{ticket}", token=shopper)
+            state = body.get("status") if status == 200 and body else None
+            if state in ("SUCCESS", "FAILED"):
+                break
+            time.sleep(0.2)
+        self.wait_drained(sale)
+        checked, invariants = self.check(sale, [ticket], 0, in_flight=0)
+        problems += [f"{kind}: {p}" for p in invariants]
+        if state != "SUCCESS":
+            problems.append(f"{kind}: the purchase over TLS ended {state}, not SUCCESS")
+        return f"{kind}: http_version={version} client={client} counted={after - before} ticket={state} {checked};"
+
+
 DRILLS = {
     "api-kill": lambda d: d.api_kill(),
     "worker-kill": lambda d: d.worker_kill(),
     "pg-restart": lambda d: d.pg_restart(),
     "rebalance-nginx": lambda d: d.rebalance("nginx", 5),
     "rebalance-haproxy": lambda d: d.rebalance("haproxy", 5),
+    "tls-edge": lambda d: d.tls_edge(),
     # Last: it leaves the cluster on the promoted replica, without a replica of its own.
     "redis-failover": lambda d: d.redis_failover(),
 }
@@ -1227,6 +1342,9 @@ def main():
         parser.error(f"unknown drills {unknown}")
 
     workdir = tempfile.mkdtemp(prefix="seckill-drills-")
+    # The throwaway PostgreSQL runs as the postgres user when started as root: it must reach its
+    # data directory under this one (mkdtemp makes it 700).
+    os.chmod(workdir, 0o755)
     own_cluster = args.running is None
     state = args.running or args.cluster_dir or os.path.join(workdir, "cluster")
     cluster = Cluster(state)
@@ -1244,13 +1362,16 @@ def main():
             # One replica acknowledgement per batch, as --ha sets up (SECKILL_DRILLS_REPLICA_ACKS=0
             # runs the drills without, for a comparison).
             acks = os.environ.get("SECKILL_DRILLS_REPLICA_ACKS", "1")
-            cluster.sh("up", "--ha", "--replica-acks", acks, *database, "--port", "auto", "--no-demo", "--password-strength", "4",
+            cluster.sh("up", "--ha", "--replica-acks", acks, *database, "--port", "auto", "--tls-port", "auto", "--no-demo", "--password-strength", "4",
                        "--ip-rate", "100000", "--app-arg", "--seckill.purchase.rate-limit=0",
                        # Every purchase now takes a token request first. wrk rotates over 600 shoppers,
                        # so at the drills' 1-3k requests/s a shopper asks 1-3 tokens a second, close to
                        # the default 5 per second: the drills test failures, not that limit.
                        "--app-arg", "--seckill.purchase-token.rate-limit=100",
                        "--app-arg", "--seckill.worker.claim-after=3s", "--app-arg", "--seckill.worker.claim-interval=1s",
+                       # Logins counted per client address (drill g reads whose address counted one);
+                       # the bound is far above the logins the drills make.
+                       "--app-arg", "--seckill.security.login.ip-rate-limit=1000000",
                        quiet=True)
             log(f"cluster up after {time.monotonic() - began:.0f}s")
         drills.prepare()

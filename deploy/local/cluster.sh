@@ -20,6 +20,11 @@
 #                            primary is back as a replica
 #   --api N / --workers M    API nodes and worker nodes [3 / 2]
 #   --port P|auto            the balancer's port [8080]; auto picks a free one
+#   --tls-port P|auto        the balancer's HTTPS port (TLS 1.2/1.3; HTTP/2 and HTTP/1.1) [8443]
+#   --tls-cert FILE --tls-key FILE
+#                            the certificate chain and key it serves (PEM); without them up makes a
+#                            self-signed one for the balancer's addresses, valid 30 days, under
+#                            the state directory (tls/cert.pem: the file clients trust, curl --cacert)
 #   --balance least_conn|hash  least connections, or consistent hash on the Authorization header
 #   --weights 2,1,1          relative weights of the API nodes at the balancer [all 1]
 #   --ip-rate R              per-client-IP request rate allowed by the balancer, per second [500]
@@ -281,7 +286,7 @@ signal_and_wait() { # NAME SIGNAL SECONDS
   rm -f "$STATE/pids/$name.pid"
 }
 
-http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null || true; }
+http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" 2>/dev/null || true; } # URL [CURL OPTION...]
 
 wait_ready() { # NAME MANAGEMENT_PORT SECONDS
   local name=$1 port=$2 secs=$3
@@ -545,6 +550,12 @@ write_node_cmd() { # NAME PORT MANAGEMENT_PORT ROLES
   # shellcheck disable=SC2206
   args+=($REDIS_APP_ARGS)
   if [[ $roles == api* ]]; then
+    # The balancers are the only proxies whose X-Forwarded-For a node believes: the client address
+    # of per-IP limits is the one the balancer saw (plain or TLS), not the balancer's own.
+    local proxies
+    proxies=$(host_addr lb)
+    [[ -n ${VIP:-} ]] && proxies+=",$(host_addr lb2)"
+    args+=("--seckill.web.trusted-proxies=$proxies")
     # The balancer's health check asks this node's own readiness only: a Redis or database outage
     # hits every node alike, and taking them all out of rotation would turn the app's 503 (with
     # Retry-After, and purchases still admitted during a database outage) into the balancer's.
@@ -575,15 +586,45 @@ render() { # TEMPLATE OUT KEY=VALUE...
   printf '%s\n' "$content" >"$out"
 }
 
+# The balancer's certificate: the one given (--tls-cert/--tls-key), or a self-signed one made here
+# for the addresses clients use (EC P-256: the cheapest handshake to serve at a sale's opening).
+# HAProxy takes the chain and the key in one file.
+setup_tls() {
+  local dir=$STATE/tls
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  if [[ -z $TLS_CERT ]]; then
+    ensure_packages openssl openssl
+    local names="DNS:localhost,IP:127.0.0.1" h
+    if [[ $HOSTS == 1 ]]; then
+      for h in lb ${VIP:+lb2}; do names+=",IP:$(host_addr "$h")"; done
+      [[ -n $VIP ]] && names+=",IP:$VIP"
+    fi
+    TLS_CERT=$dir/cert.pem
+    TLS_KEY=$dir/key.pem
+    (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+      -subj "/CN=seckill local cluster" -addext "subjectAltName=$names" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,digitalSignature,keyCertSign" \
+      -keyout "$TLS_KEY" -out "$TLS_CERT" 2>"$STATE/logs/openssl.log") ||
+      die "openssl could not make a certificate; see $STATE/logs/openssl.log"
+    log "TLS: a self-signed certificate for $names ($TLS_CERT)"
+  fi
+  (umask 077 && cat "$TLS_CERT" "$TLS_KEY" >"$dir/haproxy.pem")
+  save_var TLS_CERT "$TLS_CERT"
+  save_var TLS_KEY "$TLS_KEY"
+  save_var TLS_PEM "$dir/haproxy.pem"
+}
+
 start_lb() { # nginx|haproxy [lb|lb2]
   local kind=$1 proc=${2:-lb} servers="" name port i=0
-  local dir=$STATE/$proc prefix="" own listen
+  local dir=$STATE/$proc prefix="" own listen tls_listen
   [[ $proc != lb ]] && prefix="$proc-"
   own=$(host_addr "$proc")
   # Behind the virtual address the balancer listens on every address of its host: the VIP comes and
   # goes with VRRP.
   listen="$own:$LB_PORT"
-  [[ -n ${VIP:-} ]] && listen=$LB_PORT
+  tls_listen="$own:$TLS_PORT"
+  [[ -n ${VIP:-} ]] && listen=$LB_PORT && tls_listen=$TLS_PORT
   mkdir -p "$dir"
   local weights=()
   IFS=, read -r -a weights <<<"${WEIGHTS:-}"
@@ -601,7 +642,8 @@ start_lb() { # nginx|haproxy [lb|lb2]
       "USER_DIRECTIVE=user $(id -un);" "PID_FILE=$dir/nginx.pid" \
       "ERROR_LOG=$STATE/logs/${prefix}nginx-error.log" "ACCESS_LOG=$STATE/logs/${prefix}nginx-access.log" \
       "TEMP_DIR=$dir/temp" "LISTEN=$listen" "STATIC_ROOT=$ROOT/src/main/resources/static" \
-      "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE" "IP_BURST=$((IP_RATE * 2))"
+      "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE" "IP_BURST=$((IP_RATE * 2))" \
+      "TLS_LISTEN=$tls_listen" "TLS_CERT=$TLS_CERT" "TLS_KEY=$TLS_KEY"
     on_host "$proc" nginx -t -q -p "$dir" -c "$dir/nginx.conf" -e "$STATE/logs/${prefix}nginx-error.log" ||
       die "nginx rejected $dir/nginx.conf"
     write_cmd "$proc" nginx -p "$dir" -c "$dir/nginx.conf" -e "$STATE/logs/${prefix}nginx-error.log" -g 'daemon off;'
@@ -615,10 +657,11 @@ start_lb() { # nginx|haproxy [lb|lb2]
     done
     local balance='balance leastconn'
     [[ $BALANCE == hash ]] && balance=$'balance hdr(Authorization)\n    hash-type consistent'
-    [[ -n ${VIP:-} ]] && listen=":$LB_PORT"
+    [[ -n ${VIP:-} ]] && listen=":$LB_PORT" && tls_listen=":$TLS_PORT"
     render "$DEPLOY/haproxy/haproxy.cfg.template" "$dir/haproxy.cfg" \
       "PID_FILE=$dir/haproxy.pid" "STATS_SOCKET=$dir/haproxy.sock" \
-      "LISTEN=$listen" "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE"
+      "LISTEN=$listen" "BALANCE=$balance" "API_SERVERS=$servers" "IP_RATE=$IP_RATE" \
+      "TLS_LISTEN=$tls_listen" "TLS_PEM=$TLS_PEM"
     on_host "$proc" haproxy -q -c -f "$dir/haproxy.cfg" || die "haproxy rejected $dir/haproxy.cfg"
     write_cmd "$proc" haproxy -W -db -f "$dir/haproxy.cfg"
     launch "$proc" "$dir/haproxy.cfg"
@@ -629,12 +672,16 @@ start_lb() { # nginx|haproxy [lb|lb2]
     sleep 0.1
   done
   port_open "$LB_PORT" "$own" || die "the balancer does not listen on $own:$LB_PORT"
-  # Ready when the balancer itself answers through to a node.
+  # Ready when the balancer itself answers through to a node, in plain HTTP and over TLS (checked
+  # against the certificate: a balancer serving another one is not ready).
   for _ in $(seq 1 100); do
-    [[ $(http_status "http://$own:$LB_PORT/api/v1/time") == 200 ]] && return 0
+    if [[ $(http_status "http://$own:$LB_PORT/api/v1/time") == 200 &&
+      $(http_status "https://$own:$TLS_PORT/api/v1/time" --cacert "$TLS_CERT") == 200 ]]; then
+      return 0
+    fi
     sleep 0.2
   done
-  die "the balancer does not reach the API nodes; see $STATE/logs/$proc.log"
+  die "the balancer does not reach the API nodes (HTTP $own:$LB_PORT, HTTPS $own:$TLS_PORT); see $STATE/logs/$proc.log"
 }
 
 stop_lb() {
@@ -721,7 +768,7 @@ up_failed() {
 cmd_up() {
   local LB=nginx API=3 WORKERS=2 LB_PORT=8080 BALANCE=least_conn IP_RATE=500 PG_MODE=auto DB=postgresql
   local DB_NAME=seckill_cluster ADMIN_PASSWORD="" PASSWORD_STRENGTH=10 DEMO=true HEAP=384m BUILD=0
-  local APP_ARGS="" WEIGHTS=""
+  local APP_ARGS="" WEIGHTS="" TLS_PORT=8443 TLS_CERT="" TLS_KEY=""
   HA=0
   HOSTS=0
   VIP=""
@@ -738,6 +785,9 @@ cmd_up() {
       --api) API=$2; shift ;;
       --workers) WORKERS=$2; shift ;;
       --port) LB_PORT=$2; shift ;;
+      --tls-port) TLS_PORT=$2; shift ;;
+      --tls-cert) TLS_CERT=$(realpath "$2"); shift ;;
+      --tls-key) TLS_KEY=$(realpath "$2"); shift ;;
       --balance) BALANCE=$2; shift ;;
       --weights) WEIGHTS=$2; shift ;;
       --ip-rate) IP_RATE=$2; shift ;;
@@ -756,6 +806,10 @@ cmd_up() {
   done
   [[ $LB == nginx || $LB == haproxy ]] || die "--lb is nginx or haproxy"
   [[ -n $VIP && $HOSTS != 1 ]] && die "--vip needs --hosts (two balancer hosts)"
+  [[ -n $TLS_CERT && -z $TLS_KEY || -z $TLS_CERT && -n $TLS_KEY ]] && die "--tls-cert and --tls-key go together"
+  if [[ -n $TLS_CERT ]]; then
+    [[ -r $TLS_CERT && -r $TLS_KEY ]] || die "cannot read $TLS_CERT or $TLS_KEY"
+  fi
   if [[ $HOSTS == 1 ]]; then
     # The machine's own servers listen on its loopback, which the hosts do not share.
     [[ $DB == mariadb || $PG_MODE == machine ]] && die "--hosts runs its own PostgreSQL on db1 (no --db mariadb, no --pg machine)"
@@ -789,6 +843,9 @@ cmd_up() {
 
   [[ $LB_PORT == auto ]] && LB_PORT=$(free_port)
   [[ $HOSTS == 0 ]] && port_open "$LB_PORT" && die "port $LB_PORT is taken (use --port P or --port auto)"
+  [[ $TLS_PORT == auto ]] && TLS_PORT=$(free_port)
+  [[ $TLS_PORT != "$LB_PORT" ]] || die "--tls-port must differ from --port"
+  [[ $HOSTS == 0 ]] && port_open "$TLS_PORT" && die "port $TLS_PORT is taken (use --tls-port P or --tls-port auto)"
   [[ -n $ADMIN_PASSWORD ]] || ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
   local TOKEN_SECRET
   TOKEN_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -809,7 +866,7 @@ cmd_up() {
       "$ADMIN_PASSWORD" "$TOKEN_SECRET" "$PASSWORD_STRENGTH" "$DEMO" "$HEAP"
     printf 'REDIS_PASSWORD=%q\nVRRP_PASSWORD=%q\n' "$REDIS_PASSWORD" "$VRRP_PASSWORD"
     printf 'JAVA=%q\nJAR=%q\nAPP_ARGS=%q\nROOT=%q\nREPLICA_ACKS=%q\n' "$JAVA" "$JAR" "$APP_ARGS" "$ROOT" "$REPLICA_ACKS"
-    printf 'HOSTS=%q\nVIP=%q\n' "$HOSTS" "$VIP"
+    printf 'HOSTS=%q\nVIP=%q\nTLS_PORT=%q\n' "$HOSTS" "$VIP" "$TLS_PORT"
   } >"$STATE/state.env"
   chmod 600 "$STATE/state.env"
   echo "$LB" >"$STATE/lb.kind"
@@ -822,6 +879,7 @@ cmd_up() {
     hosts_up "${hosts[@]}"
   fi
 
+  setup_tls
   log "Redis ($([[ $HA == 1 ]] && echo 'primary, replica, 3 Sentinels' || echo 'one server'))"
   setup_redis
   log "database: $DB"
@@ -914,7 +972,7 @@ cmd_status() {
   if [[ ${HOSTS:-0} == 1 ]]; then
     echo "  hosts: network namespaces sk-HOST on $BRIDGE, latency ${LATENCY}$([[ -s $STATE/cuts ]] && echo ", cut: $(paste -sd, "$STATE/cuts")")"
   fi
-  echo "  admin: admin / $ADMIN_PASSWORD    shop: http://$(addr lb):$LB_PORT/"
+  echo "  admin: admin / $ADMIN_PASSWORD    shop: http://$(addr lb):$LB_PORT/ and https://$(addr lb):$TLS_PORT/ (CA: $TLS_CERT)"
 }
 
 cmd_down() {
