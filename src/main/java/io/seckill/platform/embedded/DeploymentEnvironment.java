@@ -18,9 +18,9 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Decides the {@link DeploymentMode} from what is configured, before anything connects:
  * <ul>
- * <li>neither Redis nor a database configured: the demo. Embedded servers are started
- * (unless {@code seckill.embedded=never}) and the demo's defaults apply (the published
- * admin password, the demo sale);</li>
+ * <li>neither Redis nor a database configured: the demo. Embedded servers are started and
+ * the demo's defaults apply (the published admin password, the demo sale); refused with
+ * {@code seckill.embedded=never} (the image's setting: it has no embedded server);</li>
  * <li>both configured: production, with no embedded server and no demo default, and the
  * secrets and the admin password checked ({@link SecretPolicy}) here, before the context
  * starts, so that a refusal is the one line naming the setting and nothing else (the
@@ -66,6 +66,17 @@ public class DeploymentEnvironment implements EnvironmentPostProcessor {
 							+ "to the Redis of this deployment (or unset " + DATABASE_SETTING
 							+ " to run the embedded demo).");
 		}
+		boolean embedded = !"never".equalsIgnoreCase(environment.getProperty(EMBEDDED, "auto"));
+		if (!database && !embedded) {
+			// The image sets this (it carries no embedded server): without it, a
+			// container started
+			// with no settings failed later with a connection error instead of saying
+			// what is missing.
+			throw new RefusedSetting(EMBEDDED, "is never, but neither Redis nor a database is configured",
+					"Set spring.data.redis.url (or the sentinel or cluster settings) and " + DATABASE_SETTING
+							+ " to the servers of this deployment; the embedded demo runs from the jar "
+							+ "(java -jar), not with " + EMBEDDED + "=never.");
+		}
 		DeploymentMode mode = database ? DeploymentMode.PRODUCTION : DeploymentMode.DEMO;
 		// First: derived, so no configuration can claim the other mode.
 		environment.getPropertySources()
@@ -75,10 +86,8 @@ public class DeploymentEnvironment implements EnvironmentPostProcessor {
 			return;
 		}
 		Map<String, Object> demo = new HashMap<>(DEMO_DEFAULTS);
-		if (!"never".equalsIgnoreCase(environment.getProperty(EMBEDDED, "auto"))) {
-			demo.put("spring.data.redis.url", EmbeddedServers.redisUrl());
-			demo.put(DATABASE_SETTING, EmbeddedServers.postgresAdminUrl());
-		}
+		demo.put("spring.data.redis.url", EmbeddedServers.redisUrl());
+		demo.put(DATABASE_SETTING, EmbeddedServers.postgresAdminUrl());
 		// Last: below every configured value.
 		environment.getPropertySources().addLast(new MapPropertySource("seckillDemoDefaults", demo));
 	}
