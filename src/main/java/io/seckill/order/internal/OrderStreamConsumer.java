@@ -101,6 +101,8 @@ class OrderStreamConsumer implements SmartLifecycle {
 
 	private final AtomicLong oldestAgeMillis = new AtomicLong();
 
+	private final AtomicLong deadLetters = new AtomicLong();
+
 	private final List<Thread> threads = new ArrayList<>();
 
 	private final String nodeName;
@@ -134,6 +136,9 @@ class OrderStreamConsumer implements SmartLifecycle {
 		Gauge.builder("seckill.queue.lag", this.oldestAgeMillis, (age) -> age.get() / 1000.0)
 			.description("Age of the oldest admitted purchase not yet written")
 			.baseUnit("seconds")
+			.register(meters);
+		Gauge.builder("seckill.dead.letters", this.deadLetters, AtomicLong::get)
+			.description("Dead letters waiting for an admin (replay or discard) in the sales the workers read")
 			.register(meters);
 	}
 
@@ -494,8 +499,15 @@ class OrderStreamConsumer implements SmartLifecycle {
 	private void updateQueueGauges(List<String> current) {
 		long[] total = { 0 };
 		long[] oldest = { Long.MAX_VALUE };
+		long[] dead = { 0 };
 		for (String stream : current) {
 			onItsShard(stream, () -> {
+				// The dead-letter stream shares the order stream's hash tag: the same
+				// shard.
+				long activityId = this.keys.activityOfOrders(stream);
+				Long letters = (activityId > 0) ? this.redis.opsForStream().size(this.keys.deadLetters(activityId))
+						: null;
+				dead[0] += (letters != null) ? letters : 0;
 				Long size = this.redis.opsForStream().size(stream);
 				if (size == null || size == 0) {
 					return;
@@ -509,6 +521,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 			});
 		}
 		this.queueLength.set(total[0]);
+		this.deadLetters.set(dead[0]);
 		this.oldestAgeMillis
 			.set((oldest[0] == Long.MAX_VALUE) ? 0 : Math.max(0, System.currentTimeMillis() - oldest[0]));
 	}

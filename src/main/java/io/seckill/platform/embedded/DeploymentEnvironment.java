@@ -18,9 +18,10 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Decides the {@link DeploymentMode} from what is configured, before anything connects:
  * <ul>
- * <li>neither Redis nor a database configured: the demo. Embedded servers are started and
- * the demo's defaults apply (the published admin password, the demo sale); refused with
- * {@code seckill.embedded=never} (the image's setting: it has no embedded server);</li>
+ * <li>neither Redis nor a database configured: the demo. Embedded servers are started
+ * (unless {@code seckill.embedded=never}) and the demo's defaults apply (the published
+ * admin password, the demo sale); refused with {@code seckill.embedded=absent} (the
+ * image's setting: it has no embedded servers);</li>
  * <li>both configured: production, with no embedded server and no demo default, and the
  * secrets and the admin password checked ({@link SecretPolicy}) here, before the context
  * starts, so that a refusal is the one line naming the setting and nothing else (the
@@ -66,16 +67,19 @@ public class DeploymentEnvironment implements EnvironmentPostProcessor {
 							+ "to the Redis of this deployment (or unset " + DATABASE_SETTING
 							+ " to run the embedded demo).");
 		}
-		boolean embedded = !"never".equalsIgnoreCase(environment.getProperty(EMBEDDED, "auto"));
-		if (!database && !embedded) {
-			// The image sets this (it carries no embedded server): without it, a
-			// container started
-			// with no settings failed later with a connection error instead of saying
-			// what is missing.
-			throw new RefusedSetting(EMBEDDED, "is never, but neither Redis nor a database is configured",
+		String embedded = environment.getProperty(EMBEDDED, "auto");
+		if (!database && "absent".equalsIgnoreCase(embedded)) {
+			// The image's setting (it carries no embedded server): a container started
+			// with no
+			// settings says what is missing instead of failing later with a connection
+			// error.
+			// Not "never": the integration tests run with that and give their servers
+			// only after
+			// this point (dynamic properties).
+			throw new RefusedSetting(EMBEDDED,
+					"is absent (no embedded servers here), but neither Redis nor a database is configured",
 					"Set spring.data.redis.url (or the sentinel or cluster settings) and " + DATABASE_SETTING
-							+ " to the servers of this deployment; the embedded demo runs from the jar "
-							+ "(java -jar), not with " + EMBEDDED + "=never.");
+							+ " to the servers of this deployment; the embedded demo runs from the jar (java -jar).");
 		}
 		DeploymentMode mode = database ? DeploymentMode.PRODUCTION : DeploymentMode.DEMO;
 		// First: derived, so no configuration can claim the other mode.
@@ -86,8 +90,10 @@ public class DeploymentEnvironment implements EnvironmentPostProcessor {
 			return;
 		}
 		Map<String, Object> demo = new HashMap<>(DEMO_DEFAULTS);
-		demo.put("spring.data.redis.url", EmbeddedServers.redisUrl());
-		demo.put(DATABASE_SETTING, EmbeddedServers.postgresAdminUrl());
+		if (!"never".equalsIgnoreCase(embedded)) {
+			demo.put("spring.data.redis.url", EmbeddedServers.redisUrl());
+			demo.put(DATABASE_SETTING, EmbeddedServers.postgresAdminUrl());
+		}
 		// Last: below every configured value.
 		environment.getPropertySources().addLast(new MapPropertySource("seckillDemoDefaults", demo));
 	}

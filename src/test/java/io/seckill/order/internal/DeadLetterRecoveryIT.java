@@ -6,7 +6,10 @@ import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
 import io.seckill.support.IntegrationTest;
 import io.seckill.support.ScriptedAdmissions;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,6 +23,9 @@ import static org.awaitility.Awaitility.await;
 class DeadLetterRecoveryIT extends IntegrationTest {
 
 	private static final long MISSING_USER = 987_654_000L;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@Test
 	void aReplayAfterTheCauseIsFixedWritesTheOrderOnceAndTakesTheUnitAgain() {
@@ -93,6 +99,10 @@ class DeadLetterRecoveryIT extends IntegrationTest {
 		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 3);
 		String ticket = admitted(sale, MISSING_USER + 100 + sale.id());
 		String entry = deadLettered(sale, ticket);
+		// What SeckillDeadLettersWaiting reads: the dead letters waiting in the sales the
+		// workers read (other tests' sales may hold some too), refreshed every second.
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> deadLettersGauge() == deadLettersInRedis() && deadLettersInRedis() >= 1);
 
 		Reply blank = act(sale, entry, "discard", "{\"reason\":\" \"}");
 		assertThat(blank.status()).isEqualTo(400);
@@ -115,6 +125,21 @@ class DeadLetterRecoveryIT extends IntegrationTest {
 				"SELECT reason FROM dead_letter_actions WHERE activity_id = ? AND outcome = 'DISCARDED'", String.class,
 				sale.id()))
 			.isEqualTo("test purchase, never valid");
+		long left = deadLettersInRedis();
+		await().atMost(Duration.ofSeconds(5)).until(() -> deadLettersGauge() == left);
+	}
+
+	private double deadLettersGauge() {
+		return this.meters.get("seckill.dead.letters").gauge().value();
+	}
+
+	private long deadLettersInRedis() {
+		long total = 0;
+		for (String stream : this.redis.opsForSet().members(this.keys.orderStreams())) {
+			Long size = this.redis.opsForStream().size(this.keys.deadLetters(this.keys.activityOfOrders(stream)));
+			total += (size != null) ? size : 0;
+		}
+		return total;
 	}
 
 	@Test

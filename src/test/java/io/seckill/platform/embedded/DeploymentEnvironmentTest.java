@@ -41,11 +41,11 @@ class DeploymentEnvironmentTest {
 	@Test
 	void nothingConfiguredWithoutEmbeddedServersIsRefusedNotLeftToFailLater() {
 		// The image's setting: a container started with no settings says what is missing.
-		MockEnvironment settings = new MockEnvironment().withProperty("seckill.embedded", "never");
+		MockEnvironment settings = new MockEnvironment().withProperty("seckill.embedded", "absent");
 		assertThatExceptionOfType(RefusedSetting.class)
 			.isThrownBy(() -> this.environment.postProcessEnvironment(settings, new SpringApplication()))
-			.withMessageStartingWith("Refused setting seckill.embedded (SECKILL_EMBEDDED): is never, "
-					+ "but neither Redis nor a database is configured");
+			.withMessageStartingWith("Refused setting seckill.embedded (SECKILL_EMBEDDED): is absent "
+					+ "(no embedded servers here), but neither Redis nor a database is configured");
 		assertThat(settings.getProperty(DeploymentMode.PROPERTY)).isNull();
 	}
 
