@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -1297,8 +1298,54 @@ class Drills:
             problems.append(f"{kind}: the purchase over TLS ended {state}, not SUCCESS")
         return f"{kind}: http_version={version} client={client} counted={after - before} ticket={state} {checked};"
 
+    # -- h: the dashboard's queries and the alert rules on a real Prometheus, during a sale --
+
+    def dashboard(self):
+        """A sale under load while the cluster's Prometheus (cluster.sh up --prometheus) scrapes every
+        node: every query of deploy/grafana/seckill-dashboard.json returns numbers, the sale's traffic,
+        latency and write panels show it, every alert rule evaluates without error and none fires."""
+        started = time.monotonic()
+        prometheus = self.cluster.env.get("PROMETHEUS_URL")
+        if not prometheus:
+            raise RuntimeError("the drills' cluster runs without --prometheus")
+        sale = self.new_sale("dashboard", stock=200000)
+        load = self.load(sale, "dh", duration=14)
+        # Past the first 30 s rate window's two samples: the panels read the load itself.
+        time.sleep(9)
+        check = subprocess.run([sys.executable, os.path.join(ROOT, "deploy", "grafana", "check_dashboard.py"),
+                                "--prometheus", prometheus, "--during-sale"],
+                               text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        with urllib.request.urlopen(prometheus + "/api/v1/rules", timeout=10) as response:
+            rules = [r for g in json.load(response)["data"]["groups"] for r in g["rules"]]
+        with urllib.request.urlopen(prometheus + "/api/v1/alerts", timeout=10) as response:
+            firing = sorted({a["labels"]["alertname"] for a in json.load(response)["data"]["alerts"]
+                             if a["state"] == "firing"})
+        result = load.wait()
+        drained = self.wait_drained(sale)
+        rate, errors = self.error_figures(result)
+        figures, problems = self.check(sale, result["tickets"], result["purchase_errors"])
+        problems += self.flow_problems(result)
+        if check.returncode != 0:
+            problems.append("dashboard: " + "; ".join(line.strip() for line in check.stdout.splitlines()
+                                                       if "FAIL" in line or line.startswith("dashboard:")))
+        broken = [r["name"] for r in rules if r.get("health") == "err"]
+        if broken:
+            problems.append(f"alert rules that fail to evaluate: {broken}")
+        if not rules:
+            problems.append("Prometheus has no alert rules loaded")
+        if firing:
+            problems.append(f"alerts firing during a healthy sale: {firing}")
+        if rate > 0.1:
+            problems.append(f"client-visible errors {rate:.3f}% > 0.1%")
+        summary = check.stdout.strip().splitlines()[-1] if check.stdout.strip() else "no output"
+        self.verdict("h", "the dashboard and the alert rules on a real Prometheus", started,
+                     f"{errors} [{summary}] rules={len(rules)} firing={firing or 'none'} drain={drained:.1f}s {figures}",
+                     problems)
+
 
 DRILLS = {
+    # First: it wants a healthy cluster (no alert firing).
+    "dashboard": lambda d: d.dashboard(),
     "api-kill": lambda d: d.api_kill(),
     "worker-kill": lambda d: d.worker_kill(),
     "pg-restart": lambda d: d.pg_restart(),
@@ -1335,8 +1382,10 @@ def main():
     args = parser.parse_args()
     known = {**DRILLS, **HOST_DRILLS}
     # On hosts the host drills go first: drill 3 leaves the killed Redis down, and with one replica
-    # fewer the partition drill would cut the new primary off from writes altogether.
-    names = ([*(HOST_DRILLS if args.hosts else {}), *DRILLS] if args.drills == ["all"] else args.drills)
+    # fewer the partition drill would cut the new primary off from writes altogether. The dashboard
+    # drill goes before them all: it wants a cluster with no alert firing.
+    names = (["dashboard", *(HOST_DRILLS if args.hosts else {}), *(d for d in DRILLS if d != "dashboard")]
+             if args.drills == ["all"] else args.drills)
     unknown = [n for n in names if n not in known]
     if unknown:
         parser.error(f"unknown drills {unknown}")
@@ -1362,7 +1411,7 @@ def main():
             # One replica acknowledgement per batch, as --ha sets up (SECKILL_DRILLS_REPLICA_ACKS=0
             # runs the drills without, for a comparison).
             acks = os.environ.get("SECKILL_DRILLS_REPLICA_ACKS", "1")
-            cluster.sh("up", "--ha", "--replica-acks", acks, *database, "--port", "auto", "--tls-port", "auto", "--no-demo", "--password-strength", "4",
+            cluster.sh("up", "--ha", "--replica-acks", acks, *database, "--port", "auto", "--tls-port", "auto", "--prometheus", "--no-demo", "--password-strength", "4",
                        "--ip-rate", "100000", "--app-arg", "--seckill.purchase.rate-limit=0",
                        # Every purchase now takes a token request first. wrk rotates over 600 shoppers,
                        # so at the drills' 1-3k requests/s a shopper asks 1-3 tokens a second, close to

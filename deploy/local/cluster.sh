@@ -40,6 +40,9 @@
 #   --app-arg ARG            one more argument for every node (repeatable), e.g.
 #                            --app-arg --seckill.worker.claim-after=3s
 #   --heap SIZE              -Xmx of each node [384m]
+#   --prometheus             also a Prometheus (Debian's package) on 127.0.0.1:<free port> scraping every
+#                            node's management port every 2 s, with deploy/prometheus/seckill-alerts.yml
+#                            loaded; its address: status, env (PROMETHEUS_URL)
 #   --build                  rebuild the jar first (./mvnw -q -DskipTests package)
 #   --hosts                  every process on a host of its own: a Linux network namespace (lb1,
 #                            api1.., worker1.., redis1-3 each with its Sentinel, db1) with its own
@@ -238,7 +241,7 @@ save_var() { printf '%s=%q\n' "$1" "$2" >>"$STATE/state.env"; }
 launch() {
   local name=$1 marker=$2
   local on=()
-  [[ ${HOSTS:-0} == 1 ]] && on=(ip netns exec "sk-$(host_of "$name")")
+  [[ ${HOSTS:-0} == 1 && $name != prometheus ]] && on=(ip netns exec "sk-$(host_of "$name")")
   setsid "${on[@]}" bash "$STATE/cmd/$name.sh" >>"$STATE/logs/$name.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid $marker" >"$STATE/pids/$name.pid"
@@ -573,6 +576,51 @@ write_node_cmd() { # NAME PORT MANAGEMENT_PORT ROLES
 
 start_node() { launch "$1" "--server.port=$(node_port "$1")"; }
 
+# ---- Prometheus (--prometheus) --------------------------------------------------------------------
+
+# On this machine (also with --hosts: it reaches every host's management port over the bridge), as a
+# real deployment runs it: one job, every node a target labelled with its name and roles, the
+# project's alert rules loaded. No Alertmanager: the alerts are read from its API (/api/v1/alerts).
+start_prometheus() {
+  ensure_packages prometheus prometheus
+  local dir=$STATE/prometheus port targets="" name management roles
+  port=$(free_port)
+  mkdir -p "$dir/data"
+  while read -r name _ management; do
+    roles=api
+    [[ $name == api1 ]] && roles=api,admin
+    [[ $name == worker* ]] && roles=worker
+    targets+="      - targets: ['$(addr "$name"):$management']"$'\n'"        labels: {node: $name, roles: '$roles'}"$'\n'
+  done <"$STATE/nodes"
+  {
+    echo "# Rendered by deploy/local/cluster.sh; a real deployment lists its nodes' management addresses"
+    echo "# the same way (docs/operations.md, \"Production checklist\")."
+    echo "global:"
+    echo "  scrape_interval: 2s"
+    echo "  evaluation_interval: 2s"
+    echo "rule_files:"
+    echo "  - $DEPLOY/prometheus/seckill-alerts.yml"
+    echo "scrape_configs:"
+    echo "  - job_name: seckill"
+    echo "    metrics_path: /actuator/prometheus"
+    echo "    static_configs:"
+    printf '%s' "$targets"
+  } >"$dir/prometheus.yml"
+  promtool check config "$dir/prometheus.yml" >"$STATE/logs/promtool.log" 2>&1 ||
+    die "Prometheus's configuration is refused; see $STATE/logs/promtool.log"
+  write_cmd prometheus prometheus "--config.file=$dir/prometheus.yml" "--storage.tsdb.path=$dir/data" \
+    "--storage.tsdb.retention.time=1d" "--web.listen-address=127.0.0.1:$port"
+  launch prometheus "$dir/prometheus.yml"
+  save_var PROM_PORT "$port"
+  for _ in $(seq 1 150); do
+    [[ $(http_status "http://127.0.0.1:$port/-/ready") == 200 ]] && break
+    pid_of prometheus >/dev/null || die "Prometheus exited; see $STATE/logs/prometheus.log"
+    sleep 0.2
+  done
+  [[ $(http_status "http://127.0.0.1:$port/-/ready") == 200 ]] || die "Prometheus is not ready; see $STATE/logs/prometheus.log"
+  log "prometheus on 127.0.0.1:$port scraping $(wc -l <"$STATE/nodes") nodes"
+}
+
 # ---- load balancer -------------------------------------------------------------------------------
 
 render() { # TEMPLATE OUT KEY=VALUE...
@@ -768,7 +816,7 @@ up_failed() {
 cmd_up() {
   local LB=nginx API=3 WORKERS=2 LB_PORT=8080 BALANCE=least_conn IP_RATE=500 PG_MODE=auto DB=postgresql
   local DB_NAME=seckill_cluster ADMIN_PASSWORD="" PASSWORD_STRENGTH=10 DEMO=true HEAP=384m BUILD=0
-  local APP_ARGS="" WEIGHTS="" TLS_PORT=8443 TLS_CERT="" TLS_KEY=""
+  local APP_ARGS="" WEIGHTS="" TLS_PORT=8443 TLS_CERT="" TLS_KEY="" PROMETHEUS=0
   HA=0
   HOSTS=0
   VIP=""
@@ -800,6 +848,7 @@ cmd_up() {
       --app-arg) APP_ARGS+="${APP_ARGS:+ }$2"; shift ;;
       --heap) HEAP=$2; shift ;;
       --build) BUILD=1 ;;
+      --prometheus) PROMETHEUS=1 ;;
       *) die "unknown option $1 (see the header of $0)" ;;
     esac
     shift
@@ -925,6 +974,7 @@ cmd_up() {
     start_keepalived 2
     wait_vip
   fi
+  ((PROMETHEUS)) && start_prometheus
   UP_DONE=1
   trap - EXIT
   cmd_status
@@ -972,6 +1022,10 @@ cmd_status() {
   if [[ ${HOSTS:-0} == 1 ]]; then
     echo "  hosts: network namespaces sk-HOST on $BRIDGE, latency ${LATENCY}$([[ -s $STATE/cuts ]] && echo ", cut: $(paste -sd, "$STATE/cuts")")"
   fi
+  if [[ -n ${PROM_PORT:-} ]]; then
+    pid=$(pid_of prometheus || echo -)
+    printf '  %-10s %-22s pid %-8s %s\n' prometheus "127.0.0.1:$PROM_PORT" "$pid" "$([[ $pid != - ]] && echo up || echo DOWN)"
+  fi
   echo "  admin: admin / $ADMIN_PASSWORD    shop: http://$(addr lb):$LB_PORT/ and https://$(addr lb):$TLS_PORT/ (CA: $TLS_CERT)"
 }
 
@@ -982,7 +1036,7 @@ cmd_down() {
     source "$STATE/state.env"
   fi
   local k
-  for k in keepalived1 keepalived2; do signal_and_wait "$k" TERM 10; done
+  for k in prometheus keepalived1 keepalived2; do signal_and_wait "$k" TERM 10; done
   [[ -f $STATE/lb.kind ]] && stop_lb
   local name pid
   if [[ -f $STATE/nodes ]]; then
@@ -1183,6 +1237,7 @@ main() {
         addresses+="${addresses:+,}$name=$(addr "$name")"
       done
       echo "ADDRESSES=\"$addresses\""
+      [[ -n ${PROM_PORT:-} ]] && echo "PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT"
       ;;
     cut) cmd_cut "$@" ;;
     heal) cmd_heal ;;
