@@ -213,7 +213,7 @@ def main():
             "items": [{"name": "image test item", "price": 1.00, "stock": 3, "limit": 1}]}), 201, "create sale")
         activity, item = sale["id"], sale["items"][0]["id"]
         expect(*call("POST", port, f"/api/v1/admin/activities/{activity}/publish", token=admin), 200, "publish")
-        shopper_credentials = {"username": f"image-{run}", "password": "image-test-password"}
+        shopper_credentials = {"username": f"image-{run}", "password": secrets.token_urlsafe(12)}
         expect(*call("POST", port, "/api/v1/users", body=shopper_credentials), 201, "register")
         shopper = expect(*call("POST", port, "/api/v1/sessions", body=shopper_credentials), 200, "login")["token"]
         token = expect(*call("POST", port, f"/api/v1/activities/{activity}/items/{item}/purchase-tokens", token=shopper),
