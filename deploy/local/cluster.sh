@@ -720,11 +720,14 @@ start_lb() { # nginx|haproxy [lb|lb2]
     sleep 0.1
   done
   port_open "$LB_PORT" "$own" || die "the balancer does not listen on $own:$LB_PORT"
-  # Ready when the balancer itself answers through to a node, in plain HTTP and over TLS (checked
-  # against the certificate: a balancer serving another one is not ready).
+  # Ready when the balancer itself answers through to a node, in plain HTTP and over TLS: checked
+  # against the self-signed certificate made here (a balancer serving another one is not ready);
+  # a certificate of your own names your host, not this address, so that one is not verified here.
+  local verify=(--cacert "$TLS_CERT")
+  [[ $TLS_CERT != "$STATE/tls/cert.pem" ]] && verify=(--insecure)
   for _ in $(seq 1 100); do
     if [[ $(http_status "http://$own:$LB_PORT/api/v1/time") == 200 &&
-      $(http_status "https://$own:$TLS_PORT/api/v1/time" --cacert "$TLS_CERT") == 200 ]]; then
+      $(http_status "https://$own:$TLS_PORT/api/v1/time" "${verify[@]}") == 200 ]]; then
       return 0
     fi
     sleep 0.2
@@ -1237,7 +1240,7 @@ main() {
         addresses+="${addresses:+,}$name=$(addr "$name")"
       done
       echo "ADDRESSES=\"$addresses\""
-      [[ -n ${PROM_PORT:-} ]] && echo "PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT"
+      if [[ -n ${PROM_PORT:-} ]]; then echo "PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT"; fi
       ;;
     cut) cmd_cut "$@" ;;
     heal) cmd_heal ;;
