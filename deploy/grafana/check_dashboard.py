@@ -26,7 +26,8 @@ DASHBOARD = os.path.join(HERE, "seckill-dashboard.json")
 # Grafana's built-in variables, as fixed values a plain Prometheus query takes.
 VARIABLES = {"$__rate_interval": "30s", "$__interval": "10s", "$__range": "5m"}
 # Panels that show a positive value while a sale sells (--during-sale): traffic, latency, writes.
-SALE_SIGNALS = {"Purchases per second, by answer", "Purchase-token requests per second, by answer",
+SALE_SIGNALS = {"Purchases per second, by answer", "Admitted purchases per second, by sale",
+                "Purchase-token requests per second, by answer",
                 "Purchase latency", "Orders written per second, by outcome", "Writer batch latency",
                 "HTTP answers per second, by status", "Nodes answering, by role", "CPU per node",
                 "Heap used per node"}

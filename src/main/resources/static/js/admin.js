@@ -1,6 +1,6 @@
 // The admin console: activities and items (create, edit, publish), user eligibility, and a
-// live dashboard per activity that polls the stats and this node's metrics every second (purchase
-// admissions and purchase-token requests by outcome, rejections by reason).
+// live dashboard per activity that polls the sale's stats (its requests by outcome over every node)
+// and this node's latency every second, with rejections by reason and the sale's dead letters.
 import { api, el, i18n, languageSwitch, loginForm, session } from './common.js';
 import { LineChart } from './charts.js';
 
@@ -397,7 +397,7 @@ document.getElementById('users-form').addEventListener('submit', async (event) =
 
 // ---------- the dashboard ----------
 
-// Outcomes of /api/v1/admin/metrics "admissions" and "tokenRequests", each with a colour (≥ 3:1 on white) and a
+// Outcomes of the sale's stats "requests" (admissions, tokenRequests), each with a colour (≥ 3:1 on white) and a
 // dash pattern so lines stay apart without colour.
 const OUTCOMES = {
   QUEUED: { color: '#1e6b35' },
@@ -442,6 +442,7 @@ function emptyDashboard(activityId) {
   return {
     activityId,
     previous: null,
+    readings: [],
     baseline: null,
     peak: 0,
     latest: null,
@@ -529,15 +530,23 @@ function dashboardHeading() {
   });
 }
 
+// Rates are taken over this long: every node adds its counts to the sale's once a second, each at its own
+// moment, so a rate between two readings one second apart jumps between nothing and twice the truth.
+const RATE_WINDOW_MS = 3000;
+
 /**
- * Adds one reading; turns the cumulative counters (purchase admissions and purchase-token
- * requests, by outcome) into requests per second.
+ * Adds one reading; turns the sale's cumulative counts over every node (purchase admissions and
+ * purchase-token requests, by outcome) into requests per second over the last few seconds. The
+ * latency is this node's (its own histogram).
  */
 function record(state, stats, metrics) {
-  const at = metrics.at;
-  const counters = { admissions: metrics.admissions ?? {}, tokenRequests: metrics.tokenRequests ?? {} };
-  if (state.previous && at > state.previous.at) {
-    const seconds = (at - state.previous.at) / 1000;
+  const at = Date.parse(stats.at);
+  const counters = { admissions: stats.requests?.admissions ?? {}, tokenRequests: stats.requests?.tokenRequests ?? {} };
+  state.readings = (state.readings ?? []).filter((r) => r.at >= at - RATE_WINDOW_MS && r.at < at);
+  const from = state.readings[0] ?? state.previous;
+  state.readings.push({ at, ...counters });
+  if (from && at > from.at) {
+    const seconds = (at - from.at) / 1000;
     let reset = false;
     const rates = (now, before, series) => {
       let total = 0;
@@ -552,10 +561,10 @@ function record(state, stats, metrics) {
       });
       return total;
     };
-    const total = rates(counters.admissions, state.previous.admissions, state.rates);
-    rates(counters.tokenRequests, state.previous.tokenRequests, state.tokenRates);
+    const total = rates(counters.admissions, from.admissions, state.rates);
+    rates(counters.tokenRequests, from.tokenRequests, state.tokenRates);
     if (reset) {
-      // The node restarted: its counters began again from zero.
+      // The sale's counts were removed with its keys (its retention ended): they began again.
       state.baseline = counters;
     }
     state.totalRate = total;
@@ -563,14 +572,14 @@ function record(state, stats, metrics) {
   }
   state.baseline ??= counters;
   state.previous = { at, ...counters };
-  const statsAt = Date.parse(stats.at);
+  const statsAt = at;
   const sum = (key) => stats.items.reduce((total, item) => total + (item[key] ?? 0), 0);
   state.redis.push({ t: statsAt, v: sum('redisRemaining') });
   state.database.push({ t: statsAt, v: sum('databaseRemaining') });
   state.queue.push({ t: statsAt, v: stats.queueLength });
   state.p50.push({ t: at, v: metrics.purchaseLatencyMillis?.p50 ?? 0 });
   state.p99.push({ t: at, v: metrics.purchaseLatencyMillis?.p99 ?? 0 });
-  state.latest = { stats, metrics, at: Math.max(at, statsAt) };
+  state.latest = { stats, metrics, counters, at };
   const keepFrom = state.latest.at - HISTORY_MS;
   for (const list of [state.redis, state.database, state.queue, state.p50, state.p99, ...Object.values(state.rates),
     ...Object.values(state.tokenRates)]) {
@@ -588,13 +597,13 @@ function series(rates) {
 }
 
 /**
- * Rejections since the dashboard opened, one row per reason, with the purchase requests and the
- * purchase-token requests this node refused for it; most frequent first.
+ * Rejections since the dashboard opened, one row per reason, with the sale's purchase requests and
+ * purchase-token requests the cluster refused for it; most frequent first.
  */
-function renderRejections(metrics, baseline) {
+function renderRejections(counters, baseline) {
   const counts = new Map();
   for (const counter of ['admissions', 'tokenRequests']) {
-    Object.entries(metrics?.[counter] ?? {}).forEach(([outcome, count]) => {
+    Object.entries(counters?.[counter] ?? {}).forEach(([outcome, count]) => {
       const delta = count - (baseline?.[counter]?.[outcome] ?? 0);
       if (!ACCEPTED.has(outcome) && delta > 0) {
         const row = counts.get(outcome) ?? { admissions: 0, tokenRequests: 0 };
@@ -626,8 +635,8 @@ function renderDashboard() {
     renderRejections(null, null);
   }
   else {
-    const { stats, metrics } = latest;
-    const since = (counter, outcome) => (metrics[counter]?.[outcome] ?? 0) - (state.baseline?.[counter]?.[outcome] ?? 0);
+    const { stats, metrics, counters } = latest;
+    const since = (counter, outcome) => (counters[counter]?.[outcome] ?? 0) - (state.baseline?.[counter]?.[outcome] ?? 0);
     const queuedSince = since('admissions', 'QUEUED');
     const sold = stats.items.reduce((total, item) => total + item.liveOrders, 0);
     const stock = stats.items.reduce((total, item) => total + item.stock, 0);
@@ -638,7 +647,7 @@ function renderDashboard() {
     set('kpi-queue', String(stats.queueLength));
     set('kpi-p99', i18n.t('dash.ms', { value: (metrics.purchaseLatencyMillis?.p99 ?? 0).toFixed(1) }));
     set('kpi-tokens', String(since('tokenRequests', 'ISSUED')));
-    renderRejections(metrics, state.baseline);
+    renderRejections(counters, state.baseline);
     document.querySelector('#dashboard-items tbody').replaceChildren(...stats.items.map((item) => {
       const drift = item.redisRemaining == null ? null : item.redisRemaining - item.databaseRemaining;
       const soldShare = item.stock > 0 ? Math.min(100, (item.liveOrders / item.stock) * 100) : 0;

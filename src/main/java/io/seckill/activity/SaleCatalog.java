@@ -49,6 +49,33 @@ public class SaleCatalog {
 		return (ready != null) ? Mono.just(ready) : Mono.fromFuture(cached, true);
 	}
 
+	/**
+	 * The rules of a published activity if this node holds them now (looked up in the
+	 * last half minute), without loading anything: empty for an unknown id and for one
+	 * not looked up lately.
+	 */
+	public Optional<SaleRules> cached(long activityId) {
+		CompletableFuture<Optional<SaleRules>> cached = this.rules.getIfPresent(activityId);
+		if (cached == null || !cached.isDone() || cached.isCompletedExceptionally()) {
+			return Optional.empty();
+		}
+		return cached.join();
+	}
+
+	/**
+	 * False only when this node knows there is no such published activity (its id is
+	 * cached as absent); when it holds nothing for the id it starts loading it (as a
+	 * request for it would) and answers true.
+	 */
+	public boolean mayExist(long activityId) {
+		CompletableFuture<Optional<SaleRules>> cached = this.rules.getIfPresent(activityId);
+		if (cached == null) {
+			this.rules.get(activityId);
+			return true;
+		}
+		return !cached.isDone() || cached.isCompletedExceptionally() || cached.join().isPresent();
+	}
+
 	@EventListener
 	void onChange(ActivityChanged change) {
 		this.rules.synchronous().invalidate(change.activityId());

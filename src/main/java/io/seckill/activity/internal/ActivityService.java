@@ -165,7 +165,9 @@ public class ActivityService {
 					(redis.get(item.id()) != null) ? redis.get(item.id()) - item.remaining() : 0))
 			.toList();
 		long queue = activity.published() ? this.ledger.queueLength(id) : 0;
-		return new ActivityStats(id, this.clock.instant(), queue, items);
+		Map<String, Map<String, Long>> counts = activity.published() ? this.ledger.requestCounts(id) : Map.of();
+		return new ActivityStats(id, this.clock.instant(), queue, items, new ActivityStats.SaleRequests(
+				counts.getOrDefault("admission", Map.of()), counts.getOrDefault("token", Map.of())));
 	}
 
 	long count() {
@@ -188,7 +190,16 @@ public class ActivityService {
 	 * Stock figures of one activity: set stock, Redis and database remaining, live
 	 * orders, queue.
 	 */
-	record ActivityStats(long activityId, Instant at, long queueLength, List<ItemStats> items) {
+	record ActivityStats(long activityId, Instant at, long queueLength, List<ItemStats> items,
+			@io.swagger.v3.oas.annotations.media.Schema(
+					description = "The sale's requests by outcome over every node of the cluster (each node adds its counts once a second)") SaleRequests requests) {
+
+		/**
+		 * Cumulative counts of the sale's purchase requests and purchase-token (and
+		 * challenge) requests by outcome, over the whole cluster.
+		 */
+		record SaleRequests(Map<String, Long> admissions, Map<String, Long> tokenRequests) {
+		}
 
 		/**
 		 * {@code drift}: Redis minus database remaining; transient while the queue is not

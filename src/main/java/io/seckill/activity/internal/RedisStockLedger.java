@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import io.seckill.platform.redis.LuaScripts;
@@ -98,6 +99,23 @@ class RedisStockLedger {
 	long queueLength(long activityId) {
 		Long length = this.redis.opsForStream().size(this.keys.orders(activityId));
 		return (length != null) ? length : 0;
+	}
+
+	/**
+	 * The sale's requests by kind ({@code admission}, {@code token}) and outcome, over
+	 * every node, as far as the nodes have added them (once a second each).
+	 */
+	Map<String, Map<String, Long>> requestCounts(long activityId) {
+		Map<String, Map<String, Long>> counts = new TreeMap<>();
+		this.redis.opsForHash().entries(this.keys.saleCounts(activityId)).forEach((field, count) -> {
+			String text = (String) field;
+			int colon = text.indexOf(':');
+			if (colon > 0) {
+				counts.computeIfAbsent(text.substring(0, colon), (kind) -> new TreeMap<>())
+					.put(text.substring(colon + 1), Long.parseLong((String) count));
+			}
+		});
+		return counts;
 	}
 
 }

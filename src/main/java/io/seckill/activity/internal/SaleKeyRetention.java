@@ -118,6 +118,10 @@ class SaleKeyRetention {
 		if (dead == null || dead < 0) {
 			return false;
 		}
+		if (dead == 0) {
+			// Its empty dead-letter stream went with the rest: nothing left to count.
+			this.redis.opsForSet().remove(this.keys.deadLetterStreams(), this.keys.deadLetters(id));
+		}
 		// The rules stay one more retention period, with a time to live: API nodes read
 		// sales from Redis only, and answer ENDED from them (NOT_FOUND once gone).
 		this.redis.expire(this.keys.meta(id), this.retention);

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -138,7 +139,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 			.baseUnit("seconds")
 			.register(meters);
 		Gauge.builder("seckill.dead.letters", this.deadLetters, AtomicLong::get)
-			.description("Dead letters waiting for an admin (replay or discard) in the sales the workers read")
+			.description("Dead letters waiting for an admin (replay or discard), in every sale")
 			.register(meters);
 	}
 
@@ -433,6 +434,9 @@ class OrderStreamConsumer implements SmartLifecycle {
 		Map<String, String> entry = new HashMap<>(fields);
 		entry.put(DEAD_LETTER_REASON, String.valueOf(reason));
 		this.redis.opsForStream().add(target, entry);
+		// Counted by the dead-letters gauge for as long as it holds entries, also after
+		// its sale.
+		this.redis.opsForSet().add(this.keys.deadLetterStreams(), target);
 		this.deadLettered.increment();
 		log.error("Moved a purchase the database refuses to " + target + ": " + fields + " (" + reason + ")");
 	}
@@ -500,14 +504,15 @@ class OrderStreamConsumer implements SmartLifecycle {
 		long[] total = { 0 };
 		long[] oldest = { Long.MAX_VALUE };
 		long[] dead = { 0 };
+		Set<String> deadLetterStreams = this.redis.opsForSet().members(this.keys.deadLetterStreams());
+		for (String letters : (deadLetterStreams != null) ? deadLetterStreams : Set.<String>of()) {
+			onItsShard(letters, () -> {
+				Long size = this.redis.opsForStream().size(letters);
+				dead[0] += (size != null) ? size : 0;
+			});
+		}
 		for (String stream : current) {
 			onItsShard(stream, () -> {
-				// The dead-letter stream shares the order stream's hash tag: the same
-				// shard.
-				long activityId = this.keys.activityOfOrders(stream);
-				Long letters = (activityId > 0) ? this.redis.opsForStream().size(this.keys.deadLetters(activityId))
-						: null;
-				dead[0] += (letters != null) ? letters : 0;
 				Long size = this.redis.opsForStream().size(stream);
 				if (size == null || size == 0) {
 					return;

@@ -23,6 +23,15 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 		return activity(activityId) + "meta";
 	}
 
+	/**
+	 * Hash: the sale's requests by outcome over every node ({@code admission:QUEUED},
+	 * {@code token:ISSUED}, ...), added by each node once a second; expires with the
+	 * sale's other keys.
+	 */
+	public String saleCounts(long activityId) {
+		return activity(activityId) + "counts";
+	}
+
 	/** Hash: item id to remaining units. */
 	public String stock(long activityId) {
 		return activity(activityId) + "stock";
@@ -133,6 +142,15 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 	/** Set of the order streams that workers must read. */
 	public String orderStreams() {
 		return this.keyPrefix + "sk:order-streams";
+	}
+
+	/**
+	 * Set: the dead-letter streams that have held entries, for the gauge of dead letters
+	 * waiting (kept past the end of their sale; a stream leaves when retention removes it
+	 * empty).
+	 */
+	public String deadLetterStreams() {
+		return this.keyPrefix + "sk:dead-letter-streams";
 	}
 
 	/**

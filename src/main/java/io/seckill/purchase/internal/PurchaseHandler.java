@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -80,15 +79,16 @@ class PurchaseHandler {
 
 	private final OutcomeCounters outcomes;
 
-	private final Counter queued;
+	private final OutcomeCounters.Tally queued;
 
-	private final Counter replayed;
+	private final OutcomeCounters.Tally replayed;
 
 	private final Timer latency;
 
 	PurchaseHandler(SaleCatalog catalog, SaleGate gate, SoldOutFlags soldOut, RedisAdmission admission,
 			ReactiveStringRedisTemplate redis, RedisKeys keys, MeterRegistry meters, PurchaseTokens tokens,
-			PurchaseTokenSettings tokenSettings, ClientAddresses clientAddresses, ApiErrorHandler errors) {
+			PurchaseTokenSettings tokenSettings, ClientAddresses clientAddresses, ApiErrorHandler errors,
+			SaleCounts sales) {
 		this.catalog = catalog;
 		this.gate = gate;
 		this.soldOut = soldOut;
@@ -99,7 +99,8 @@ class PurchaseHandler {
 		this.tokenRequired = tokenSettings.required();
 		this.clientAddresses = clientAddresses;
 		this.errors = errors;
-		this.outcomes = new OutcomeCounters(meters, ADMISSIONS, "Purchase requests by outcome", PURCHASE_REJECTIONS);
+		this.outcomes = new OutcomeCounters(meters, sales, ADMISSIONS, "admission", "Purchase requests by outcome",
+				PURCHASE_REJECTIONS);
 		this.queued = this.outcomes.outcome("QUEUED");
 		this.replayed = this.outcomes.outcome("REPLAYED");
 		this.latency = Timer.builder(LATENCY)
@@ -221,11 +222,11 @@ class PurchaseHandler {
 
 	private Mono<ServerResponse> respond(ServerRequest request, Outcome outcome) {
 		if (outcome instanceof Outcome.Queued queued) {
-			this.queued.increment();
+			this.queued.count(activityOf(request));
 			return accepted(queued.ticket());
 		}
 		if (outcome instanceof Outcome.Replayed replayed) {
-			this.replayed.increment();
+			this.replayed.count(activityOf(request));
 			return accepted(replayed.ticket());
 		}
 		if (outcome instanceof Outcome.Unacknowledged unacknowledged) {
@@ -260,7 +261,7 @@ class PurchaseHandler {
 	 * Counts the rejection and answers it directly (no error signal through the chain).
 	 */
 	private Mono<ServerResponse> reject(ServerRequest request, ApiException rejection) {
-		this.outcomes.rejected(rejection.code());
+		this.outcomes.rejected(rejection.code(), activityOf(request));
 		return this.errors.respond(request, rejection);
 	}
 
@@ -284,6 +285,16 @@ class PurchaseHandler {
 			.flatMap((state) -> ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)
 				.bodyValue(PurchaseView.of(ticket, state)));
+	}
+
+	/** The sale a purchase request names, or -1 when its path holds no valid id. */
+	static long activityOf(ServerRequest request) {
+		try {
+			return id(request.pathVariable("id"));
+		}
+		catch (ApiException | IllegalArgumentException ex) {
+			return -1;
+		}
 	}
 
 	static long id(String text) {

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.seckill.activity.SaleCatalog;
 import io.seckill.activity.SaleRules;
@@ -57,13 +56,13 @@ class PurchaseTokenHandler {
 
 	private final OutcomeCounters outcomes;
 
-	private final Counter issued;
+	private final OutcomeCounters.Tally issued;
 
-	private final Counter challengesIssued;
+	private final OutcomeCounters.Tally challengesIssued;
 
 	PurchaseTokenHandler(SaleCatalog catalog, SaleGate gate, PurchaseTokens tokens, PictureChallenges challenges,
 			ClientAddresses clientAddresses, RateLimits limits, RedisKeys keys, PurchaseTokenSettings settings,
-			MeterRegistry meters) {
+			MeterRegistry meters, SaleCounts sales) {
 		this.catalog = catalog;
 		this.gate = gate;
 		this.tokens = tokens;
@@ -72,8 +71,8 @@ class PurchaseTokenHandler {
 		this.limits = limits;
 		this.keys = keys;
 		this.settings = settings;
-		this.outcomes = new OutcomeCounters(meters, TOKEN_REQUESTS, "Purchase-token and challenge requests by outcome",
-				REJECTIONS);
+		this.outcomes = new OutcomeCounters(meters, sales, TOKEN_REQUESTS, "token",
+				"Purchase-token and challenge requests by outcome", REJECTIONS);
 		this.issued = this.outcomes.outcome("ISSUED");
 		this.challengesIssued = this.outcomes.outcome("CHALLENGE_ISSUED");
 	}
@@ -83,7 +82,7 @@ class PurchaseTokenHandler {
 	 * {@code {challengeId, answer}} when the sale asks for a challenge (else none).
 	 */
 	Mono<ServerResponse> issue(ServerRequest request) {
-		return counted(Mono.defer(() -> {
+		return counted(request, Mono.defer(() -> {
 			Shopper shopper = Callers.of(request.exchange());
 			long activityId = PurchaseHandler.id(request.pathVariable("id"));
 			long itemId = PurchaseHandler.id(request.pathVariable("itemId"));
@@ -97,7 +96,7 @@ class PurchaseTokenHandler {
 				.publishOn(RequestLoops.of(request.exchange().getRequest()))
 				.map((ignored) -> this.tokens.issue(shopper.id(), activityId, itemId))
 				.flatMap((token) -> {
-					this.issued.increment();
+					this.issued.count(activityId);
 					return ServerResponse.status(HttpStatus.CREATED)
 						.contentType(MediaType.APPLICATION_JSON)
 						.bodyValue(new TokenView(token.token(), Instant.ofEpochMilli(token.expiresAtMillis()),
@@ -111,7 +110,7 @@ class PurchaseTokenHandler {
 	 * for one, from its start on.
 	 */
 	Mono<ServerResponse> challenge(ServerRequest request) {
-		return counted(Mono.defer(() -> {
+		return counted(request, Mono.defer(() -> {
 			Shopper shopper = Callers.of(request.exchange());
 			long activityId = PurchaseHandler.id(request.pathVariable("id"));
 			String client = this.clientAddresses.of(request.exchange().getRequest());
@@ -126,7 +125,7 @@ class PurchaseTokenHandler {
 				.then(Mono.defer(() -> this.challenges.create(challengeScope(activityId, shopper))))
 				.publishOn(RequestLoops.of(request.exchange().getRequest()))
 				.flatMap((challenge) -> {
-					this.challengesIssued.increment();
+					this.challengesIssued.count(activityId);
 					return ServerResponse.status(HttpStatus.CREATED)
 						.contentType(MediaType.APPLICATION_JSON)
 						.bodyValue(new ChallengeView(challenge.challengeId(), challenge.image(),
@@ -176,9 +175,9 @@ class PurchaseTokenHandler {
 				this.settings.challengeWindow(), this.settings.challengeTtl());
 	}
 
-	private Mono<ServerResponse> counted(Mono<ServerResponse> response) {
+	private Mono<ServerResponse> counted(ServerRequest request, Mono<ServerResponse> response) {
 		return response.onErrorResume(ApiException.class, (rejection) -> {
-			this.outcomes.rejected(rejection.code());
+			this.outcomes.rejected(rejection.code(), PurchaseHandler.activityOf(request));
 			return Mono.error(rejection);
 		});
 	}

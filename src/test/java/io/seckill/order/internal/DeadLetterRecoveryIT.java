@@ -103,6 +103,7 @@ class DeadLetterRecoveryIT extends IntegrationTest {
 		// workers read (other tests' sales may hold some too), refreshed every second.
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> deadLettersGauge() == deadLettersInRedis() && deadLettersInRedis() >= 1);
+		long before = deadLettersInRedis();
 
 		Reply blank = act(sale, entry, "discard", "{\"reason\":\" \"}");
 		assertThat(blank.status()).isEqualTo(400);
@@ -126,6 +127,7 @@ class DeadLetterRecoveryIT extends IntegrationTest {
 				sale.id()))
 			.isEqualTo("test purchase, never valid");
 		long left = deadLettersInRedis();
+		assertThat(left).isEqualTo(before - 1);
 		await().atMost(Duration.ofSeconds(5)).until(() -> deadLettersGauge() == left);
 	}
 
@@ -135,8 +137,8 @@ class DeadLetterRecoveryIT extends IntegrationTest {
 
 	private long deadLettersInRedis() {
 		long total = 0;
-		for (String stream : this.redis.opsForSet().members(this.keys.orderStreams())) {
-			Long size = this.redis.opsForStream().size(this.keys.deadLetters(this.keys.activityOfOrders(stream)));
+		for (String stream : this.redis.opsForSet().members(this.keys.deadLetterStreams())) {
+			Long size = this.redis.opsForStream().size(stream);
 			total += (size != null) ? size : 0;
 		}
 		return total;
