@@ -26,9 +26,8 @@ class SaleRequestCountsIT extends TwoNodeTest {
 	void eitherNodeShowsWhatEveryNodeAnsweredForTheSale() {
 		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 10);
 		List<String> shoppers = this.api.newShoppers(5, 5);
-		// A sale that does not exist, first (its flush comes before the real sale's
-		// counts
-		// show): counted on the node only, no key.
+		// A sale that does not exist, first (its flush comes before the real
+		// sale's counts show): counted on the node only, no key.
 		Activity madeUp = new Activity(MADE_UP, List.of(1L));
 		assertThat(this.b.purchaseWithTokenAsync(madeUp, 1L, shoppers.get(0), null, "nothing").join().status())
 			.isEqualTo(403);

@@ -187,9 +187,8 @@ class AdminConsoleIT extends BrowserTest {
 			.isVisible();
 		screenshot("admin-rejections");
 
-		// Token requests refused, each watched on its own sale's dashboard: level too
-		// low, too
-		// early, no answer, a wrong answer.
+		// Token requests refused, each watched on its own sale's dashboard: level
+		// too low, too early, no answer, a wrong answer.
 		watch(membersOnly);
 		assertThat(this.api.purchaseTokenAsync(membersOnly, membersOnly.item(), shopper).join().code())
 			.isEqualTo("NOT_ELIGIBLE");

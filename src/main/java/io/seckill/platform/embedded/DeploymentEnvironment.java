@@ -70,12 +70,9 @@ public class DeploymentEnvironment implements EnvironmentPostProcessor {
 		String embedded = environment.getProperty(EMBEDDED, "auto");
 		if (!database && "absent".equalsIgnoreCase(embedded)) {
 			// The image's setting (it carries no embedded server): a container started
-			// with no
-			// settings says what is missing instead of failing later with a connection
-			// error.
-			// Not "never": the integration tests run with that and give their servers
-			// only after
-			// this point (dynamic properties).
+			// with no settings says what is missing, not a connection error later. Not
+			// "never": the integration tests run with that, and give their servers only
+			// after this point (dynamic properties).
 			throw new RefusedSetting(EMBEDDED,
 					"is absent (no embedded servers here), but neither Redis nor a database is configured",
 					"Set spring.data.redis.url (or the sentinel or cluster settings) and " + DATABASE_SETTING

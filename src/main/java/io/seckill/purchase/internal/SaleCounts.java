@@ -99,9 +99,8 @@ class SaleCounts {
 	void add(long activityId, String field) {
 		ConcurrentHashMap<String, LongAdder> sale = this.pending.get(activityId);
 		if (sale == null) {
-			// Once per sale and node: not an id this node knows to be no sale (a bot's
-			// guesses
-			// are cached as absent after their first request).
+			// Once per sale and node: unless this node knows there is no such sale (a
+			// bot's guesses are cached as absent after their first request).
 			if (activityId <= 0 || this.pending.size() >= MAX_SALES || !this.catalog.mayExist(activityId)) {
 				return;
 			}
@@ -154,9 +153,8 @@ class SaleCounts {
 			if (rules.isEmpty()) {
 				boolean idle = sale.getValue().values().stream().allMatch((adder) -> adder.sum() == 0);
 				if (idle || !this.catalog.mayExist(activityId)) {
-					// No request for it lately (the catalog let it go), or no such sale:
-					// forget
-					// it; a later request starts it again.
+					// No request for it lately (the catalog let it go), or no such
+					// sale: forget it, a later request starts it again.
 					this.pending.remove(activityId, sale.getValue());
 					forgetMeters(activityId);
 				}
