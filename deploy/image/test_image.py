@@ -252,9 +252,11 @@ def main():
         figures["exit"] = code
         if code not in ("0", "143"):
             problems.append(f"the node exited {code} on SIGTERM: {podman('logs', name).stdout[-800:]}")
-        errors = [line for line in podman("logs", name).stdout.splitlines() if " ERROR " in line]
+        lines = podman("logs", name).stdout.splitlines()
+        errors = [i for i, line in enumerate(lines) if " ERROR " in line]
         if errors:
-            problems.append(f"{len(errors)} ERROR lines in the node's log, e.g. {errors[0][:300]}")
+            print("\n".join(lines[errors[0]:errors[0] + 25]))
+            problems.append(f"{len(errors)} ERROR lines in the node's log, e.g. {lines[errors[0]][:300]}")
     except Exception as ex:  # a failed step is a failed test, with what it said
         problems.append(f"{type(ex).__name__}: {ex}")
     finally:

@@ -7,9 +7,9 @@ import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.seckill.platform.web.Blocking;
 import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -41,23 +41,23 @@ class ActivityController {
 			summary = "Published activities with their items and live remaining stock (cached up to 1 s)")
 	@GetMapping("/api/v1/activities")
 	Mono<ActivityList> list() {
-		return Mono.fromCallable(() -> {
+		return Blocking.call(() -> {
 			Instant now = this.clock.instant();
 			List<ActivityView> views = this.listing.get("published", (key) -> this.activities.list(true))
 				.stream()
 				.map((activity) -> ActivityView.of(activity, this.activities.redisRemaining(activity.id()), now))
 				.toList();
 			return new ActivityList(now.toEpochMilli(), views);
-		}).subscribeOn(Schedulers.boundedElastic());
+		});
 	}
 
 	@Operation(operationId = "activity", summary = "One published activity, with live remaining stock")
 	@GetMapping("/api/v1/activities/{id}")
 	Mono<ActivityView> find(@PathVariable long id) {
-		return Mono.fromCallable(() -> {
+		return Blocking.call(() -> {
 			Activity activity = this.activities.find(id, true);
 			return ActivityView.of(activity, this.activities.redisRemaining(id), this.clock.instant());
-		}).subscribeOn(Schedulers.boundedElastic());
+		});
 	}
 
 	/** {@code now}: the server clock in epoch milliseconds, as from GET /api/v1/time. */

@@ -1,5 +1,6 @@
 package io.seckill.activity.internal;
 
+import io.seckill.platform.web.Blocking;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,6 @@ import java.util.Map;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,26 +38,26 @@ class AdminActivityController {
 	@PostMapping("/api/v1/admin/activities")
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<ActivityView> create(@Valid @RequestBody ActivityDraft draft) {
-		return blocking(() -> view(this.activities.create(draft)));
+		return Blocking.call(() -> view(this.activities.create(draft)));
 	}
 
 	@Operation(operationId = "listAllActivities", summary = "Every activity, drafts included")
 	@GetMapping("/api/v1/admin/activities")
 	Mono<List<ActivityView>> list() {
-		return blocking(() -> this.activities.list(false).stream().map(this::view).toList());
+		return Blocking.call(() -> this.activities.list(false).stream().map(this::view).toList());
 	}
 
 	@Operation(operationId = "updateActivity",
 			summary = "Change an activity until 5 s before its start while it has no order")
 	@PutMapping("/api/v1/admin/activities/{id}")
 	Mono<ActivityView> update(@PathVariable long id, @Valid @RequestBody ActivityDraft draft) {
-		return blocking(() -> view(this.activities.update(id, draft)));
+		return Blocking.call(() -> view(this.activities.update(id, draft)));
 	}
 
 	@Operation(operationId = "publishActivity", summary = "Publish: preload rules and stock into Redis")
 	@PostMapping("/api/v1/admin/activities/{id}/publish")
 	Mono<ActivityView> publish(@PathVariable long id) {
-		return blocking(() -> view(this.activities.publish(id)));
+		return Blocking.call(() -> view(this.activities.publish(id)));
 	}
 
 	@Operation(operationId = "raiseStock",
@@ -65,7 +65,7 @@ class AdminActivityController {
 	@PostMapping("/api/v1/admin/activities/{id}/items/{itemId}/stock")
 	Mono<ActivityView> raiseStock(@PathVariable long id, @PathVariable long itemId,
 			@Valid @RequestBody StockRaise raise) {
-		return blocking(() -> view(this.activities.raiseStock(id, itemId, raise.add())));
+		return Blocking.call(() -> view(this.activities.raiseStock(id, itemId, raise.add())));
 	}
 
 	/** Units to add to an item's stock. */
@@ -77,16 +77,12 @@ class AdminActivityController {
 			summary = "Per-item stock in Redis and in the database, live orders, drift, queue length")
 	@GetMapping("/api/v1/admin/activities/{id}/stats")
 	Mono<ActivityService.ActivityStats> stats(@PathVariable long id) {
-		return blocking(() -> this.activities.stats(id));
+		return Blocking.call(() -> this.activities.stats(id));
 	}
 
 	private ActivityView view(Activity activity) {
 		Map<Long, Long> remaining = activity.published() ? this.activities.redisRemaining(activity.id()) : Map.of();
 		return ActivityView.of(activity, remaining, this.clock.instant());
-	}
-
-	private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> work) {
-		return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
 	}
 
 }

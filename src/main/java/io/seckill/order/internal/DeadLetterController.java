@@ -1,18 +1,17 @@
 package io.seckill.order.internal;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import io.seckill.user.Shopper;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import reactor.core.scheduler.Schedulers;
 
 import io.seckill.order.internal.JdbcDeadLetterActions.DeadLetterAction;
 import io.seckill.platform.redis.OrderStreamRecord;
 import io.seckill.platform.redis.RedisKeys;
+import io.seckill.platform.web.Blocking;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import reactor.core.publisher.Mono;
@@ -58,7 +57,7 @@ class DeadLetterController {
 	@PostMapping("/api/v1/admin/activities/{id}/dead-letters/{entryId}/replay")
 	Mono<DeadLetterAction> replay(@AuthenticationPrincipal Shopper admin, @PathVariable long id,
 			@PathVariable String entryId, @Valid @RequestBody Why why) {
-		return blocking(() -> this.recovery.replay(id, entryId, why.reason(), admin.username()));
+		return Blocking.call(() -> this.recovery.replay(id, entryId, why.reason(), admin.username()));
 	}
 
 	@Operation(operationId = "discardDeadLetter",
@@ -66,23 +65,19 @@ class DeadLetterController {
 	@PostMapping("/api/v1/admin/activities/{id}/dead-letters/{entryId}/discard")
 	Mono<DeadLetterAction> discard(@AuthenticationPrincipal Shopper admin, @PathVariable long id,
 			@PathVariable String entryId, @Valid @RequestBody Why why) {
-		return blocking(() -> this.recovery.discard(id, entryId, why.reason(), admin.username()));
+		return Blocking.call(() -> this.recovery.discard(id, entryId, why.reason(), admin.username()));
 	}
 
 	@Operation(operationId = "deadLetterActions",
 			summary = "The replays and discards of a sale's dead letters, newest first (" + SHOWN + " at most)")
 	@GetMapping("/api/v1/admin/activities/{id}/dead-letters/actions")
 	Mono<List<DeadLetterAction>> actions(@PathVariable long id) {
-		return blocking(() -> this.recovery.recent(id));
+		return Blocking.call(() -> this.recovery.recent(id));
 	}
 
 	/** Why an admin replays or discards a dead letter, kept in the audit. */
 	record Why(@NotBlank @Size(max = 500) @Pattern(regexp = "[^\\p{Cntrl}]*",
 			message = "must not hold control characters") String reason) {
-	}
-
-	private static <T> Mono<T> blocking(Callable<T> call) {
-		return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	@Operation(operationId = "deadLetters",

@@ -2,10 +2,10 @@ package io.seckill.order.internal;
 
 import java.util.List;
 
+import io.seckill.platform.web.Blocking;
 import io.seckill.user.Shopper;
 import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,8 +24,7 @@ class OrderController {
 	@Operation(operationId = "myOrders", summary = "The caller's orders, newest first (200 at most)")
 	@GetMapping("/api/v1/orders")
 	Mono<List<OrderView>> mine(@AuthenticationPrincipal Shopper caller) {
-		return Mono.fromCallable(() -> this.orders.findByUser(caller.id(), 200))
-			.subscribeOn(Schedulers.boundedElastic());
+		return Blocking.call(() -> this.orders.findByUser(caller.id(), 200));
 	}
 
 }

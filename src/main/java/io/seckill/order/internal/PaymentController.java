@@ -1,9 +1,9 @@
 package io.seckill.order.internal;
 
+import io.seckill.platform.web.Blocking;
 import io.seckill.user.Shopper;
 import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,16 +26,14 @@ class PaymentController {
 	@Operation(operationId = "payOrder", summary = "Pay an order: charged once however many payments race")
 	@PostMapping("/api/v1/orders/{id}/payment")
 	Mono<OrderStatus> pay(@AuthenticationPrincipal Shopper caller, @PathVariable long id) {
-		return Mono.fromCallable(() -> new OrderStatus(id, this.payments.pay(id, caller.id())))
-			.subscribeOn(Schedulers.boundedElastic());
+		return Blocking.call(() -> new OrderStatus(id, this.payments.pay(id, caller.id())));
 	}
 
 	@Operation(operationId = "cancelOrder",
 			summary = "Cancel an order (a paid one is refunded); the unit goes back on sale")
 	@PostMapping("/api/v1/admin/orders/{id}/cancel")
 	Mono<OrderStatus> cancel(@PathVariable long id) {
-		return Mono.fromCallable(() -> new OrderStatus(id, this.lifecycle.cancel(id)))
-			.subscribeOn(Schedulers.boundedElastic());
+		return Blocking.call(() -> new OrderStatus(id, this.lifecycle.cancel(id)));
 	}
 
 	record OrderStatus(long orderId, String status) {

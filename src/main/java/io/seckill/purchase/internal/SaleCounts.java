@@ -18,13 +18,14 @@ import io.seckill.activity.SaleCatalog;
 import io.seckill.activity.SaleRules;
 import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RedisKeys;
-import jakarta.annotation.PreDestroy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -47,7 +48,7 @@ import org.springframework.stereotype.Component;
  * request for it for half a minute (the catalog dropped it), and come back from zero.
  */
 @Component
-class SaleCounts {
+class SaleCounts implements SmartLifecycle {
 
 	private static final Log log = LogFactory.getLog(SaleCounts.class);
 
@@ -70,6 +71,8 @@ class SaleCounts {
 
 	/** A flush whose writes are still out: the next one waits its turn. */
 	private final AtomicBoolean writing = new AtomicBoolean();
+
+	private volatile boolean running;
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -115,16 +118,42 @@ class SaleCounts {
 
 	@Scheduled(fixedDelayString = "${seckill.purchase.counts-interval:1s}")
 	void flush() {
-		if (!this.writing.compareAndSet(false, true)) {
+		// Not before start (the Redis client may not be up) nor after stop (the last
+		// flush).
+		if (!this.running || !this.writing.compareAndSet(false, true)) {
 			return;
 		}
 		// Never blocks the scheduler's thread (it runs the other periodic jobs too).
 		writes().doFinally((signal) -> this.writing.set(false)).subscribe();
 	}
 
-	/** At shutdown (a rolling restart): what this node counted last goes out too. */
-	@PreDestroy
-	void flushOnStop() {
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * At shutdown (a rolling restart): what this node counted last goes out too, once the
+	 * web server has stopped taking requests and before the Redis client stops (the
+	 * phase).
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		flushOnStop();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 2048;
+	}
+
+	private void flushOnStop() {
 		long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
 		while (!this.writing.compareAndSet(false, true) && System.nanoTime() < deadline) {
 			try {

@@ -4,12 +4,12 @@ import java.util.Locale;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.seckill.platform.web.ApiException;
+import io.seckill.platform.web.Blocking;
 import io.seckill.platform.web.ErrorCode;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -40,10 +40,8 @@ class AdminUserController {
 		if (change.level() == null && change.blacklisted() == null) {
 			return Mono.error(new ApiException(ErrorCode.BAD_REQUEST, "Give level and/or blacklisted"));
 		}
-		return Mono
-			.fromCallable(() -> UserView
-				.of(this.accounts.changeRules(username.toLowerCase(Locale.ROOT), change.level(), change.blacklisted())))
-			.subscribeOn(Schedulers.boundedElastic());
+		return Blocking.call(() -> UserView
+			.of(this.accounts.changeRules(username.toLowerCase(Locale.ROOT), change.level(), change.blacklisted())));
 	}
 
 	record RulesChange(@Min(0) @Max(100) Integer level, Boolean blacklisted) {

@@ -4,11 +4,11 @@ import io.seckill.challenge.PictureChallenges;
 import io.seckill.platform.redis.RateLimits;
 import io.seckill.platform.redis.RedisKeys;
 import io.seckill.platform.web.ApiException;
+import io.seckill.platform.web.Blocking;
 import io.seckill.platform.web.ErrorCode;
 import io.seckill.user.SecuritySettings;
 import io.seckill.user.SignUpPolicy;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -50,8 +50,7 @@ class SignUpChallenges {
 		return switch (this.settings.challenge()) {
 			case ALWAYS -> Mono.just(true);
 			case NEVER -> Mono.just(false);
-			case WHEN_A_SALE_ASKS ->
-				Mono.fromCallable(this.policy::challengeRequired).subscribeOn(Schedulers.boundedElastic());
+			case WHEN_A_SALE_ASKS -> Blocking.call(this.policy::challengeRequired);
 		};
 	}
 
