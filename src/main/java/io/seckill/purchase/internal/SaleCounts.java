@@ -170,6 +170,11 @@ class SaleCounts implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			log.warn("Could not add the last counts of the sales to Redis at shutdown: " + ex);
 		}
+		finally {
+			// A stopped context may be started again (the test framework pauses the
+			// contexts it caches), and its flushes must go on then.
+			this.writing.set(false);
+		}
 	}
 
 	/** One write per sale with counts, each giving its counts back when it fails. */
