@@ -20,7 +20,7 @@ panels_spec = [
      [(f"histogram_quantile(0.5, sum by (le) (rate(seckill_purchase_latency_seconds_bucket[{R}])))", "p50"),
       (f"histogram_quantile(0.99, sum by (le) (rate(seckill_purchase_latency_seconds_bucket[{R}])))", "p99")]),
     ("Admitted, not yet written (queue)", "timeseries", "short",
-     "Purchases answered QUEUED whose order the workers have not written yet. Every worker reports the same number: max, not sum.",
+     "Purchases answered QUEUED whose order the workers have not written yet. One worker at a time reports it (the holder of the cluster duties).",
      [("max(seckill_queue_length)", "queued")]),
     ("Oldest purchase waiting for the database", "timeseries", "s",
      "Over 30 s for a minute pages (SeckillQueueLag).",

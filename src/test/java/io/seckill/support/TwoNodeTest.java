@@ -36,6 +36,11 @@ public abstract class TwoNodeTest extends IntegrationTest {
 		this.b = nodeB.api();
 	}
 
+	/** The second node itself (its beans). */
+	protected SecondNode secondNode() {
+		return nodeB;
+	}
+
 	@AfterAll
 	static void stopSecondNode() {
 		if (nodeB != null) {

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.seckill.platform.Roles;
+import io.seckill.platform.redis.ClusterDuties;
 import io.seckill.platform.redis.LuaScripts;
 import io.seckill.platform.redis.RedisKeys;
 import org.apache.commons.logging.Log;
@@ -30,10 +31,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * locked meanwhile (writers and expiries wait for it), and the Redis write is a
  * compare-and-set that gives up if an admission moved the stock or entered the stream in
  * between: a repair never races an admission. Drift is exposed as the gauge
- * {@code seckill.stock.drift{item}} and every repair is logged.
+ * {@code seckill.stock.drift{item}} and every repair is logged. One worker of the cluster
+ * reconciles at a time, the holder of the {@link ClusterDuties} (a repair is a
+ * compare-and-set, so a second one at a handover is harmless), and only it reports the
+ * drift.
  */
 @Component
-class StockReconciler {
+class StockReconciler implements ClusterDuties.Duty {
 
 	private static final Log log = LogFactory.getLog(StockReconciler.class);
 
@@ -59,12 +63,17 @@ class StockReconciler {
 
 	private final RedisScript<Long> repair;
 
+	private final ClusterDuties duties;
+
 	private final Map<Long, AtomicLong> drift = new ConcurrentHashMap<>();
+
+	private final Map<Long, Gauge> driftGauges = new ConcurrentHashMap<>();
 
 	private final Counter repairs;
 
 	StockReconciler(JdbcActivities activities, JdbcClient jdbc, StringRedisTemplate redis, RedisKeys keys,
-			StockOutbox outbox, TransactionTemplate transaction, Roles roles, Clock clock, MeterRegistry meters) {
+			StockOutbox outbox, TransactionTemplate transaction, Roles roles, Clock clock, MeterRegistry meters,
+			ClusterDuties duties) {
 		this.activities = activities;
 		this.jdbc = jdbc;
 		this.redis = redis;
@@ -74,6 +83,8 @@ class StockReconciler {
 		this.roles = roles;
 		this.clock = clock;
 		this.meters = meters;
+		this.duties = duties;
+		duties.add(this);
 		this.repairs = Counter.builder("seckill.stock.repairs")
 			.description("Redis stock figures set back to the database's")
 			.register(meters);
@@ -83,11 +94,15 @@ class StockReconciler {
 	@Scheduled(fixedDelayString = "${seckill.orders.reconcile-interval:5s}",
 			initialDelayString = "${seckill.orders.reconcile-interval:5s}")
 	void reconcileOnSchedule() {
-		if (!this.roles.worker()) {
+		if (!this.roles.worker() || !this.duties.held()) {
 			return;
 		}
 		try {
 			reconcileAll();
+			if (!this.duties.held()) {
+				// Lost while reconciling: the gauges this round made go too.
+				relinquish();
+			}
 		}
 		catch (RuntimeException ex) {
 			log.warn("Stock reconciliation failed, retrying later: " + ex.getMessage());
@@ -145,12 +160,21 @@ class StockReconciler {
 	private AtomicLong gauge(long itemId) {
 		return this.drift.computeIfAbsent(itemId, (id) -> {
 			AtomicLong value = new AtomicLong();
-			Gauge.builder("seckill.stock.drift", value, AtomicLong::get)
-				.description("Redis minus database remaining stock, measured when the item is quiescent")
-				.tag("item", Long.toString(id))
-				.register(this.meters);
+			this.driftGauges.put(id,
+					Gauge.builder("seckill.stock.drift", value, AtomicLong::get)
+						.description("Redis minus database remaining stock, measured when the item is quiescent")
+						.tag("item", Long.toString(id))
+						.register(this.meters));
 			return value;
 		});
+	}
+
+	/** Another worker reconciles now: its figures, not this node's older ones. */
+	@Override
+	public void relinquish() {
+		this.driftGauges.values().forEach(this.meters::remove);
+		this.driftGauges.clear();
+		this.drift.clear();
 	}
 
 }

@@ -8,14 +8,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.seckill.platform.Roles;
@@ -29,8 +26,6 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.data.domain.Range;
-import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.stream.Consumer;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
@@ -95,14 +90,8 @@ class OrderStreamConsumer implements SmartLifecycle {
 
 	private final Counter deadLettered;
 
-	private final AtomicLong queueLength = new AtomicLong();
-
 	/** Which read group an idle consumer waits on next (see {@link #read}). */
 	private final AtomicInteger readTurn = new AtomicInteger();
-
-	private final AtomicLong oldestAgeMillis = new AtomicLong();
-
-	private final AtomicLong deadLetters = new AtomicLong();
 
 	private final List<Thread> threads = new ArrayList<>();
 
@@ -131,16 +120,6 @@ class OrderStreamConsumer implements SmartLifecycle {
 		this.written = Counter.builder("seckill.writer.orders").tag("outcome", "written").register(meters);
 		this.refused = Counter.builder("seckill.writer.orders").tag("outcome", "refused").register(meters);
 		this.deadLettered = Counter.builder("seckill.writer.orders").tag("outcome", "dead-lettered").register(meters);
-		Gauge.builder("seckill.queue.length", this.queueLength, AtomicLong::get)
-			.description("Admitted purchases not yet written to the database")
-			.register(meters);
-		Gauge.builder("seckill.queue.lag", this.oldestAgeMillis, (age) -> age.get() / 1000.0)
-			.description("Age of the oldest admitted purchase not yet written")
-			.baseUnit("seconds")
-			.register(meters);
-		Gauge.builder("seckill.dead.letters", this.deadLetters, AtomicLong::get)
-			.description("Dead letters waiting for an admin (replay or discard), in every sale")
-			.register(meters);
 	}
 
 	private static String hostName() {
@@ -198,16 +177,11 @@ class OrderStreamConsumer implements SmartLifecycle {
 		boolean rereadOwn = true;
 		Map<String, String> claimCursors = new HashMap<>();
 		long nextClaim = 0;
-		long nextGauge = 0;
 		int failures = 0;
 		while (this.running) {
 			try {
 				List<String> current = this.streams.current();
 				long now = System.currentTimeMillis();
-				if (now >= nextGauge) {
-					updateQueueGauges(current);
-					nextGauge = now + 1000;
-				}
 				if (current.isEmpty()) {
 					Thread.sleep(this.settings.block().toMillis());
 					continue;
@@ -308,7 +282,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 		String idle = Long.toString(this.settings.claimAfter().toMillis());
 		for (String stream : current) {
 			List<MapRecord<String, Object, Object>> claimed = new ArrayList<>();
-			onItsShard(stream, () -> claimed.addAll(claimAbandoned(stream, consumer, idle, cursors)));
+			this.streams.onItsShard(stream, () -> claimed.addAll(claimAbandoned(stream, consumer, idle, cursors)));
 			// Outside: a database failure is the round's, not the shard's.
 			if (!claimed.isEmpty()) {
 				log.info("Claimed " + claimed.size() + " abandoned entries of " + stream);
@@ -330,24 +304,6 @@ class OrderStreamConsumer implements SmartLifecycle {
 					+ " with nothing pending from the group of " + stream);
 		}
 		return claimed;
-	}
-
-	/**
-	 * Runs one stream's share of a round. On a cluster a failing shard (down, or failing
-	 * over) is logged and skipped, so it holds up only its own streams; on one Redis a
-	 * failure stops the round.
-	 */
-	private void onItsShard(String stream, Runnable work) {
-		if (!this.streams.cluster()) {
-			work.run();
-			return;
-		}
-		try {
-			work.run();
-		}
-		catch (RuntimeException ex) {
-			log.warn("Skipped " + stream + " this round, its Redis shard failed: " + ex);
-		}
 	}
 
 	/** XAUTOCLAIM's entries ({id, {field, value, ...}}) as records of {@code stream}. */
@@ -498,37 +454,6 @@ class OrderStreamConsumer implements SmartLifecycle {
 		}
 		args.addAll(ids);
 		this.redis.execute(this.settle, keys, args.toArray());
-	}
-
-	private void updateQueueGauges(List<String> current) {
-		long[] total = { 0 };
-		long[] oldest = { Long.MAX_VALUE };
-		long[] dead = { 0 };
-		Set<String> deadLetterStreams = this.redis.opsForSet().members(this.keys.deadLetterStreams());
-		for (String letters : (deadLetterStreams != null) ? deadLetterStreams : Set.<String>of()) {
-			onItsShard(letters, () -> {
-				Long size = this.redis.opsForStream().size(letters);
-				dead[0] += (size != null) ? size : 0;
-			});
-		}
-		for (String stream : current) {
-			onItsShard(stream, () -> {
-				Long size = this.redis.opsForStream().size(stream);
-				if (size == null || size == 0) {
-					return;
-				}
-				total[0] += size;
-				List<MapRecord<String, Object, Object>> first = this.redis.opsForStream()
-					.range(stream, Range.unbounded(), Limit.limit().count(1));
-				if (first != null && !first.isEmpty()) {
-					oldest[0] = Math.min(oldest[0], first.get(0).getId().getTimestamp());
-				}
-			});
-		}
-		this.queueLength.set(total[0]);
-		this.deadLetters.set(dead[0]);
-		this.oldestAgeMillis
-			.set((oldest[0] == Long.MAX_VALUE) ? 0 : Math.max(0, System.currentTimeMillis() - oldest[0]));
 	}
 
 	private static void sleepQuietly(long millis) {

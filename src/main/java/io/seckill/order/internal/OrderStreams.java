@@ -77,6 +77,24 @@ class OrderStreams {
 		return List.copyOf(bySlot.values());
 	}
 
+	/**
+	 * Runs one stream's share of a round. On a cluster a failing shard (down, or failing
+	 * over) is logged and skipped, so it holds up only its own streams; on one Redis a
+	 * failure stops the round.
+	 */
+	void onItsShard(String stream, Runnable work) {
+		if (!this.cluster) {
+			work.run();
+			return;
+		}
+		try {
+			work.run();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Skipped " + stream + " this round, its Redis shard failed: " + ex);
+		}
+	}
+
 	synchronized List<String> current() {
 		long now = System.currentTimeMillis();
 		if (now - this.refreshedAt >= 1000) {

@@ -154,6 +154,14 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 	}
 
 	/**
+	 * String: the worker holding the cluster-wide duties, expiring unless renewed
+	 * ({@code ClusterDuties}).
+	 */
+	public String clusterDuties() {
+		return this.keyPrefix + "sk:cluster-duties";
+	}
+
+	/**
 	 * Counter of login attempts for one username in the current window (failed ones stay
 	 * counted). The accounts' keys share the hash tag {@code {accounts}}: a login's two
 	 * counters sit in one Redis Cluster slot.
