@@ -41,7 +41,7 @@ panels_spec = [
      "Purchases the database refused for good, waiting for a replay or a discard (SeckillDeadLettersWaiting).",
      [("max(seckill_dead_letters)", "waiting")]),
     ("Redis replicas in sync (fewest any node sees)", "stat", "short",
-     "-1: a node cannot read INFO replication (off on a Redis Cluster). 0 with replica acknowledgements on: every purchase answers 503.",
+     "-1: a node cannot read INFO replication (on a Redis Cluster: per shard, the shard's primary failing). 0 with replica acknowledgements on: every purchase answers 503.",
      [("min(seckill_redis_replicas)", "replicas")]),
     ("Redis replication lag", "timeseries", "bytes",
      "How far the furthest replica is behind the primary (SeckillRedisReplicationLag pages at 64 MiB).",

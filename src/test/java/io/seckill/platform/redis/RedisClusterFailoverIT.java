@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.seckill.support.Api;
 import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
@@ -20,6 +22,7 @@ import io.seckill.support.RedisClusterServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -33,13 +36,17 @@ import static org.awaitility.Awaitility.await;
  * follows the new topology, the sale goes on to sell exactly its stock, and no purchase
  * told {@code QUEUED} is lost (each ticket ends SUCCESS, an order, or FAILED); nobody
  * gets two orders. Answers given during the failover are {@code 503} and are retried with
- * the same key, as a client does.
+ * the same key, as a client does. The replication watch reads every shard (a replica
+ * each) and counts the failover.
  */
 @TestPropertySource(properties = { "seckill.purchase.replica-acks=1", "seckill.purchase.replica-ack-timeout=1s",
-		"spring.data.redis.timeout=3s" })
+		"spring.data.redis.timeout=3s", "seckill.redis.replication-check-interval=500ms" })
 class RedisClusterFailoverIT extends IntegrationTest {
 
 	private static int killed;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@DynamicPropertySource
 	static void cluster(DynamicPropertyRegistry registry) {
@@ -64,6 +71,8 @@ class RedisClusterFailoverIT extends IntegrationTest {
 		Activity sale = this.api.newSale(Duration.ofSeconds(-1), stock);
 		List<String> tokens = this.api.newShoppers(shoppers, 64);
 		int primary = cluster.primaryOf(this.keys.orders(sale.id()));
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(replicasPerShard()).containsOnly(1.0));
+		double failoversBefore = this.meters.get("seckill.redis.primary.changes").counter().count();
 
 		// A steady crowd (8 at a time, 20 ms apart each): the kill lands mid-sale.
 		AtomicInteger answered = new AtomicInteger();
@@ -138,6 +147,21 @@ class RedisClusterFailoverIT extends IntegrationTest {
 		assertThat(buyers).as("nobody has two orders").doesNotHaveDuplicates();
 		// 60 answers before the kill: the rest of the units were sold by the new primary.
 		assertThat(orders).as("the sale went on after the failover and sold out, not over").hasSize(stock);
+		// Seen by the watch (what SeckillRedisFailover and SeckillRedisReplicaMissing
+		// read):
+		// a new primary in the shard, and its replica back once the old one rejoined.
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			assertThat(this.meters.get("seckill.redis.primary.changes").counter().count())
+				.isGreaterThan(failoversBefore);
+			assertThat(replicasPerShard()).containsOnly(1.0);
+		});
+	}
+
+	/** The watch's replicas in sync, one reading per shard (3 shards). */
+	private List<Double> replicasPerShard() {
+		List<Double> replicas = this.meters.find("seckill.redis.replicas").gauges().stream().map(Gauge::value).toList();
+		assertThat(replicas).hasSize(3);
+		return replicas;
 	}
 
 	/** Shoppers whose last answer neither carries a ticket nor says SOLD_OUT. */
