@@ -1,5 +1,6 @@
 package io.seckill.platform.redis.internal;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -92,12 +93,15 @@ class RedisReplicationWatch {
 		try {
 			this.redis.execute((RedisCallback<Void>) (connection) -> {
 				RedisClusterConnection clusterConnection = (RedisClusterConnection) connection;
+				Set<String> seen = new HashSet<>();
 				for (RedisClusterNode node : clusterConnection.clusterGetNodes()) {
 					int[] slots = node.getSlotRange().getSlotsArray();
 					if (!node.isMaster() || slots.length == 0) {
 						continue;
 					}
-					Replication shard = shard(Integer.toString(lowest(slots)));
+					String tag = Integer.toString(lowest(slots));
+					seen.add(tag);
+					Replication shard = shard(tag);
 					Set<Flag> flags = node.getFlags();
 					if (flags.contains(Flag.FAIL) || flags.contains(Flag.PFAIL)) {
 						shard.unknown();
@@ -112,6 +116,12 @@ class RedisReplicationWatch {
 						log.debug("Could not read the replication of Redis " + node + ": " + ex);
 					}
 				}
+				// A shard resharded away or removed: its last reading is no longer true.
+				this.shards.forEach((tag, shard) -> {
+					if (!seen.contains(tag)) {
+						shard.unknown();
+					}
+				});
 				return null;
 			});
 		}
