@@ -7,7 +7,8 @@
 -- while its previous call is in flight). Each request is judged on its own, one after the other,
 -- exactly as if it came alone. What all requests of the batch share is sent once:
 --   KEYS: 1 meta hash (start, end)   2 stock hash (item -> remaining)   3 limits hash (item -> limit)
---         4 order stream; then 6 per request:
+--         4 order stream   5 the waiting room's outstanding passes (sorted set; absent without one);
+--         then 6 per request:
 --         buyers hash of the item (user -> units), request key (idempotency key -> ticket; any key when
 --         the request has none), ticket key, per-user rate counter, purchase-token record, per-IP rate
 --         counter
@@ -19,7 +20,7 @@
 --
 -- admit(K, A) sees one request in the layout below (the batch loop at the end assembles it):
 --   K: 1 meta   2 stock   3 limits   4 buyers   5 request key   6 ticket   7 order stream   8 per-user rate
---      counter   9 purchase-token record   10 per-IP rate counter
+--      counter   9 purchase-token record   10 per-IP rate counter   11 outstanding passes
 --   A: 1 user id   2 item id   3 new ticket   4 activity id   5 "1" when K[5] is a client key, else "0"
 --      6 rate limit   7 rate window ms   8 request key ttl ms   9 ticket ttl ms   10 purchase-token id
 --      11 token record ttl ms   12 per-IP rate limit   13 the client's idempotency key ("" = none)
@@ -128,16 +129,18 @@ local function admit(K, A)
   end
   redis.call('SET', K[6], 'Q|' .. A[1], 'PX', A[9])
   redis.call('XADD', K[7], '*', 't', A[3], 'a', A[4], 'i', A[2], 'u', A[1], 's', slot)
+  -- An admitted shopper who bought holds no unit back from the waiting room's line any more.
+  redis.call('ZREM', K[11], A[1])
   return answer('QUEUED', A[3], remaining)
 end
 
-local SHARED_KEYS, SHARED_ARGS, KEY_COUNT, ARG_COUNT = 4, 7, 6, 6
+local SHARED_KEYS, SHARED_ARGS, KEY_COUNT, ARG_COUNT = 5, 7, 6, 6
 local replies = {}
 for r = 0, tonumber(ARGV[1]) - 1 do
   local k, a = SHARED_KEYS + r * KEY_COUNT, SHARED_ARGS + r * ARG_COUNT
   local idempotencyKey = ARGV[a + 6]
   local K = {KEYS[1], KEYS[2], KEYS[3], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[4], KEYS[k + 4],
-             KEYS[k + 5], KEYS[k + 6]}
+             KEYS[k + 5], KEYS[k + 6], KEYS[5]}
   local A = {ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[2], (idempotencyKey ~= '') and '1' or '0', ARGV[3],
              ARGV[4], ARGV[5], ARGV[6], ARGV[a + 4], ARGV[a + 5], ARGV[7], idempotencyKey}
   -- A request that fails fails alone (pcall does not undo its writes). Bad data in Redis fails a

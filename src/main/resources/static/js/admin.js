@@ -175,6 +175,12 @@ function openEditor(activity) {
   document.getElementById('activity-ends').value = localInput(end);
   document.getElementById('activity-level').value = activity?.minLevel ?? 0;
   document.getElementById('activity-challenge').checked = activity?.challenge ?? false;
+  const room = activity?.waitingRoom;
+  document.getElementById('activity-waiting-room').checked = Boolean(room);
+  document.getElementById('activity-wr-opens').value = room ? Math.round(isoSeconds(room.opensBefore) / 60) : 10;
+  document.getElementById('activity-wr-rate').value = room?.admitPerSecond ?? 100;
+  document.getElementById('activity-wr-pass').value = room ? isoSeconds(room.passTtl) : 120;
+  showWaitingRoomFields();
   itemRows.replaceChildren();
   (activity?.items ?? [{}]).forEach(addItemRow);
   renumberItems();
@@ -182,6 +188,21 @@ function openEditor(activity) {
   editor.hidden = false;
   document.getElementById('activity-name').focus();
 }
+
+/** Seconds of an ISO-8601 duration as the API writes them ("PT2M", "PT1H30M", "PT45S"). */
+function isoSeconds(text) {
+  const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(text ?? '');
+  return match ? Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0) : 0;
+}
+
+function showWaitingRoomFields() {
+  const on = document.getElementById('activity-waiting-room').checked;
+  editor.querySelectorAll('[data-waiting-room]').forEach((field) => {
+    field.hidden = !on;
+  });
+}
+
+document.getElementById('activity-waiting-room').addEventListener('change', showWaitingRoomFields);
 
 function editorHeading() {
   document.getElementById('editor-heading').textContent = editing
@@ -305,6 +326,7 @@ function draft() {
     endsAt: instant(value('activity-ends')),
     minLevel: number(value('activity-level')),
     challenge: value('activity-challenge').checked,
+    waitingRoom: value('activity-waiting-room').checked ? waitingRoomDraft(value) : null,
     items: [...itemRows.children].map((row) => {
       const input = (key) => row.querySelector(`[data-key="${key}"]`);
       const item = {
@@ -318,6 +340,17 @@ function draft() {
       }
       return item;
     }),
+  };
+}
+
+/** The waiting room's fields as the API takes them: durations in ISO-8601. */
+function waitingRoomDraft(value) {
+  const opens = number(value('activity-wr-opens'));
+  const pass = number(value('activity-wr-pass'));
+  return {
+    opensBefore: opens == null ? null : `PT${Math.round(opens * 60)}S`,
+    admitPerSecond: number(value('activity-wr-rate')),
+    passTtl: pass == null ? null : `PT${Math.round(pass)}S`,
   };
 }
 
@@ -499,13 +532,17 @@ function startDashboard() {
   const mine = generation;
   const poll = async () => {
     const started = performance.now();
-    const [stats, metrics] = await Promise.all([
+    const hasLine = Boolean(activities.find((a) => a.id === dashboard.activityId)?.waitingRoom);
+    const [stats, metrics, line] = await Promise.all([
       api('GET', `/api/v1/admin/activities/${dashboard.activityId}/stats`, { token: store.token }),
       api('GET', '/api/v1/admin/metrics', { token: store.token }),
+      hasLine ? api('GET', `/api/v1/admin/activities/${dashboard.activityId}/waiting-room?places=0`, { token: store.token })
+        : Promise.resolve(null),
     ]);
     if (mine !== generation) {
       return;
     }
+    dashboard.line = line?.ok ? line.body : null;
     if (stats.ok && metrics.ok) {
       record(dashboard, stats.body, metrics.body);
       status.textContent = i18n.t('dash.live');
@@ -647,6 +684,14 @@ function renderDashboard() {
     set('kpi-queue', String(stats.queueLength));
     set('kpi-p99', i18n.t('dash.ms', { value: (metrics.purchaseLatencyMillis?.p99 ?? 0).toFixed(1) }));
     set('kpi-tokens', String(since('tokenRequests', 'ISSUED')));
+    const line = state.line;
+    document.getElementById('dashboard-line').hidden = !line;
+    if (line) {
+      set('kpi-line', String(line.drawn + line.late));
+      set('kpi-line-admitted', String(line.admitted));
+      set('kpi-line-rate', `${perSecond(line.admittedPerSecond)} / ${perSecond(line.admitPerSecond)}`);
+      set('kpi-line-outstanding', String(line.outstanding));
+    }
     renderRejections(counters, state.baseline);
     document.querySelector('#dashboard-items tbody').replaceChildren(...stats.items.map((item) => {
       const drift = item.redisRemaining == null ? null : item.redisRemaining - item.databaseRemaining;

@@ -49,7 +49,10 @@ function renderSession() {
   const who = document.getElementById('who');
   who.hidden = !loggedIn;
   who.textContent = loggedIn ? i18n.t('login.as', { name: store.current.username ?? '' }) : '';
-  activities.forEach((activity) => activity.items.forEach(updateItem));
+  activities.forEach((activity) => {
+    updateLine(activity);
+    activity.items.forEach(updateItem);
+  });
 }
 
 function sessionEnded() {
@@ -62,10 +65,13 @@ function sessionEnded() {
 
 /** Tokens and keys belong to the shopper who was logged in: none carries over to another. */
 function forgetAttempts() {
-  activities.forEach((activity) => activity.items.forEach((entry) => {
-    entry.attempt = null;
-    closeChallenge(entry);
-  }));
+  activities.forEach((activity) => {
+    activity.items.forEach((entry) => {
+      entry.attempt = null;
+      closeChallenge(entry);
+    });
+    forgetLine(activity);
+  });
 }
 
 function showNotice(text) {
@@ -113,6 +119,7 @@ async function loadActivities() {
       }
       updateItemData(entry);
     });
+    updateLine(activity);
     if (activitiesBox.children[index] !== activity.node) {
       activitiesBox.insertBefore(activity.node, activitiesBox.children[index] ?? null);
     }
@@ -161,11 +168,15 @@ function createActivity(data) {
     window: el('p', { class: 'muted' }),
     minLevel: el('p', { class: 'muted' }),
     challenge: el('p', { class: 'muted' }),
+    /** the waiting room's line, for a sale with one */
+    line: null,
+    lineBox: el('div'),
     list: el('ul', { class: 'items' }),
   };
   activity.node = el('article', { class: 'activity', 'aria-labelledby': headingId, dataset: { activity: data.id } },
       el('header', { class: 'activity-head' }, activity.heading, activity.countdown, activity.window, activity.minLevel,
           activity.challenge),
+      activity.lineBox,
       activity.list);
   return activity;
 }
@@ -235,6 +246,7 @@ function tick() {
       activity.countdown.textContent = text;
     }
     activity.node.dataset.phase = current;
+    renderLine(activity);
     activity.items.forEach(updateItem);
   });
 }
@@ -266,6 +278,9 @@ function updateItem(entry) {
     label = i18n.t('buy.logIn');
     enabled = true;
   }
+  else if (entry.activity.data.waitingRoom && !pass(entry.activity)) {
+    label = i18n.t('buy.waitTurn');
+  }
   else if (waiting(entry)) {
     label = i18n.t('buy.wait', { seconds: Math.ceil((entry.waitUntil - performance.now()) / 1000) });
   }
@@ -284,6 +299,164 @@ function updateItem(entry) {
     entry.challenge.message = null;
     renderChallenge(entry);
   }
+}
+
+// ---------- the waiting room ----------
+//
+// A sale with a waiting room is bought in turn. The shopper joins its line (from waitingRoom.opensAt
+// on; joining early gains nothing: at the start everyone in line is drawn in a random order), the
+// page asks where they stand when the server says to (pollAfterSeconds, spread by the server), and
+// once the shopper is admitted the Buy buttons send the pass with the purchase-token request.
+
+function createLine(activity) {
+  const line = {
+    /** the last place answer */
+    place: null,
+    /** null: not asked yet; false: not in line; true: in line */
+    joined: null,
+    busy: false,
+    timer: 0,
+    error: null,
+    /** the most people ever ahead, for the progress bar */
+    mostAhead: 0,
+    status: el('p', { class: 'line-status', role: 'status', 'aria-live': 'polite' }),
+    progress: el('progress', { max: '1', value: '0' }),
+    button: el('button', { type: 'button', class: 'join' }),
+  };
+  line.button.addEventListener('click', () => joinLine(activity));
+  line.node = el('section', { class: 'line' }, line.status, line.progress, line.button);
+  return line;
+}
+
+/** Creates or drops the line as the listing says, and asks once where a logged-in shopper stands. */
+function updateLine(activity) {
+  if (!activity.data.waitingRoom) {
+    activity.line?.node.remove();
+    activity.line = null;
+    return;
+  }
+  if (!activity.line) {
+    activity.line = createLine(activity);
+    activity.lineBox.append(activity.line.node);
+  }
+  if (store.current && activity.line.joined === null && !activity.line.busy
+      && serverClock.now() >= Date.parse(activity.data.waitingRoom.opensAt)) {
+    checkPlace(activity);
+  }
+  renderLine(activity);
+}
+
+function forgetLine(activity) {
+  if (activity.line) {
+    clearTimeout(activity.line.timer);
+    Object.assign(activity.line, { place: null, joined: null, error: null, mostAhead: 0 });
+    renderLine(activity);
+  }
+}
+
+/** The admitted shopper's pass, while it is good. */
+function pass(activity) {
+  const place = activity.line?.place;
+  return place?.state === 'ADMITTED' && serverClock.now() < Date.parse(place.passExpiresAt) ? place.pass : null;
+}
+
+async function joinLine(activity) {
+  const line = activity.line;
+  if (line.busy || !store.current) {
+    return;
+  }
+  line.busy = true;
+  renderLine(activity);
+  const reply = await api('POST', `/api/v1/activities/${activity.data.id}/waiting-room`, { token: store.token });
+  line.busy = false;
+  placeAnswered(activity, reply);
+}
+
+async function checkPlace(activity) {
+  const line = activity.line;
+  if (!line || line.busy || !store.current) {
+    return;
+  }
+  line.busy = true;
+  const reply = await api('GET', `/api/v1/activities/${activity.data.id}/waiting-room`, { token: store.token });
+  line.busy = false;
+  placeAnswered(activity, reply);
+}
+
+function placeAnswered(activity, reply) {
+  const line = activity.line;
+  if (!line || !store.current) {
+    return;
+  }
+  clearTimeout(line.timer);
+  const code = reply.body.code;
+  if (reply.ok) {
+    Object.assign(line, { joined: true, place: reply.body, error: null });
+    line.mostAhead = Math.max(line.mostAhead, reply.body.ahead ?? 0);
+  }
+  else if (code === 'WAITING_ROOM_NOT_JOINED' || code === 'WAITING_ROOM_NOT_OPEN') {
+    Object.assign(line, { joined: false, place: null, error: null });
+  }
+  else if (code === 'UNAUTHENTICATED') {
+    sessionEnded();
+    return;
+  }
+  else {
+    line.error = reply.body;
+  }
+  // Ask again when the server says to; after an error, in a few seconds; an expired turn is over.
+  if (line.joined && line.place?.state !== 'EXPIRED') {
+    const seconds = reply.ok ? line.place.pollAfterSeconds : (reply.retryAfter ?? 3);
+    line.timer = setTimeout(() => checkPlace(activity), Math.max(1, seconds) * 1000);
+  }
+  renderLine(activity);
+  activity.items.forEach(updateItem);
+}
+
+function renderLine(activity) {
+  const line = activity.line;
+  if (!line) {
+    return;
+  }
+  const now = serverClock.now();
+  const opensAt = Date.parse(activity.data.waitingRoom.opensAt);
+  const place = line.place;
+  let text;
+  if (line.error) {
+    text = i18n.error(line.error);
+  }
+  else if (!store.current) {
+    text = i18n.t('line.logIn');
+  }
+  else if (now < opensAt) {
+    text = i18n.t('line.opensIn', { time: duration(opensAt - now) });
+  }
+  else if (!line.joined || !place) {
+    text = i18n.t('line.hint');
+  }
+  else if (place.state === 'PREQUEUE') {
+    text = i18n.t('line.prequeue', { count: place.lineLength });
+  }
+  else if (place.state === 'WAITING') {
+    text = i18n.t('line.waiting', { position: place.position, ahead: place.ahead,
+      wait: duration(Math.max(1, place.estimatedWaitSeconds) * 1000) });
+  }
+  else if (place.state === 'ADMITTED') {
+    text = i18n.t('line.admitted', { until: i18n.time(Date.parse(place.passExpiresAt)) });
+  }
+  else {
+    text = i18n.t(`line.${place.state}`);
+  }
+  if (line.status.textContent !== text) {
+    line.status.textContent = text;
+  }
+  line.node.dataset.state = line.joined && place ? place.state : 'OUT';
+  line.progress.hidden = place?.state !== 'WAITING';
+  line.progress.value = line.mostAhead > 0 && place?.ahead != null ? 1 - place.ahead / line.mostAhead : 0;
+  line.progress.setAttribute('aria-label', i18n.t('line.progress'));
+  line.button.textContent = i18n.t('line.join');
+  line.button.hidden = !store.current || line.joined !== false || phase(activity.data, now) === 'ENDED';
+  line.button.disabled = line.busy || now < opensAt;
 }
 
 // ---------- buying ----------
@@ -307,7 +480,8 @@ async function buy(entry) {
     if (entry.attempt.token) {
       await purchase(entry);
     }
-    else if (entry.activity.data.challenge) {
+    else if (entry.activity.data.challenge && !entry.activity.data.waitingRoom) {
+      // (With a waiting room the challenge is the line's: the pass stands for it.)
       await openChallenge(entry, null);
     }
     else {
@@ -341,7 +515,7 @@ async function tokenThenPurchase(entry, answer) {
   const { activity, item } = entry;
   const reply = await untilStarted(entry, () => api('POST',
       `/api/v1/activities/${activity.data.id}/items/${item.id}/purchase-tokens`,
-      { token: store.token, body: answer ?? undefined }));
+      { token: store.token, body: answer ?? undefined, headers: pass(activity) ? { 'Waiting-Room-Pass': pass(activity) } : {} }));
   if (reply.status === 201) {
     entry.attempt.token = reply.body.token;
     setOutcome(entry, { kind: 'sending' });
@@ -364,6 +538,9 @@ async function tokenThenPurchase(entry, answer) {
   }
   failed(entry, code, reply);
   closeChallenge(entry);
+  if (code.startsWith('WAITING_ROOM_')) {
+    checkPlace(activity); // the turn may have passed: show where the shopper stands now
+  }
 }
 
 /** The purchase itself, with the attempt's token and key (the same ones on every retry). */
@@ -390,7 +567,7 @@ async function purchase(entry) {
     // key is safe: an admission of the key would still be found by the key.
     attempt.token = null;
     attempt.renewed = true;
-    if (activity.data.challenge) {
+    if (activity.data.challenge && !activity.data.waitingRoom) {
       await openChallenge(entry, 'challenge.expired');
     }
     else {
@@ -805,11 +982,14 @@ document.getElementById('orders-refresh').addEventListener('click', loadOrders);
 languageSwitch(document.getElementById('lang'), () => {
   renderSession();
   renderListingStatus();
-  activities.forEach((activity) => activity.items.forEach((entry) => {
-    updateItemData(entry);
-    renderChallenge(entry);
-    renderOutcome(entry);
-  }));
+  activities.forEach((activity) => {
+    activity.items.forEach((entry) => {
+      updateItemData(entry);
+      renderChallenge(entry);
+      renderOutcome(entry);
+    });
+    renderLine(activity);
+  });
   tick();
   renderOrders();
 });

@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class SaleCatalog {
 
-	private static final List<Object> RULE_FIELDS = List.of("start", "end", "minLevel", "items", "challenge");
+	private static final List<Object> RULE_FIELDS = List.of("start", "end", "minLevel", "items", "challenge", "wrOpens",
+			"wrRate", "wrPassTtl", "wrSeed");
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -81,6 +82,15 @@ public class SaleCatalog {
 		this.rules.synchronous().invalidate(change.activityId());
 	}
 
+	private static SaleRules.WaitingRoom waitingRoom(List<Object> values) {
+		if (values.get(5) == null || values.get(6) == null || values.get(7) == null || values.get(8) == null) {
+			return null;
+		}
+		return new SaleRules.WaitingRoom(Long.parseLong((String) values.get(5)),
+				Integer.parseInt((String) values.get(6)), Long.parseLong((String) values.get(7)),
+				(String) values.get(8));
+	}
+
 	private Mono<Optional<SaleRules>> load(long activityId) {
 		String id = Long.toString(activityId);
 		Mono<List<Object>> meta = this.redis.opsForHash().multiGet(this.keys.meta(activityId), RULE_FIELDS);
@@ -98,7 +108,7 @@ public class SaleCatalog {
 						Integer.parseInt((String) limit)));
 			return Optional.of(new SaleRules(Long.parseLong(id), Long.parseLong((String) values.get(0)),
 					Long.parseLong((String) values.get(1)), Integer.parseInt((String) values.get(2)),
-					Map.copyOf(itemLimits), "1".equals(values.get(4))));
+					Map.copyOf(itemLimits), "1".equals(values.get(4)), waitingRoom(values)));
 		});
 	}
 

@@ -149,6 +149,60 @@ class AdminConsoleIT extends BrowserTest {
 	}
 
 	@Test
+	void anAdminPutsAWaitingRoomInFrontOfASaleAndWatchesTheLine() {
+		open("/admin.html");
+		logIn("root-admin", TestServers.adminPassword());
+		button("New activity").click();
+		String name = Api.uniqueName("console-line");
+		this.page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill(name);
+		this.page.getByLabel("Starts at").fill(browserTime(Instant.now().plusSeconds(180)));
+		this.page.getByLabel("Ends at").fill(browserTime(Instant.now().plusSeconds(7200)));
+		Locator firstItem = this.page.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions().setName("Item 1"));
+		firstItem.getByLabel("Item name").fill("Phone");
+		firstItem.getByLabel("Price").fill("9.99");
+		firstItem.getByLabel("Stock").fill("5");
+		Locator rate = this.page.getByLabel("Shoppers let in per second");
+		assertThat(rate).isHidden();
+		this.page.getByLabel("Put a waiting room in front of the sale").check();
+		rate.fill("0");
+		button("Save").click();
+		assertThat(rate).hasAttribute("aria-invalid", "true");
+		assertThat(rate).hasAccessibleDescription("must be greater than or equal to 1");
+		rate.fill("2");
+		this.page.getByLabel("A turn lasts (seconds)").fill("45");
+		this.page.getByLabel("Line opens (minutes before the start)").fill("15");
+		button("Save").click();
+		assertThat(this.page.locator("#notice")).hasText(Pattern.compile("Activity #\\d+ saved\\."));
+		Map<String, Object> stored = this.jdbc.queryForMap("SELECT id, waiting_room_opens_before_s AS opens, "
+				+ "waiting_room_admit_per_second AS rate, waiting_room_pass_ttl_s AS pass FROM activities WHERE name = ?",
+				name);
+		assertThat(((Number) stored.get("opens")).intValue()).isEqualTo(900);
+		assertThat(((Number) stored.get("rate")).intValue()).isEqualTo(2);
+		assertThat(((Number) stored.get("pass")).intValue()).isEqualTo(45);
+		long activityId = ((Number) stored.get("id")).longValue();
+
+		// The editor shows it back.
+		button("Edit " + name).click();
+		assertThat(this.page.getByLabel("Put a waiting room in front of the sale")).isChecked();
+		assertThat(rate).hasValue("2");
+		assertThat(this.page.getByLabel("A turn lasts (seconds)")).hasValue("45");
+		assertThat(this.page.getByLabel("Line opens (minutes before the start)")).hasValue("15");
+		button("Cancel").click();
+
+		button("Publish " + name).click();
+		assertThat(this.page.locator("#notice")).containsText("Activity #" + activityId + " is published");
+		for (String shopper : this.api.newShoppers(3, 3)) {
+			assertThat(this.api.post("/api/v1/activities/" + activityId + "/waiting-room", shopper, null).status())
+				.isEqualTo(201);
+		}
+		button("Dashboard of " + name).click();
+		assertThat(this.page.locator("#kpi-line")).hasText("3");
+		assertThat(this.page.locator("#kpi-line-admitted")).hasText("0");
+		assertThat(this.page.locator("#kpi-line-rate")).hasText("0/s / 2.0/s");
+		screenshot("admin-dashboard-waiting-room");
+	}
+
+	@Test
 	void theDashboardShowsWhyPurchasesAndTokenRequestsWereRefused() {
 		Activity sale = this.api.newSale(Duration.ofSeconds(-1), 10);
 		Activity membersOnly = this.api.newSale(Duration.ofSeconds(-1), Duration.ofHours(1), 1, 1, 10);

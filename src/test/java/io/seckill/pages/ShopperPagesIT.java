@@ -1,6 +1,7 @@
 package io.seckill.pages;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The shopper's page in a real browser: logging in, the server-clock countdown, buying
@@ -320,6 +322,55 @@ class ShopperPagesIT extends BrowserTest {
 		assertThat(buy).hasText("Buy now");
 		buy.click();
 		assertThat(item.getByRole(AriaRole.STATUS)).containsText("Success! Order #");
+	}
+
+	@Test
+	void aShopperInTheWaitingRoomSeesTheirPlaceThenBuysWithThePassWhenTheirTurnComes() {
+		Instant start = Instant.now().plusSeconds(6);
+		Activity sale = this.api.newWaitingRoomSale(start, 10, 1, "PT30S", "PT1H");
+		List<Request> tokenRequests = requests("/purchase-tokens");
+		open("/");
+		Locator line = this.page.locator("[data-activity='" + sale.id() + "'] .line");
+		assertThat(line.getByRole(AriaRole.STATUS)).hasText("This sale has a waiting room: log in to join its line.");
+
+		// Before the start: in line, no place yet (the draw at the start gives it).
+		String early = newAccount();
+		logIn(early);
+		line.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Join the line")).click();
+		assertThat(line.getByRole(AriaRole.STATUS))
+			.hasText("You are in line (1 so far). At the start everyone in line is drawn in a random order.");
+		screenshot("shop-waiting-room-prequeue", this.page.locator("[data-activity='" + sale.id() + "']"));
+		List<String> others = this.api.newShoppers(2, 2);
+		for (String other : others) {
+			assertThat(this.api.post("/api/v1/activities/" + sale.id() + "/waiting-room", other, null).status())
+				.isEqualTo(201);
+		}
+
+		// After the start, another shopper joins behind the three drawn: a place, a wait,
+		// a
+		// progress bar, and no Buy until their turn (one admitted a second).
+		button("Log out").click();
+		await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(start.plusSeconds(1)));
+		logIn(newAccount());
+		line.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Join the line")).click();
+		assertThat(line.getByRole(AriaRole.STATUS)).containsText("ahead · about");
+		assertThat(line.locator("progress")).isVisible();
+		assertThat(item(sale, sale.item()).locator("button.buy")).hasText("Wait for your turn");
+		assertThat(item(sale, sale.item()).locator("button.buy")).isDisabled();
+		screenshot("shop-waiting-room-waiting", this.page.locator("[data-activity='" + sale.id() + "']"));
+		this.page.locator("#lang").click();
+		assertThat(line.getByRole(AriaRole.STATUS)).containsText("前面还有");
+		this.page.locator("#lang").click();
+		assertThat(tokenRequests).as("no purchase token before the turn").isEmpty();
+
+		assertThat(line.getByRole(AriaRole.STATUS)).containsText("Your turn! Buy before",
+				new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+		assertThat(line.locator("progress")).isHidden();
+		item(sale, sale.item()).locator("button.buy").click();
+		assertThat(item(sale, sale.item()).getByRole(AriaRole.STATUS)).containsText("Success! Order #");
+		assertThat(tokenRequests).hasSize(1);
+		assertThat(tokenRequests.get(0).headerValue("waiting-room-pass")).isNotBlank();
+		screenshot("shop-waiting-room-bought");
 	}
 
 	@Test

@@ -75,7 +75,7 @@ class AdmissionScriptIT {
 		this.redis.eval(preload, ScriptOutputType.INTEGER,
 				new String[] { this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY), this.keys.limits(ACTIVITY) },
 				Long.toString(now + startOffsetMillis), Long.toString(now + endOffsetMillis), "0", Long.toString(ITEM),
-				"0", Long.toString(ITEM), Integer.toString(stock), Integer.toString(limit));
+				"0", "", "", "", "", Long.toString(ITEM), Integer.toString(stock), Integer.toString(limit));
 	}
 
 	private List<Object> admit(long user, String idempotencyKey, int rateLimit) {
@@ -87,7 +87,7 @@ class AdmissionScriptIT {
 		String ticket = ACTIVITY + "-ticket" + (++this.ticketCounter);
 		boolean keyed = idempotencyKey != null;
 		String[] scriptKeys = { this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY), this.keys.limits(ACTIVITY),
-				this.keys.orders(ACTIVITY), this.keys.buyers(ACTIVITY, ITEM),
+				this.keys.orders(ACTIVITY), this.keys.lineOutstanding(ACTIVITY), this.keys.buyers(ACTIVITY, ITEM),
 				keyed ? this.keys.requestKey(ACTIVITY, user, idempotencyKey) : this.keys.meta(ACTIVITY),
 				this.keys.ticket(ACTIVITY, ticket), this.keys.rate(ACTIVITY, user),
 				this.keys.purchaseToken(ACTIVITY, tokenId), this.keys.ipRate(ACTIVITY, ip) };
@@ -247,7 +247,7 @@ class AdmissionScriptIT {
 	/** What a batch sends once: the activity's keys (then 6 per request). */
 	private List<String> sharedKeys() {
 		return new java.util.ArrayList<>(List.of(this.keys.meta(ACTIVITY), this.keys.stock(ACTIVITY),
-				this.keys.limits(ACTIVITY), this.keys.orders(ACTIVITY)));
+				this.keys.limits(ACTIVITY), this.keys.orders(ACTIVITY), this.keys.lineOutstanding(ACTIVITY)));
 	}
 
 	/** What a batch sends once: n and the node's settings (then 6 per request). */
@@ -273,8 +273,8 @@ class AdmissionScriptIT {
 		List<Object> replies = this.redis.eval(admission, ScriptOutputType.MULTI, keys.toArray(String[]::new),
 				args.toArray(String[]::new));
 
-		assertThat(replies).containsExactly("QUEUED", ACTIVITY + "-batch4", 1L, "LIMIT_REACHED", "", -1L, "QUEUED",
-				ACTIVITY + "-batch16", 0L);
+		assertThat(replies).containsExactly("QUEUED", ACTIVITY + "-batch5", 1L, "LIMIT_REACHED", "", -1L, "QUEUED",
+				ACTIVITY + "-batch17", 0L);
 		assertThat(this.redis.xlen(this.keys.orders(ACTIVITY))).isEqualTo(2);
 	}
 

@@ -228,6 +228,23 @@ public final class Api {
 				"{\"name\":\"" + uniqueName("sale") + "\",\"startsAt\":\"" + start + "\",\"endsAt\":\""
 						+ start.plus(length) + "\",\"minLevel\":" + minLevel + ",\"challenge\":" + challenge
 						+ ",\"items\":[" + items + "]}");
+		return published(created, admin);
+	}
+
+	/**
+	 * Creates and publishes a one-item sale with a waiting room (its line open from
+	 * {@code opensBefore} ahead of {@code start}), lasting an hour.
+	 */
+	public Activity newWaitingRoomSale(Instant start, int stock, int admitPerSecond, String passTtl,
+			String opensBefore) {
+		String admin = adminToken();
+		Reply created = post("/api/v1/admin/activities", admin, waitingRoomSaleJson(start, stock, "{\"opensBefore\":\""
+				+ opensBefore + "\",\"admitPerSecond\":" + admitPerSecond + ",\"passTtl\":\"" + passTtl + "\"}"));
+		return published(created, admin);
+	}
+
+	/** Publishes the activity an admin just created; fails the test if either failed. */
+	private Activity published(Reply created, String admin) {
 		if (created.status() != 201) {
 			throw new IllegalStateException("create failed: " + created);
 		}
@@ -239,6 +256,13 @@ public final class Api {
 		List<Long> itemIds = new ArrayList<>();
 		created.body().path("items").forEach((item) -> itemIds.add(item.path("id").asLong()));
 		return new Activity(id, itemIds);
+	}
+
+	/** The body creating a one-item sale with {@code waitingRoom} (JSON). */
+	public static String waitingRoomSaleJson(Instant start, int stock, String waitingRoom) {
+		return "{\"name\":\"" + uniqueName("line") + "\",\"startsAt\":\"" + start + "\",\"endsAt\":\""
+				+ start.plus(Duration.ofHours(1)) + "\",\"items\":[{\"name\":\"item\",\"price\":9.99,\"stock\":" + stock
+				+ ",\"limit\":1}],\"waitingRoom\":" + waitingRoom + "}";
 	}
 
 	/** A published activity's ids. */

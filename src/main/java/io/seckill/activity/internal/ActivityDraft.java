@@ -1,6 +1,7 @@
 package io.seckill.activity.internal;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,7 +19,24 @@ import jakarta.validation.constraints.Size;
 /** What an admin sends to create or change an activity. */
 record ActivityDraft(@NotBlank @Size(max = 100) String name, @NotNull Instant startsAt, @NotNull Instant endsAt,
 		@Min(0) @Max(100) Integer minLevel, @NotEmpty @Size(max = 50) List<@Valid @NotNull ItemDraft> items,
-		Boolean challenge) {
+		Boolean challenge, @Valid WaitingRoomDraft waitingRoom) {
+
+	/**
+	 * A waiting room in front of the sale: shoppers join from {@code opensBefore} ahead
+	 * of the start, those in line at the start are drawn in a random order, later ones
+	 * queue behind in arrival order, and the head of the line is admitted at
+	 * {@code admitPerSecond} with a pass valid for {@code passTtl}.
+	 */
+	record WaitingRoomDraft(@NotNull Duration opensBefore, @NotNull @Min(1) @Max(20_000) Integer admitPerSecond,
+			@NotNull Duration passTtl) {
+
+		static final Duration MAX_OPENS_BEFORE = Duration.ofDays(1);
+
+		static final Duration MIN_PASS_TTL = Duration.ofSeconds(10);
+
+		static final Duration MAX_PASS_TTL = Duration.ofHours(1);
+
+	}
 
 	int minLevelOrDefault() {
 		return (this.minLevel != null) ? this.minLevel : 0;

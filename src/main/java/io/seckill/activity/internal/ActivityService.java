@@ -184,6 +184,21 @@ public class ActivityService {
 				throw new ApiException(ErrorCode.BAD_REQUEST, "Item names must be unique: " + item.name());
 			}
 		}
+		ActivityDraft.WaitingRoomDraft room = draft.waitingRoom();
+		if (room != null) {
+			if (room.opensBefore().isNegative()
+					|| room.opensBefore().compareTo(ActivityDraft.WaitingRoomDraft.MAX_OPENS_BEFORE) > 0
+					|| room.opensBefore().toNanos() % 1_000_000_000 != 0) {
+				throw new ApiException(ErrorCode.BAD_REQUEST,
+						"waitingRoom.opensBefore must be whole seconds from PT0S to P1D, got " + room.opensBefore());
+			}
+			if (room.passTtl().compareTo(ActivityDraft.WaitingRoomDraft.MIN_PASS_TTL) < 0
+					|| room.passTtl().compareTo(ActivityDraft.WaitingRoomDraft.MAX_PASS_TTL) > 0
+					|| room.passTtl().toNanos() % 1_000_000_000 != 0) {
+				throw new ApiException(ErrorCode.BAD_REQUEST,
+						"waitingRoom.passTtl must be whole seconds from PT10S to PT1H, got " + room.passTtl());
+			}
+		}
 	}
 
 	/**

@@ -1,13 +1,25 @@
 package io.seckill.activity.internal;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /** An activity as shown to shoppers and admins. */
 record ActivityView(long id, String name, Instant startsAt, Instant endsAt, int minLevel, boolean published,
-		String state, List<ItemView> items, boolean challenge) {
+		String state, List<ItemView> items, boolean challenge,
+		@JsonInclude(JsonInclude.Include.NON_NULL) WaitingRoomView waitingRoom) {
+
+	/**
+	 * The sale's waiting room, when it has one: its line opens at {@code opensAt}
+	 * ({@code opensBefore} ahead of the start).
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record WaitingRoomView(Duration opensBefore, Instant opensAt, int admitPerSecond, Duration passTtl) {
+	}
 
 	record ItemView(long id, String name, BigDecimal price, int stock, long remaining, int limit) {
 	}
@@ -25,7 +37,10 @@ record ActivityView(long id, String name, Instant startsAt, Instant endsAt, int 
 					Math.max(0, redisRemaining.getOrDefault(item.id(), (long) item.remaining())), item.purchaseLimit()))
 			.toList();
 		return new ActivityView(activity.id(), activity.name(), activity.startsAt(), activity.endsAt(),
-				activity.minLevel(), activity.published(), state, items, activity.challenge());
+				activity.minLevel(), activity.published(), state, items, activity.challenge(),
+				(activity.waitingRoom() != null) ? new WaitingRoomView(activity.waitingRoom().opensBefore(),
+						activity.startsAt().minus(activity.waitingRoom().opensBefore()),
+						activity.waitingRoom().admitPerSecond(), activity.waitingRoom().passTtl()) : null);
 	}
 
 }

@@ -65,7 +65,7 @@ class DemoSale implements ApplicationRunner {
 		ActivityDraft draft = new ActivityDraft("Demo flash sale 秒杀演示", start, start.plus(Duration.ofHours(2)), 0,
 				List.of(new ActivityDraft.ItemDraft(null, "Phone 手机", new BigDecimal("999.00"), 10, 1),
 						new ActivityDraft.ItemDraft(null, "Headphones 耳机", new BigDecimal("99.00"), 50, 2)),
-				false);
+				false, null);
 		Activity created = this.activities.create(draft);
 		this.activities.publish(created.id());
 		log.info("Demo sale " + created.id() + " seeded; it starts at " + start

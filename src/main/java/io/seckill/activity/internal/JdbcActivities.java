@@ -1,7 +1,11 @@
 package io.seckill.activity.internal;
 
+import java.security.SecureRandom;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +20,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcActivities {
 
+	private static final SecureRandom RANDOM = new SecureRandom();
+
 	private final JdbcClient jdbc;
 
 	JdbcActivities(JdbcClient jdbc) {
@@ -25,13 +31,16 @@ class JdbcActivities {
 	long insert(ActivityDraft draft) {
 		KeyHolder keys = new GeneratedKeyHolder();
 		this.jdbc
-			.sql("INSERT INTO activities (name, starts_at, ends_at, min_level, challenge) "
-					+ "VALUES (:name, :starts, :ends, :level, :challenge)")
+			.sql("INSERT INTO activities (name, starts_at, ends_at, min_level, challenge, waiting_room_opens_before_s, "
+					+ "waiting_room_admit_per_second, waiting_room_pass_ttl_s, waiting_room_seed) "
+					+ "VALUES (:name, :starts, :ends, :level, :challenge, :opensBefore, :admitPerSecond, :passTtl, :seed)")
 			.param("name", draft.name())
 			.param("starts", Timestamp.from(draft.startsAt()))
 			.param("ends", Timestamp.from(draft.endsAt()))
 			.param("level", draft.minLevelOrDefault())
 			.param("challenge", draft.challengeOrDefault())
+			.params(waitingRoomParams(draft))
+			.param("seed", newSeed())
 			.update(keys, "id");
 		long id = keys.getKey().longValue();
 		draft.items().forEach((item) -> insertItem(id, item));
@@ -41,12 +50,16 @@ class JdbcActivities {
 	void update(long id, ActivityDraft draft) {
 		this.jdbc
 			.sql("UPDATE activities SET name = :name, starts_at = :starts, ends_at = :ends, min_level = :level, "
-					+ "challenge = :challenge, updated_at = now() WHERE id = :id")
+					+ "challenge = :challenge, waiting_room_opens_before_s = :opensBefore, "
+					+ "waiting_room_admit_per_second = :admitPerSecond, waiting_room_pass_ttl_s = :passTtl, "
+					+ "waiting_room_seed = COALESCE(waiting_room_seed, :seed), updated_at = now() WHERE id = :id")
 			.param("name", draft.name())
 			.param("starts", Timestamp.from(draft.startsAt()))
 			.param("ends", Timestamp.from(draft.endsAt()))
 			.param("level", draft.minLevelOrDefault())
 			.param("challenge", draft.challengeOrDefault())
+			.params(waitingRoomParams(draft))
+			.param("seed", newSeed())
 			.param("id", id)
 			.update();
 		List<Long> kept = new ArrayList<>();
@@ -170,11 +183,38 @@ class JdbcActivities {
 		return this.jdbc.sql("SELECT count(*) FROM activities").query(Long.class).single();
 	}
 
+	private static Map<String, Object> waitingRoomParams(ActivityDraft draft) {
+		ActivityDraft.WaitingRoomDraft room = draft.waitingRoom();
+		Map<String, Object> params = new HashMap<>();
+		params.put("opensBefore", (room != null) ? (int) room.opensBefore().toSeconds() : null);
+		params.put("admitPerSecond", (room != null) ? room.admitPerSecond() : null);
+		params.put("passTtl", (room != null) ? (int) room.passTtl().toSeconds() : null);
+		return params;
+	}
+
+	/** 32 random bytes, hex: the draw of a waiting room's early arrivals. */
+	private static String newSeed() {
+		byte[] seed = new byte[32];
+		RANDOM.nextBytes(seed);
+		return HexFormat.of().formatHex(seed);
+	}
+
+	private static Activity.WaitingRoom waitingRoom(java.sql.ResultSet rs) throws java.sql.SQLException {
+		int admitPerSecond = rs.getInt("waiting_room_admit_per_second");
+		if (rs.wasNull()) {
+			return null;
+		}
+		return new Activity.WaitingRoom(Duration.ofSeconds(rs.getInt("waiting_room_opens_before_s")), admitPerSecond,
+				Duration.ofSeconds(rs.getInt("waiting_room_pass_ttl_s")), rs.getString("waiting_room_seed"));
+	}
+
 	private List<Activity> findWhere(String condition, Map<String, ?> params) {
 		Map<Long, Activity> byId = new LinkedHashMap<>();
 		Map<Long, List<Activity.Item>> items = new LinkedHashMap<>();
 		this.jdbc
-			.sql("SELECT a.id, a.name, a.starts_at, a.ends_at, a.min_level, a.published, a.challenge, i.id AS item_id, "
+			.sql("SELECT a.id, a.name, a.starts_at, a.ends_at, a.min_level, a.published, a.challenge, "
+					+ "a.waiting_room_opens_before_s, a.waiting_room_admit_per_second, a.waiting_room_pass_ttl_s, "
+					+ "a.waiting_room_seed, i.id AS item_id, "
 					+ "i.name AS item_name, i.price, i.stock, i.remaining, i.purchase_limit "
 					+ "FROM activities a LEFT JOIN items i ON i.activity_id = a.id WHERE " + condition
 					+ " ORDER BY a.starts_at DESC, a.id DESC, i.id")
@@ -185,7 +225,7 @@ class JdbcActivities {
 					try {
 						return new Activity(id, rs.getString("name"), rs.getTimestamp("starts_at").toInstant(),
 								rs.getTimestamp("ends_at").toInstant(), rs.getInt("min_level"),
-								rs.getBoolean("published"), List.of(), rs.getBoolean("challenge"));
+								rs.getBoolean("published"), List.of(), rs.getBoolean("challenge"), waitingRoom(rs));
 					}
 					catch (java.sql.SQLException ex) {
 						throw new IllegalStateException(ex);
@@ -199,9 +239,10 @@ class JdbcActivities {
 				}
 			});
 		List<Activity> result = new ArrayList<>(byId.size());
-		byId.forEach(
-				(id, activity) -> result.add(new Activity(id, activity.name(), activity.startsAt(), activity.endsAt(),
-						activity.minLevel(), activity.published(), List.copyOf(items.get(id)), activity.challenge())));
+		byId.forEach((id,
+				activity) -> result.add(new Activity(id, activity.name(), activity.startsAt(), activity.endsAt(),
+						activity.minLevel(), activity.published(), List.copyOf(items.get(id)), activity.challenge(),
+						activity.waitingRoom())));
 		return result;
 	}
 

@@ -49,6 +49,11 @@ class RedisStockLedger {
 		args.add(Integer.toString(activity.minLevel()));
 		args.add(activity.items().stream().map((item) -> Long.toString(item.id())).collect(Collectors.joining(",")));
 		args.add(activity.challenge() ? "1" : "0");
+		Activity.WaitingRoom room = activity.waitingRoom();
+		args.add((room != null) ? Long.toString(activity.startsAt().minus(room.opensBefore()).toEpochMilli()) : "");
+		args.add((room != null) ? Integer.toString(room.admitPerSecond()) : "");
+		args.add((room != null) ? Long.toString(room.passTtl().toMillis()) : "");
+		args.add((room != null) ? room.seed() : "");
 		for (Activity.Item item : activity.items()) {
 			args.add(Long.toString(item.id()));
 			args.add(Integer.toString(item.remaining()));
@@ -58,6 +63,13 @@ class RedisStockLedger {
 				args.toArray());
 		createWriterGroup(id);
 		this.redis.opsForSet().add(this.keys.orderStreams(), this.keys.orders(id));
+		if (room != null) {
+			// The admitter's list (one worker admits every line); left at the sale's end.
+			this.redis.opsForSet().add(this.keys.waitingRooms(), Long.toString(id));
+		}
+		else {
+			this.redis.opsForSet().remove(this.keys.waitingRooms(), Long.toString(id));
+		}
 		this.redis.convertAndSend(this.keys.activityChangedChannel(), Long.toString(id));
 	}
 

@@ -112,6 +112,9 @@ class SaleKeyRetention {
 		List<String> doomed = new ArrayList<>(
 				List.of(orders, this.keys.deadLetters(id), this.keys.stock(id), this.keys.ackProbe(id)));
 		activity.items().forEach((item) -> doomed.add(this.keys.buyers(id, item.id())));
+		// The waiting room's line: its draw is shown to admins until then.
+		doomed.addAll(List.of(this.keys.lineDrawn(id), this.keys.lineLate(id), this.keys.lineArrivals(id),
+				this.keys.lineState(id), this.keys.linePasses(id), this.keys.lineOutstanding(id)));
 		// Checked (nothing queued or pending) and removed in one script, so a dead letter
 		// replayed meanwhile keeps them; the keys share the sale's hash tag (one slot).
 		Long dead = this.redis.execute(this.removeKeys, doomed);
@@ -122,6 +125,7 @@ class SaleKeyRetention {
 			// Its empty dead-letter stream went with the rest: nothing left to count.
 			this.redis.opsForSet().remove(this.keys.deadLetterStreams(), this.keys.deadLetters(id));
 		}
+		this.redis.opsForSet().remove(this.keys.waitingRooms(), Long.toString(id));
 		// The rules stay one more retention period, with a time to live: API nodes read
 		// sales from Redis only, and answer ENDED from them (NOT_FOUND once gone).
 		this.redis.expire(this.keys.meta(id), this.retention);

@@ -139,6 +139,51 @@ public record RedisKeys(@DefaultValue("") String keyPrefix) {
 		return activity(activityId) + "outbox:" + outboxId;
 	}
 
+	/**
+	 * Sorted set: the waiting room's early arrivals (joined before the start), scored by
+	 * the draw (a keyed hash of the shopper), so the line's head is the draw's order.
+	 */
+	public String lineDrawn(long activityId) {
+		return activity(activityId) + "wr:drawn";
+	}
+
+	/** Sorted set: who joined the waiting room after the start, scored by arrival. */
+	public String lineLate(long activityId) {
+		return activity(activityId) + "wr:late";
+	}
+
+	/** Counter: arrivals after the start, the score of the next late joiner. */
+	public String lineArrivals(long activityId) {
+		return activity(activityId) + "wr:arrivals";
+	}
+
+	/**
+	 * Hash: the line's shared state, written by the admitter each second (cursor: places
+	 * admitted so far, free units, line lengths, measured rate), read by every node's
+	 * status answers.
+	 */
+	public String lineState(long activityId) {
+		return activity(activityId) + "wr:state";
+	}
+
+	/** Hash: shopper to the time (epoch ms) their pass expires, for everyone admitted. */
+	public String linePasses(long activityId) {
+		return activity(activityId) + "wr:passes";
+	}
+
+	/**
+	 * Sorted set: admitted shoppers who may still buy (pass unexpired, nothing bought
+	 * yet), scored by their pass's expiry: the units they hold back from the line.
+	 */
+	public String lineOutstanding(long activityId) {
+		return activity(activityId) + "wr:outstanding";
+	}
+
+	/** Set of the ids of the sales with a waiting room (the admitter's list). */
+	public String waitingRooms() {
+		return this.keyPrefix + "sk:waiting-rooms";
+	}
+
 	/** Set of the order streams that workers must read. */
 	public String orderStreams() {
 		return this.keyPrefix + "sk:order-streams";

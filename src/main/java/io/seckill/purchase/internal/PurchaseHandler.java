@@ -75,7 +75,8 @@ class PurchaseHandler {
 			ErrorCode.PURCHASE_TOKEN_INVALID, ErrorCode.PURCHASE_TOKEN_EXPIRED, ErrorCode.PURCHASE_TOKEN_FOREIGN,
 			ErrorCode.PURCHASE_TOKEN_USED, ErrorCode.NOT_FOUND, ErrorCode.NOT_ELIGIBLE, ErrorCode.NOT_STARTED,
 			ErrorCode.ENDED, ErrorCode.SOLD_OUT, ErrorCode.LIMIT_REACHED, ErrorCode.RATE_LIMITED, ErrorCode.UNAVAILABLE,
-			ErrorCode.INTERNAL_ERROR };
+			ErrorCode.WAITING_ROOM_PASS_REQUIRED, ErrorCode.WAITING_ROOM_PASS_INVALID,
+			ErrorCode.WAITING_ROOM_PASS_FOREIGN, ErrorCode.WAITING_ROOM_PASS_EXPIRED, ErrorCode.INTERNAL_ERROR };
 
 	private final OutcomeCounters outcomes;
 
@@ -149,6 +150,7 @@ class PurchaseHandler {
 				Tickets.newTicket(activityId), token, client);
 		Scheduler loop = RequestLoops.of(request.exchange().getRequest());
 		return this.catalog.find(activityId)
+			.doOnNext((rules) -> passedWithoutToken(request, token, shopper, rules))
 			.flatMap((rules) -> decide(attempt, shopper, rules, loop))
 			.flatMap((outcome) -> respond(request, outcome));
 	}
@@ -166,6 +168,23 @@ class PurchaseHandler {
 			return null;
 		}
 		return this.tokens.verify(token, shopper.id(), activityId, itemId);
+	}
+
+	/**
+	 * Where purchases need no token ({@code seckill.purchase-token.required=false}), a
+	 * sale with a waiting room asks for the shopper's pass on the purchase itself: the
+	 * line cannot be skipped by leaving the token out.
+	 */
+	private void passedWithoutToken(ServerRequest request, PurchaseTokens.Claims token, Shopper shopper,
+			Optional<SaleRules> rules) {
+		if (token != null || rules.isEmpty() || rules.get().waitingRoom() == null) {
+			return;
+		}
+		String pass = request.headers().firstHeader(PurchaseTokenHandler.PASS_HEADER);
+		if (pass == null || pass.isEmpty()) {
+			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_REQUIRED);
+		}
+		this.tokens.verifyPass(pass, shopper.id(), rules.get().activityId());
 	}
 
 	/**

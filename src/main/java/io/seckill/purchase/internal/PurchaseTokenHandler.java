@@ -36,7 +36,13 @@ class PurchaseTokenHandler {
 
 	private static final ErrorCode[] REJECTIONS = { ErrorCode.BAD_REQUEST, ErrorCode.NOT_FOUND, ErrorCode.NOT_ELIGIBLE,
 			ErrorCode.NOT_STARTED, ErrorCode.ENDED, ErrorCode.SOLD_OUT, ErrorCode.RATE_LIMITED,
-			ErrorCode.CHALLENGE_REQUIRED, ErrorCode.CHALLENGE_FAILED };
+			ErrorCode.CHALLENGE_REQUIRED, ErrorCode.CHALLENGE_FAILED, ErrorCode.WAITING_ROOM_NOT_OPEN,
+			ErrorCode.WAITING_ROOM_NOT_JOINED, ErrorCode.WAITING_ROOM_PASS_REQUIRED,
+			ErrorCode.WAITING_ROOM_PASS_INVALID, ErrorCode.WAITING_ROOM_PASS_FOREIGN,
+			ErrorCode.WAITING_ROOM_PASS_EXPIRED };
+
+	/** The header carrying a waiting room's pass to the purchase-token request. */
+	static final String PASS_HEADER = "Waiting-Room-Pass";
 
 	private final SaleCatalog catalog;
 
@@ -79,7 +85,10 @@ class PurchaseTokenHandler {
 
 	/**
 	 * POST /api/v1/activities/{id}/items/{itemId}/purchase-tokens, body
-	 * {@code {challengeId, answer}} when the sale asks for a challenge (else none).
+	 * {@code {challengeId, answer}} when the sale asks for a challenge (else none). A
+	 * sale with a waiting room asks for the shopper's pass instead (header
+	 * {@value #PASS_HEADER}, checked in memory before anything else): its challenge was
+	 * answered to join the line.
 	 */
 	Mono<ServerResponse> issue(ServerRequest request) {
 		return counted(request, Mono.defer(() -> {
@@ -87,14 +96,16 @@ class PurchaseTokenHandler {
 			long activityId = PurchaseHandler.id(request.pathVariable("id"));
 			long itemId = PurchaseHandler.id(request.pathVariable("itemId"));
 			String client = this.clientAddresses.of(request.exchange().getRequest());
-			return this.catalog.find(activityId)
-				.map((found) -> openSale(found, shopper, itemId))
-				.flatMap((rules) -> limit(activityId, shopper, client).thenReturn(rules))
-				.flatMap((rules) -> rules.challenge() ? answered(request, activityId, shopper) : Mono.just(true))
+			return this.catalog.find(activityId).map((found) -> openSale(found, shopper, itemId)).flatMap((rules) -> {
+				long notAfter = passExpiry(request, rules, shopper);
+				return limit(activityId, shopper, client).then((rules.challenge() && rules.waitingRoom() == null)
+						? answered(request, activityId, shopper) : Mono.just(true))
+					.thenReturn(notAfter);
+			})
 				// Sign and answer on the request's own loop, not on the Redis client's
 				// thread (RequestLoops).
 				.publishOn(RequestLoops.of(request.exchange().getRequest()))
-				.map((ignored) -> this.tokens.issue(shopper.id(), activityId, itemId))
+				.map((notAfter) -> this.tokens.issue(shopper.id(), activityId, itemId, notAfter))
 				.flatMap((token) -> {
 					this.issued.count(activityId);
 					return ServerResponse.status(HttpStatus.CREATED)
@@ -115,7 +126,11 @@ class PurchaseTokenHandler {
 			long activityId = PurchaseHandler.id(request.pathVariable("id"));
 			String client = this.clientAddresses.of(request.exchange().getRequest());
 			return this.catalog.find(activityId).map((found) -> {
-				SaleRules rules = openSale(found, shopper, SaleGate.ANY_ITEM);
+				// A sale with a waiting room asks for the challenge to join its line,
+				// from
+				// the line's opening on.
+				SaleRules rules = found.isPresent() && found.get().waitingRoom() != null ? openLine(found, shopper)
+						: openSale(found, shopper, SaleGate.ANY_ITEM);
 				if (!rules.challenge()) {
 					throw new ApiException(ErrorCode.NOT_FOUND, "This sale asks for no challenge");
 				}
@@ -147,13 +162,42 @@ class PurchaseTokenHandler {
 		return found.get();
 	}
 
-	private Mono<Void> limit(long activityId, Shopper shopper, String client) {
+	/**
+	 * The rules of a sale whose waiting room is open to this shopper now (from its
+	 * opening to the sale's end).
+	 */
+	SaleRules openLine(Optional<SaleRules> found, Shopper shopper) {
+		Outcome.Rejected refusal = this.gate.lineRefusal(found, shopper);
+		if (refusal != null) {
+			throw new ApiException(refusal.code());
+		}
+		return found.get();
+	}
+
+	/**
+	 * Where the sale has a waiting room, the expiry of the shopper's good pass (a token
+	 * then expires with it at the latest); else no bound.
+	 */
+	private long passExpiry(ServerRequest request, SaleRules rules, Shopper shopper) {
+		if (rules.waitingRoom() == null) {
+			return Long.MAX_VALUE;
+		}
+		String pass = request.headers().firstHeader(PASS_HEADER);
+		if (pass == null || pass.isEmpty()) {
+			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_REQUIRED);
+		}
+		return this.tokens.verifyPass(pass, shopper.id(), rules.activityId());
+	}
+
+	/** Counts a token, challenge or waiting-room request against the shopper's limits. */
+	Mono<Void> limit(long activityId, Shopper shopper, String client) {
 		return this.limits.count(this.settings.rateWindow(),
 				new RateLimits.Limit(this.keys.tokenRate(activityId, shopper.id()), this.settings.rateLimit()),
 				new RateLimits.Limit(this.keys.tokenIpRate(activityId, client), this.settings.ipRateLimit()));
 	}
 
-	private Mono<Boolean> answered(ServerRequest request, long activityId, Shopper shopper) {
+	/** The shopper's right answer to the sale's challenge, from the request's body. */
+	Mono<Boolean> answered(ServerRequest request, long activityId, Shopper shopper) {
 		return request.bodyToMono(ChallengeAnswer.class)
 			.switchIfEmpty(Mono.error(() -> new ApiException(ErrorCode.CHALLENGE_REQUIRED)))
 			.flatMap((body) -> {
@@ -175,7 +219,8 @@ class PurchaseTokenHandler {
 				this.settings.challengeWindow(), this.settings.challengeTtl());
 	}
 
-	private Mono<ServerResponse> counted(ServerRequest request, Mono<ServerResponse> response) {
+	/** Counts each refusal of {@code response} by code, for the sale. */
+	Mono<ServerResponse> counted(ServerRequest request, Mono<ServerResponse> response) {
 		return response.onErrorResume(ApiException.class, (rejection) -> {
 			this.outcomes.rejected(rejection.code(), PurchaseHandler.activityOf(request));
 			return Mono.error(rejection);

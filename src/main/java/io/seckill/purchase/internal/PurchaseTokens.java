@@ -126,7 +126,15 @@ class PurchaseTokens {
 	}
 
 	Issued issue(long userId, long activityId, long itemId) {
-		long expiresAt = this.clock.millis() + this.settings.ttl().toMillis();
+		return issue(userId, activityId, itemId, Long.MAX_VALUE);
+	}
+
+	/**
+	 * A token that expires by {@code notAfterMillis} at the latest (a waiting room's
+	 * pass: a turn that ran out must not live on in a token).
+	 */
+	Issued issue(long userId, long activityId, long itemId, long notAfterMillis) {
+		long expiresAt = Math.min(this.clock.millis() + this.settings.ttl().toMillis(), notAfterMillis);
 		byte[] random = new byte[12];
 		ThreadLocalRandom.current().nextBytes(random);
 		String id = BASE64.encodeToString(random);
@@ -181,6 +189,60 @@ class PurchaseTokens {
 			throw new ApiException(ErrorCode.PURCHASE_TOKEN_EXPIRED);
 		}
 		return claims;
+	}
+
+	/**
+	 * A waiting-room pass: {@code keyId.P.user.activity.expiresAtMillis.signature},
+	 * signed with the purchase tokens' keys over a text no token has (the {@code P} and
+	 * the field count), so neither passes for the other.
+	 */
+	String issuePass(long userId, long activityId, long expiresAtMillis) {
+		String body = this.signingKeyId + ".P." + userId + '.' + activityId + '.' + expiresAtMillis;
+		return body + '.' + BASE64.encodeToString(sign(this.macs.get(this.signingKeyId), body));
+	}
+
+	/**
+	 * Checks a pass for this shopper and sale, in memory: INVALID (malformed, forged),
+	 * FOREIGN (another shopper's or sale's), EXPIRED, in that order; the expiry when
+	 * good.
+	 */
+	long verifyPass(String pass, long userId, long activityId) {
+		if (pass.length() > MAX_LENGTH) {
+			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_INVALID);
+		}
+		String[] parts = pass.split("\\.", -1);
+		ThreadLocal<Mac> mac = (parts.length == 6 && parts[1].equals("P")) ? this.macs.get(parts[0]) : null;
+		if (mac == null) {
+			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_INVALID);
+		}
+		byte[] signature;
+		try {
+			signature = BASE64_DECODER.decode(parts[5]);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_INVALID);
+		}
+		if (!MessageDigest.isEqual(signature, sign(mac, pass.substring(0, pass.lastIndexOf('.'))))) {
+			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_INVALID);
+		}
+		long passUser;
+		long passActivity;
+		long expiresAt;
+		try {
+			passUser = Long.parseLong(parts[2]);
+			passActivity = Long.parseLong(parts[3]);
+			expiresAt = Long.parseLong(parts[4]);
+		}
+		catch (NumberFormatException ex) {
+			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_INVALID);
+		}
+		if (passUser != userId || passActivity != activityId) {
+			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_FOREIGN);
+		}
+		if (this.clock.millis() >= expiresAt) {
+			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_EXPIRED);
+		}
+		return expiresAt;
 	}
 
 	private static byte[] sign(ThreadLocal<Mac> mac, String body) {

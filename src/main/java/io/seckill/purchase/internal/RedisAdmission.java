@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
 @Component
 class RedisAdmission {
 
-	private static final int SHARED_KEYS = 4;
+	private static final int SHARED_KEYS = 5;
 
 	private static final int KEYS_PER_REQUEST = 6;
 
@@ -138,6 +138,7 @@ class RedisAdmission {
 		keysAndArgs[1] = key(this.keys.stock(activityId));
 		keysAndArgs[2] = key(this.keys.limits(activityId));
 		keysAndArgs[3] = key(this.keys.orders(activityId));
+		keysAndArgs[4] = key(this.keys.lineOutstanding(activityId));
 		int a = keyCount;
 		keysAndArgs[a] = key(Integer.toString(n));
 		keysAndArgs[a + 1] = key(Long.toString(activityId));

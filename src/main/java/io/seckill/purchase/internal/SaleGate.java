@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Optional;
 
 import io.seckill.activity.SaleRules;
+import io.seckill.platform.web.ErrorCode;
 import io.seckill.user.Eligibility;
 import io.seckill.user.Shopper;
 
@@ -19,6 +20,8 @@ class SaleGate {
 
 	/** For checks that concern the sale, not one of its items. */
 	static final long ANY_ITEM = -1;
+
+	private static final Outcome.Rejected LINE_NOT_OPEN = new Outcome.Rejected(ErrorCode.WAITING_ROOM_NOT_OPEN);
 
 	private final Eligibility eligibility;
 
@@ -53,6 +56,28 @@ class SaleGate {
 		}
 		if (itemId != ANY_ITEM && this.soldOut.isSoldOut(itemId)) {
 			return Outcome.SOLD_OUT;
+		}
+		return null;
+	}
+
+	/**
+	 * Why the shopper may not be in the sale's waiting room now (no such sale or no
+	 * waiting room, not eligible, not open yet, ended), or {@code null}.
+	 */
+	Outcome.Rejected lineRefusal(Optional<SaleRules> found, Shopper shopper) {
+		if (found.isEmpty() || found.get().waitingRoom() == null) {
+			return Outcome.NOT_FOUND;
+		}
+		SaleRules rules = found.get();
+		long now = this.clock.millis();
+		if (!this.eligibility.allows(shopper, rules.minLevel())) {
+			return Outcome.NOT_ELIGIBLE;
+		}
+		if (now < rules.waitingRoom().opensAtMillis()) {
+			return LINE_NOT_OPEN;
+		}
+		if (now >= rules.endsAtMillis()) {
+			return Outcome.ENDED;
 		}
 		return null;
 	}

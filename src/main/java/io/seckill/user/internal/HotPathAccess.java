@@ -12,8 +12,8 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * The access rules of the sale's hot path, the requests a crowd sends by the thousand per
  * second: the clock and ping (anyone), purchase-token and challenge requests, purchases
- * and tickets (any logged-in account). Decided here, in memory, before any body is read,
- * with the same token check ({@link BearerTokens}) and the same refusal
+ * tickets and the waiting room (any logged-in account). Decided here, in memory, before
+ * any body is read, with the same token check ({@link BearerTokens}) and the same refusal
  * ({@link AccessRefusals}) as Spring Security's chain ({@link AccessRules}), which this
  * filter stands in front of and hands every other request to. The chain's machinery (its
  * firewall, security headers, Reactor-context plumbing and path matchers) more than
@@ -79,7 +79,7 @@ final class HotPathAccess implements WebFilter {
 				String ticket = rest.substring("purchases/".length());
 				return (!ticket.isEmpty() && ticket.indexOf('/') < 0) ? Route.SHOPPER : null;
 			}
-			return null;
+			return isWaitingRoom(rest) ? Route.SHOPPER : null;
 		}
 		if (!HttpMethod.POST.equals(method) || !rest.startsWith("activities/")) {
 			return null;
@@ -87,7 +87,8 @@ final class HotPathAccess implements WebFilter {
 		// activities/{id}/challenges,
 		// activities/{id}/items/{itemId}/purchases|purchase-tokens
 		String[] segments = rest.split("/", -1);
-		if (segments.length == 3 && isId(segments[1]) && segments[2].equals("challenges")) {
+		if (segments.length == 3 && isId(segments[1])
+				&& (segments[2].equals("challenges") || segments[2].equals("waiting-room"))) {
 			return Route.SHOPPER;
 		}
 		if (segments.length == 5 && isId(segments[1]) && segments[2].equals("items") && isId(segments[3])
@@ -95,6 +96,15 @@ final class HotPathAccess implements WebFilter {
 			return Route.SHOPPER;
 		}
 		return null;
+	}
+
+	/** activities/{id}/waiting-room */
+	private static boolean isWaitingRoom(String rest) {
+		if (!rest.startsWith("activities/")) {
+			return false;
+		}
+		String[] segments = rest.split("/", -1);
+		return segments.length == 3 && isId(segments[1]) && segments[2].equals("waiting-room");
 	}
 
 	private static boolean isId(String segment) {
