@@ -88,14 +88,19 @@ class Api:
         self.results["users"] = {"count": count, "register_s": round(registered - started, 1),
                                  "login_s": round(done - registered, 1)}
 
-    def create_activity(self, name, stock, items=1, limit=100):
+    def create_activity(self, name, stock, items=1, limit=100, starts_in=None, waiting_room=None):
+        """A published sale, open since a minute (or opening `starts_in` from now), with a waiting room
+        ({opensBefore, admitPerSecond, passTtl}) when one is given."""
         admin = self.admin_token()
         api = Http(self.nodes["A"]["port"])
         now = datetime.datetime.now(datetime.timezone.utc)
-        draft = {"name": name, "startsAt": (now - datetime.timedelta(minutes=1)).isoformat(),
+        start = now + (starts_in if starts_in is not None else -datetime.timedelta(minutes=1))
+        draft = {"name": name, "startsAt": start.isoformat(),
                  "endsAt": (now + datetime.timedelta(hours=3)).isoformat(), "minLevel": 0,
                  "items": [{"name": f"{name}-item{i + 1}", "price": 1.00, "stock": stock, "limit": limit}
                            for i in range(items)]}
+        if waiting_room:
+            draft["waitingRoom"] = waiting_room
         status, body = api.call("POST", "/api/v1/admin/activities", draft, token=admin)
         if status != 201:
             raise RuntimeError(f"create activity: {status} {body}")

@@ -8,6 +8,7 @@ is stopped at the end (also on Ctrl-C or a time-out), its database is dropped an
 
   seckill_bench.py suite [--smoke] [--runs N] [--duration S] ...   the standard scenarios (bench/run.sh)
   seckill_bench.py sale  --users U --stock S --connections C --duration D --items N ...   one sale
+  seckill_bench.py line  --users U --duration D ...   the waiting room: join storm and status polls
 """
 
 import argparse
@@ -22,6 +23,7 @@ from .bench import Bench
 from .drain import drain_lines
 from .report import markdown, write_report
 from .scenarios import drains, sale, suite
+from .scenarios import line as waiting_room
 from .summary import summarize
 from .util import REPO, loadavg, log
 
@@ -30,7 +32,7 @@ def parse_args(argv=None):
     """The command line (sys.argv[1:] when argv is None), with --smoke and the warm-up's cap applied."""
     parser = argparse.ArgumentParser(prog="seckill_bench.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["suite", "sale", "drain", "markdown"])
+    parser.add_argument("command", choices=["suite", "sale", "line", "drain", "markdown"])
     parser.add_argument("results", nargs="?", help="results.json (markdown command)")
     parser.add_argument("--smoke", action="store_true", help="a few seconds per scenario, one run, few users")
     parser.add_argument("--runs", type=int, default=3, help="iterations of the suite (each scenario once per run)")
@@ -46,6 +48,8 @@ def parse_args(argv=None):
                         help="warm-up settled: two consecutive windows' req/s within this %% of each other")
     parser.add_argument("--users", "-u", type=int, default=10000, help="shoppers created and logged in")
     parser.add_argument("--stock", "-s", type=int, default=1000, help="units per item (sale command)")
+    parser.add_argument("--line-rate", type=int, default=1,
+                        help="line command: the waiting room's admitPerSecond (low: the polled shoppers stay WAITING)")
     parser.add_argument("--items", type=int, default=1, help="items per activity: 1 = one hot item, more = spread")
     parser.add_argument("--limit", type=int, default=1, help="per-user limit (sale command)")
     parser.add_argument("--connections", "-c", type=int, default=64)
@@ -142,7 +146,7 @@ def main():
     atexit.register(bench.cleanup)
     failed = None
     try:
-        (suite if args.command == "suite" else sale)(bench)
+        {"suite": suite, "sale": sale, "line": waiting_room}[args.command](bench)
     except BaseException as ex:  # report what was measured, then clean up
         failed = f"{type(ex).__name__}: {ex}"
         log(f"FAILED: {failed}")

@@ -2,6 +2,7 @@
 databases."""
 
 import atexit
+import datetime
 import os
 import time
 
@@ -190,6 +191,92 @@ def sale(bench):
     queued[activity["id"]] = (queued_of(result), 1)
     bench.drain(1, consumers=a.drain_consumers, batch_size=a.drain_batch)
     bench.audit(queued, full_ticket_scan=True)
+
+
+def line(bench):
+    """The waiting room (issue 16): a join storm of --users shoppers at the opening, then their status polls
+    while the draw is open and once it is closed (the ranks cold, then kept by the node), each next to ping
+    on the same node in the same run, with the Redis commands per request (INFO commandstats)."""
+    a = bench.args
+    bench.environment()
+    bench.setup()
+    bench.start_node("A", "api,admin,worker")  # the worker holds the cluster duties: the admitter
+    bench.create_users(a.users)
+    node_a = bench.nodes["A"]["port"]
+    room = {"opensBefore": "PT2H", "admitPerSecond": a.line_rate, "passTtl": "PT2M"}
+
+    def path(activity):
+        return f"/api/v1/activities/{activity['id']}/waiting-room"
+
+    log(f"warm-up until stable, {rule(a)} (ping, then joins and polls of a warm-up line)")
+    warm_up(bench, "ping on node A", node_a, "GET", "/api/v1/ping", keys=False)
+    warm = bench.create_activity("line-warm", a.stock, 1, 1, starts_in=datetime.timedelta(hours=1),
+                                 waiting_room=room)
+    bench.wrk(None, node_a, "POST", path(warm), 5, record=False, probe=False, keys=False)  # in line first
+    warm_up(bench, "waiting-room polls on node A", node_a, "GET", path(warm), keys=False)
+    rows = []
+    for i in range(1, a.runs + 1):
+        log(f"===== run {i} of {a.runs} =====")
+        ping = bench.wrk("ping", node_a, "GET", "/api/v1/ping", a.duration, scenario="line-ping", iteration=i,
+                         keys=False)
+        # A new line per run: every shopper joins it for the first time (201) until the tokens wrap.
+        drawn = bench.create_activity(f"line-{i}", a.stock, 1, 1, starts_in=datetime.timedelta(hours=1),
+                                      waiting_room=room)
+        join = bench.wrk("join storm", node_a, "POST", path(drawn), a.duration, scenario="line-join", iteration=i,
+                         keys=False)
+        everyone_joins(bench, drawn, path(drawn))
+        open_polls = bench.wrk("polls, draw open", node_a, "GET", path(drawn), a.duration,
+                               scenario="line-poll-open", iteration=i, keys=False)
+        # A line whose draw closes at once: joined after its start, everyone queues by arrival (WAITING,
+        # one admitted a second); the first pass reads each rank once, the next ones are answered from memory.
+        closed = bench.create_activity(f"line-closed-{i}", a.stock, 1, 1, starts_in=datetime.timedelta(seconds=3),
+                                       waiting_room=room)
+        everyone_joins(bench, closed, path(closed))
+        cold = bench.wrk("polls, draw closed, first pass", node_a, "GET", path(closed), a.duration,
+                         scenario="line-poll-cold", iteration=i, keys=False)
+        warm_polls = bench.wrk("polls, draw closed, ranks kept", node_a, "GET", path(closed), a.duration,
+                               scenario="line-poll-warm", iteration=i, keys=False)
+        rows.append((ping, join, open_polls, cold, warm_polls))
+        for activity in (drawn, closed):
+            line_audit(bench, activity)
+    for i, (ping, *others) in enumerate(rows, 1):
+        for result in others:
+            calls = sum(c["calls"] for c in result["redis_commands"].values())
+            result["redis_commands_per_request"] = round(calls / max(1, result["requests"]), 4)
+            result["vs_ping"] = round(result["rps"] / ping["rps"], 3) if ping["rps"] else None
+            lat = result["latency_us"]["percentiles"]
+            log(f"run {i}: {result['label']}: {result['rps']:,.0f} req/s = {result['vs_ping']:.2f}x ping "
+                f"({ping['rps']:,.0f}), p99 {lat['99'] / 1000:.2f} ms, Redis commands/request "
+                f"{result['redis_commands_per_request']}, outcomes {result['outcomes']}")
+
+
+def everyone_joins(bench, activity, path):
+    """Unrecorded join runs until every shopper is in the line (at most 6 of 10 s), so that the polls that
+    follow are all shoppers in line."""
+    key = f"{bench.prefix}sk:{{{activity['id']}}}:wr:"
+    for _ in range(6):
+        joined = int(redis_cli("ZCARD", key + "drawn") or 0) + int(redis_cli("ZCARD", key + "late") or 0)
+        if joined >= bench.args.users:
+            return
+        bench.wrk(None, bench.nodes["A"]["port"], "POST", path, 10, record=False, probe=False, keys=False)
+    log(f"WARNING: not every shopper joined {activity['name']}")
+
+
+def line_audit(bench, activity):
+    """The waiting room's own invariants, from Redis: nobody in both parts of the line (drawn and late),
+    nobody admitted twice (one pass per admitted place), the cursor within the line. Raises when one fails."""
+    key = f"{bench.prefix}sk:{{{activity['id']}}}:wr:"
+    drawn = int(redis_cli("ZCARD", key + "drawn") or 0)
+    late = int(redis_cli("ZCARD", key + "late") or 0)
+    both = int(redis_cli("ZINTERCARD", 2, key + "drawn", key + "late") or 0)
+    cursor = int(redis_cli("HGET", key + "state", "cursor") or 0)
+    passes = int(redis_cli("HLEN", key + "passes") or 0)
+    checks = {"drawn": drawn, "late": late, "in both parts": both, "admitted (cursor)": cursor, "passes": passes}
+    ok = both == 0 and passes == cursor and cursor <= drawn + late
+    bench.results.setdefault("line_audits", []).append({"activity": activity["id"], "ok": ok, **checks})
+    log(f"waiting-room audit of {activity['name']}: {'ok' if ok else 'FAILED'} {checks}")
+    if not ok:
+        raise RuntimeError(f"waiting-room audit failed for {activity['name']}: {checks}")
 
 
 def drains(args, benches):

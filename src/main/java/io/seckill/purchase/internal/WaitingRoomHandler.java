@@ -71,10 +71,16 @@ class WaitingRoomHandler {
 			return this.catalog.find(activityId)
 				.map((found) -> this.tokenRequests.openLine(found, shopper))
 				.flatMap((rules) -> this.tokenRequests.limit(activityId, shopper, client).thenReturn(rules))
-				.flatMap((rules) -> this.line.state(activityId)
-					.flatMap((state) -> this.line.place(activityId, shopper.id(), state))
-					.flatMap((known) -> known.isPresent() ? answer(request, HttpStatus.OK, rules, shopper)
-							: joinAnew(request, rules, shopper)));
+				// The join script answers a re-join with the same place; only a sale with
+				// a
+				// challenge looks first, so that a shopper in line is not asked it again.
+				.flatMap(
+						(rules) -> !rules.challenge() ? joinAnew(request, rules, shopper)
+								: this.line.state(activityId)
+									.flatMap((state) -> this.line.place(activityId, shopper.id(), state))
+									.flatMap((known) -> known.isPresent()
+											? answer(request, HttpStatus.OK, rules, shopper)
+											: joinAnew(request, rules, shopper)));
 		}));
 	}
 
