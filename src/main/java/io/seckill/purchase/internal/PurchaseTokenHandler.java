@@ -126,9 +126,8 @@ class PurchaseTokenHandler {
 			long activityId = PurchaseHandler.id(request.pathVariable("id"));
 			String client = this.clientAddresses.of(request.exchange().getRequest());
 			return this.catalog.find(activityId).map((found) -> {
-				// A sale with a waiting room asks for the challenge to join its line,
-				// from
-				// the line's opening on.
+				// A sale with a waiting room asks for the challenge to join its
+				// line, from the line's opening on.
 				SaleRules rules = found.isPresent() && found.get().waitingRoom() != null ? openLine(found, shopper)
 						: openSale(found, shopper, SaleGate.ANY_ITEM);
 				if (!rules.challenge()) {

@@ -71,9 +71,8 @@ class WaitingRoomHandler {
 			return this.catalog.find(activityId)
 				.map((found) -> this.tokenRequests.openLine(found, shopper))
 				.flatMap((rules) -> this.tokenRequests.limit(activityId, shopper, client).thenReturn(rules))
-				// The join script answers a re-join with the same place; only a sale with
-				// a
-				// challenge looks first, so that a shopper in line is not asked it again.
+				// The join script answers a re-join with the same place; only a sale
+				// with a challenge looks first (a shopper in line is not asked again).
 				.flatMap(
 						(rules) -> !rules.challenge() ? joinAnew(request, rules, shopper)
 								: this.line.state(activityId)
@@ -122,8 +121,7 @@ class WaitingRoomHandler {
 					Draw draw = new Draw(rules, state);
 					if (!state.closed()) {
 						// The draw is still open (before the start, or until the
-						// admitter's
-						// first round from it on): no place yet.
+						// admitter's first round from it on): no place yet.
 						int poll = spread(
 								Math.max(1, Math.min(MAX_POLL_SECONDS, (rules.startsAtMillis() - now) / 2000.0)));
 						return Mono.just(draw.view("PREQUEUE", null, poll, null, null));
