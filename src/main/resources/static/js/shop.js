@@ -202,7 +202,13 @@ function createItem(activity, item) {
     button: el('button', { type: 'button', class: 'buy', 'aria-describedby': nameId }),
     outcomeBox: el('div', { class: 'outcome', role: 'status', 'aria-live': 'polite', tabindex: '-1' }),
   };
-  entry.challengeParts = createChallenge(entry);
+  entry.challengeParts = createChallenge(entry, `challenge-${item.id}`, {
+    heading: 'challenge.heading',
+    submit: 'challenge.submit',
+    answered: (answer) => run(entry, () => tokenThenPurchase(entry, answer)),
+    renewed: () => run(entry, () => openChallenge(entry, null)),
+  });
+  entry.afterChallenge = entry.outcomeBox;
   entry.priceLabel = el('dt');
   entry.remainingLabel = el('dt');
   entry.button.addEventListener('click', () => buy(entry));
@@ -223,7 +229,8 @@ function updateItemData(entry) {
   });
   activity.minLevel.textContent = activity.data.minLevel > 0 ? i18n.t('activity.minLevel', { level: activity.data.minLevel }) : '';
   activity.minLevel.hidden = activity.data.minLevel <= 0;
-  activity.challenge.textContent = activity.data.challenge ? i18n.t('activity.challenge') : '';
+  activity.challenge.textContent = !activity.data.challenge ? ''
+    : i18n.t(activity.data.waitingRoom ? 'activity.lineChallenge' : 'activity.challenge');
   activity.challenge.hidden = !activity.data.challenge;
   entry.name.textContent = item.name;
   entry.priceLabel.textContent = i18n.t('item.price');
@@ -317,14 +324,25 @@ function createLine(activity) {
     busy: false,
     timer: 0,
     error: null,
+    /** {id, image, note, message} while the challenge of a sale with one is shown before joining */
+    challenge: null,
+    /** performance.now() until which the server asked to wait (Retry-After) */
+    waitUntil: 0,
     /** the most people ever ahead, for the progress bar */
     mostAhead: 0,
-    status: el('p', { class: 'line-status', role: 'status', 'aria-live': 'polite' }),
+    status: el('p', { class: 'line-status', role: 'status', 'aria-live': 'polite', tabindex: '-1' }),
     progress: el('progress', { max: '1', value: '0' }),
     button: el('button', { type: 'button', class: 'join' }),
   };
+  line.challengeParts = createChallenge(line, `challenge-line-${activity.data.id}`, {
+    heading: 'challenge.lineHeading',
+    submit: 'challenge.lineSubmit',
+    answered: (answer) => joinLine(activity, answer),
+    renewed: () => openLineChallenge(activity, null),
+  });
+  line.afterChallenge = line.status;
   line.button.addEventListener('click', () => joinLine(activity));
-  line.node = el('section', { class: 'line' }, line.status, line.progress, line.button);
+  line.node = el('section', { class: 'line' }, line.status, line.progress, line.button, line.challengeParts.form);
   return line;
 }
 
@@ -349,7 +367,8 @@ function updateLine(activity) {
 function forgetLine(activity) {
   if (activity.line) {
     clearTimeout(activity.line.timer);
-    Object.assign(activity.line, { place: null, joined: null, error: null, mostAhead: 0 });
+    closeChallenge(activity.line);
+    Object.assign(activity.line, { place: null, joined: null, error: null, mostAhead: 0, waitUntil: 0 });
     renderLine(activity);
   }
 }
@@ -360,15 +379,67 @@ function pass(activity) {
   return place?.state === 'ADMITTED' && serverClock.now() < Date.parse(place.passExpiresAt) ? place.pass : null;
 }
 
-async function joinLine(activity) {
+/**
+ * Joins the line; for a sale with a challenge the first press shows its question, and the
+ * shopper's {challengeId, answer} comes with the join (once in line, nobody is asked again).
+ */
+async function joinLine(activity, answer = null) {
   const line = activity.line;
-  if (line.busy || !store.current) {
+  if (line.busy || waiting(line) || !store.current) {
+    return;
+  }
+  if (activity.data.challenge && !answer) {
+    await openLineChallenge(activity, null);
     return;
   }
   line.busy = true;
   renderLine(activity);
-  const reply = await api('POST', `/api/v1/activities/${activity.data.id}/waiting-room`, { token: store.token });
+  renderChallenge(line);
+  const reply = await api('POST', `/api/v1/activities/${activity.data.id}/waiting-room`,
+      { token: store.token, body: answer ?? undefined });
   line.busy = false;
+  if (activity.line !== line) {
+    return;
+  }
+  const code = reply.body.code;
+  if (line.challenge && (code === 'CHALLENGE_FAILED' || code === 'CHALLENGE_REQUIRED')) {
+    await openLineChallenge(activity, code === 'CHALLENGE_FAILED' ? 'challenge.wrong' : null);
+    return;
+  }
+  if (line.challenge && code === 'RATE_LIMITED') {
+    // Too many wrong answers (or requests): the question stays open until the wait is over.
+    line.waitUntil = performance.now() + (reply.retryAfter ?? 1) * 1000;
+    line.challenge.message = { key: 'challenge.wait', seconds: reply.retryAfter ?? 1 };
+    renderChallenge(line);
+    renderLine(activity);
+    return;
+  }
+  closeChallenge(line);
+  placeAnswered(activity, reply);
+}
+
+/** Shows the sale's question before the join; {@code note}: why a new one is shown. */
+async function openLineChallenge(activity, note) {
+  const line = activity.line;
+  line.challenge ??= {};
+  Object.assign(line.challenge, { id: null, image: null, note, message: null });
+  line.busy = true;
+  renderChallenge(line);
+  renderLine(activity);
+  const reply = await api('POST', `/api/v1/activities/${activity.data.id}/challenges`, { token: store.token });
+  line.busy = false;
+  if (activity.line !== line || !line.challenge) {
+    return;
+  }
+  if (reply.status === 201) {
+    Object.assign(line.challenge, { id: reply.body.challengeId, image: reply.body.image });
+    line.challengeParts.input.value = '';
+    renderChallenge(line);
+    renderLine(activity);
+    line.challengeParts.input.focus();
+    return;
+  }
+  closeChallenge(line);
   placeAnswered(activity, reply);
 }
 
@@ -455,8 +526,18 @@ function renderLine(activity) {
   line.progress.value = line.mostAhead > 0 && place?.ahead != null ? 1 - place.ahead / line.mostAhead : 0;
   line.progress.setAttribute('aria-label', i18n.t('line.progress'));
   line.button.textContent = i18n.t('line.join');
-  line.button.hidden = !store.current || line.joined !== false || phase(activity.data, now) === 'ENDED';
+  line.button.hidden = !store.current || line.joined !== false || phase(activity.data, now) === 'ENDED'
+      || line.challenge !== null;
   line.button.disabled = line.busy || now < opensAt;
+  if (line.challenge && !line.busy && phase(activity.data, now) === 'ENDED') {
+    closeChallenge(line);
+  }
+  else if (line.challenge && line.waitUntil && !waiting(line)) {
+    // The wait the server asked for is over: the question can be answered again.
+    line.waitUntil = 0;
+    line.challenge.message = null;
+    renderChallenge(line);
+  }
 }
 
 // ---------- buying ----------
@@ -625,8 +706,9 @@ function waitFor(entry, seconds) {
   updateItem(entry);
 }
 
-function waiting(entry) {
-  return entry.waitUntil > performance.now();
+/** Whether the server's Retry-After holds {@code owner} (an item, or a sale's line). */
+function waiting(owner) {
+  return owner.waitUntil > performance.now();
 }
 
 /** Polls a ticket until the database's verdict; {@code unknown}: the purchase may not exist. */
@@ -701,22 +783,30 @@ async function openChallenge(entry, note) {
   closeChallenge(entry);
 }
 
-function closeChallenge(entry) {
-  if (!entry.challenge) {
+/** Hides the question of {@code owner} (an item, or a sale's line), keeping the focus near. */
+function closeChallenge(owner) {
+  if (!owner.challenge) {
     return;
   }
-  const hadFocus = entry.challengeParts.form.contains(document.activeElement);
-  entry.challenge = null;
-  renderChallenge(entry);
-  updateItem(entry);
+  const hadFocus = owner.challengeParts.form.contains(document.activeElement);
+  owner.challenge = null;
+  renderChallenge(owner);
+  if (owner.item) {
+    updateItem(owner);
+  }
   if (hadFocus) {
-    entry.outcomeBox.focus();
+    owner.afterChallenge.focus();
   }
 }
 
-function createChallenge(entry) {
-  const id = `challenge-${entry.item.id}`;
+/**
+ * The question's form for {@code owner} ({challenge, busy, waitUntil}: an item, or a sale's
+ * line): {@code answered({challengeId, answer})} sends an answer, {@code renewed()} asks for
+ * another picture; {@code heading} and {@code submit} name the texts that say what it opens.
+ */
+function createChallenge(owner, id, { heading, submit, answered, renewed }) {
   const parts = {
+    texts: { heading, submit },
     heading: el('h5', { id: `${id}-heading`, class: 'challenge-heading' }),
     prompt: el('p', { id: `${id}-prompt` }),
     note: el('p', { class: 'challenge-note', role: 'alert' }),
@@ -738,36 +828,36 @@ function createChallenge(entry) {
       el('div', { class: 'actions' }, parts.submit, parts.renew));
   parts.form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const challenge = entry.challenge;
-    if (!challenge || !challenge.id || entry.busy || waiting(entry)) {
+    const challenge = owner.challenge;
+    if (!challenge || !challenge.id || owner.busy || waiting(owner)) {
       return;
     }
     const answer = normaliseAnswer(parts.input.value);
     if (!answer) {
       challenge.message = { key: 'challenge.empty' };
-      renderChallenge(entry);
+      renderChallenge(owner);
       parts.input.focus();
       return;
     }
     challenge.message = null;
-    run(entry, () => tokenThenPurchase(entry, { challengeId: challenge.id, answer }));
+    answered({ challengeId: challenge.id, answer });
   });
   parts.renew.addEventListener('click', () => {
-    if (!entry.busy && !waiting(entry)) {
-      run(entry, () => openChallenge(entry, null));
+    if (!owner.busy && !waiting(owner)) {
+      renewed();
     }
   });
   return parts;
 }
 
-function renderChallenge(entry) {
-  const parts = entry.challengeParts;
-  const challenge = entry.challenge;
+function renderChallenge(owner) {
+  const parts = owner.challengeParts;
+  const challenge = owner.challenge;
   parts.form.hidden = !challenge;
   if (!challenge) {
     return;
   }
-  parts.heading.textContent = i18n.t('challenge.heading');
+  parts.heading.textContent = i18n.t(parts.texts.heading);
   parts.prompt.textContent = challenge.image ? i18n.t('challenge.prompt') : i18n.t('challenge.loading');
   parts.note.textContent = challenge.note ? i18n.t(challenge.note) : '';
   parts.image.hidden = !challenge.image;
@@ -779,11 +869,11 @@ function renderChallenge(entry) {
   parts.hint.textContent = i18n.t('challenge.hint');
   const message = challenge.message;
   parts.message.textContent = message ? i18n.t(message.key, message) : '';
-  parts.submit.textContent = i18n.t('challenge.submit');
+  parts.submit.textContent = i18n.t(parts.texts.submit);
   parts.renew.textContent = i18n.t('challenge.new');
-  const blocked = entry.busy || !challenge.id || waiting(entry);
+  const blocked = owner.busy || !challenge.id || waiting(owner);
   parts.submit.disabled = blocked;
-  parts.renew.disabled = entry.busy || waiting(entry);
+  parts.renew.disabled = owner.busy || waiting(owner);
 }
 
 /** "７", "−2" or " -2 " as typed with other keyboards: ASCII digits and minus. */

@@ -2,6 +2,7 @@ package io.seckill.pages;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -346,9 +347,8 @@ class ShopperPagesIT extends BrowserTest {
 				.isEqualTo(201);
 		}
 
-		// After the start, another shopper joins behind the three drawn: a place, a wait,
-		// a
-		// progress bar, and no Buy until their turn (one admitted a second).
+		// After the start, another shopper joins behind the three drawn: a place, a
+		// wait, a progress bar, and no Buy until their turn (one admitted a second).
 		button("Log out").click();
 		await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(start.plusSeconds(1)));
 		logIn(newAccount());
@@ -371,6 +371,120 @@ class ShopperPagesIT extends BrowserTest {
 		assertThat(tokenRequests).hasSize(1);
 		assertThat(tokenRequests.get(0).headerValue("waiting-room-pass")).isNotBlank();
 		screenshot("shop-waiting-room-bought");
+	}
+
+	@Test
+	void aShopperAnswersTheChallengeToJoinTheLineOfAChallengeSaleAndBuysWithThePassAlone() {
+		Activity sale = this.api.newWaitingRoomSale(Instant.now().plusSeconds(5), 5, 10, "PT30S", "PT1H", true);
+		List<Request> joins = requests("/waiting-room");
+		List<Request> challenges = requests("/challenges");
+		List<Request> tokenRequests = requests("/purchase-tokens");
+		open("/");
+		logIn(newAccount());
+		Locator activity = this.page.locator("[data-activity='" + sale.id() + "']");
+		assertThat(activity).containsText("Joining the line asks you to solve a small sum first.");
+		Locator line = activity.locator(".line");
+		Locator join = line.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Join the line"));
+
+		Response first = this.page.waitForResponse((response) -> response.url().endsWith("/challenges"), join::click);
+		Locator challenge = line.getByRole(AriaRole.FORM,
+				new Locator.GetByRoleOptions().setName("Quick check before joining the line"));
+		Locator answer = challenge.getByLabel("Result");
+		assertThat(answer).isFocused();
+		assertThat(join).isHidden();
+		assertThat(joins).as("no join without an answer").isEmpty();
+
+		// A wrong answer: not in line, a new question, and the shopper is told why.
+		String firstId = json(first).path("challengeId").asString();
+		answer.fill(Integer.toString(Integer.parseInt(solve(sale, firstId)) + 1));
+		Response second = this.page.waitForResponse((response) -> response.url().endsWith("/challenges"),
+				() -> answer.press("Enter"));
+		assertThat(challenge.getByRole(AriaRole.ALERT).first())
+			.hasText("Wrong answer, or the question expired: here is a new one.");
+		answer.fill(solve(sale, json(second).path("challengeId").asString()));
+		screenshot("shop-waiting-room-challenge", activity);
+		challenge.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Confirm and join")).click();
+		assertThat(line.getByRole(AriaRole.STATUS))
+			.hasText("You are in line (1 so far). At the start everyone in line is drawn in a random order.");
+		assertThat(challenge).isHidden();
+		assertThat(joins).hasSize(2);
+
+		// The turn comes: Buy sends the pass, and no question is asked again.
+		assertThat(line.getByRole(AriaRole.STATUS)).containsText("Your turn! Buy before",
+				new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+		item(sale, sale.item()).locator("button.buy").click();
+		assertThat(item(sale, sale.item()).getByRole(AriaRole.STATUS)).containsText("Success! Order #");
+		assertThat(challenges).hasSize(2);
+		assertThat(tokenRequests).hasSize(1);
+		assertThat(tokenRequests.get(0).postData()).as("no answer with the pass").isNullOrEmpty();
+	}
+
+	@Test
+	void atTheStartTheDrawPlacesWhoWasInLineAndThePageShowsWhereItPutTheShopper() {
+		Instant start = Instant.now().plusSeconds(4);
+		Activity sale = this.api.newWaitingRoomSale(start, 1, 10, "PT1H", "PT1H");
+		String name = newAccount();
+		open("/");
+		logIn(name);
+		Locator line = this.page.locator("[data-activity='" + sale.id() + "'] .line");
+		line.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Join the line")).click();
+		assertThat(line.getByRole(AriaRole.STATUS)).containsText("You are in line (1 so far).");
+		List<String> others = this.api.newShoppers(2, 2);
+		for (String other : others) {
+			assertThat(this.api.post("/api/v1/activities/" + sale.id() + "/waiting-room", other, null).status())
+				.isEqualTo(201);
+		}
+
+		// One unit, three drawn: the first in the draw's order has the turn, the others
+		// are told at once that the stock cannot reach them, whoever joined first.
+		assertThat(line.getByRole(AriaRole.STATUS)).not()
+			.containsText("You are in line", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+		String shopper = this.api.logIn(name, PASSWORD);
+		List<String> states = new ArrayList<>();
+		for (String who : List.of(shopper, others.get(0), others.get(1))) {
+			states.add(this.api.get("/api/v1/activities/" + sale.id() + "/waiting-room", who).text("state"));
+		}
+		assertThat(states).containsExactlyInAnyOrder("ADMITTED", "SOLD_OUT", "SOLD_OUT");
+		assertThat(line.getByRole(AriaRole.STATUS)).containsText(
+				"ADMITTED".equals(states.get(0)) ? "Your turn! Buy before" : "The units left cannot reach your place");
+		JsonNode draw = this.api.get("/api/v1/admin/activities/" + sale.id() + "/waiting-room", this.api.adminToken())
+			.body();
+		assertThat(draw.path("seed").asString()).as("the seed is shown once the draw is closed").isNotBlank();
+		assertThat(draw.path("head")).hasSize(3);
+	}
+
+	@Test
+	void aPlaceTheStockCannotReachIsSoldOutAtOnceMovesWhenAPassExpiresAndAnUnusedTurnEnds() {
+		Instant start = Instant.now().plusSeconds(1);
+		Activity sale = this.api.newWaitingRoomSale(start, 1, 10, "PT10S", "PT1H");
+		await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(start.plusSeconds(1)));
+		// Someone ahead is admitted to the only unit and does not buy.
+		String ahead = this.api.newShopper();
+		assertThat(this.api.post("/api/v1/activities/" + sale.id() + "/waiting-room", ahead, null).status())
+			.isEqualTo(201);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> "ADMITTED"
+				.equals(this.api.get("/api/v1/activities/" + sale.id() + "/waiting-room", ahead).text("state")));
+
+		open("/");
+		logIn(newAccount());
+		Locator line = this.page.locator("[data-activity='" + sale.id() + "'] .line");
+		Locator buy = item(sale, sale.item()).locator("button.buy");
+		line.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Join the line")).click();
+		assertThat(line.getByRole(AriaRole.STATUS)).hasText(
+				"The units left cannot reach your place: sold out for now. If units come back, the line moves again.");
+		assertThat(buy).isDisabled();
+		screenshot("shop-waiting-room-sold-out", this.page.locator("[data-activity='" + sale.id() + "']"));
+
+		// The pass ahead expires unused: its unit comes back and the line moves on to
+		// this shopper, whose own turn then passes unused too.
+		assertThat(line.getByRole(AriaRole.STATUS)).containsText("Your turn! Buy before",
+				new LocatorAssertions.ContainsTextOptions().setTimeout(25_000));
+		assertThat(buy).isEnabled();
+		assertThat(line.getByRole(AriaRole.STATUS)).hasText("Your turn has passed: the pass expired before you bought.",
+				new LocatorAssertions.HasTextOptions().setTimeout(25_000));
+		assertThat(buy).hasText("Wait for your turn");
+		assertThat(buy).isDisabled();
 	}
 
 	@Test

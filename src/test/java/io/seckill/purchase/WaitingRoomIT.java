@@ -20,6 +20,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.seckill.support.Api;
 import io.seckill.support.Api.Activity;
 import io.seckill.support.Api.Reply;
+import io.seckill.support.ChallengeAnswers;
 import io.seckill.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -169,6 +170,36 @@ class WaitingRoomIT extends IntegrationTest {
 	}
 
 	@Test
+	void aSaleWithAChallengeAsksItOnceAtTheJoinAndThePassStandsForItAtTheToken() {
+		Activity sale = this.api.newWaitingRoomSale(Instant.now().plusSeconds(3), 5, 10, "PT30S", "PT1H", true);
+		String shopper = this.api.newShopper();
+		Reply unanswered = join(sale, shopper);
+		assertThat(unanswered.status()).isEqualTo(403);
+		assertThat(unanswered.code()).isEqualTo("CHALLENGE_REQUIRED");
+		String first = challenge(sale, shopper);
+		String wrong = Integer
+			.toString(Integer.parseInt(ChallengeAnswers.answer(this.redis, this.keys, sale.id(), first)) + 1);
+		Reply wrongly = join(sale, shopper, first, wrong);
+		assertThat(wrongly.status()).isEqualTo(403);
+		assertThat(wrongly.code()).isEqualTo("CHALLENGE_FAILED");
+		assertThat(status(sale, shopper).code()).as("a wrong answer joins nobody").isEqualTo("WAITING_ROOM_NOT_JOINED");
+		String second = challenge(sale, shopper);
+		Reply joined = join(sale, shopper, second, ChallengeAnswers.answer(this.redis, this.keys, sale.id(), second));
+		assertThat(joined.status()).isEqualTo(201);
+		assertThat(joined.text("state")).isEqualTo("PREQUEUE");
+		Reply again = join(sale, shopper);
+		assertThat(again.status()).as("in line: not asked again, the same place").isEqualTo(200);
+		assertThat(again.text("state")).isEqualTo("PREQUEUE");
+
+		String pass = awaitPass(sale, shopper);
+		Reply token = tokenWithPass(sale, shopper, pass);
+		assertThat(token.status()).as("the pass stands for the challenge: " + token).isEqualTo(201);
+		assertThat(
+				this.api.purchaseWithTokenAsync(sale, sale.item(), shopper, token.text("token"), "k").join().status())
+			.isEqualTo(202);
+	}
+
+	@Test
 	void theLineRefusesWhatItCannotServe() {
 		String shopper = this.api.newShopper();
 		Activity notYet = newWaitingRoomSale(Instant.now().plus(Duration.ofHours(1)), 5, 10, "PT30S", "PT10M");
@@ -215,6 +246,17 @@ class WaitingRoomIT extends IntegrationTest {
 
 	private Reply join(Activity sale, String shopper) {
 		return this.api.post("/api/v1/activities/" + sale.id() + "/waiting-room", shopper, null);
+	}
+
+	private Reply join(Activity sale, String shopper, String challengeId, String answer) {
+		return this.api.post("/api/v1/activities/" + sale.id() + "/waiting-room", shopper,
+				"{\"challengeId\":\"" + challengeId + "\",\"answer\":\"" + answer + "\"}");
+	}
+
+	private String challenge(Activity sale, String shopper) {
+		Reply challenge = this.api.post("/api/v1/activities/" + sale.id() + "/challenges", shopper, null);
+		assertThat(challenge.status()).as(challenge.toString()).isEqualTo(201);
+		return challenge.text("challengeId");
 	}
 
 	private Reply status(Activity sale, String shopper) {

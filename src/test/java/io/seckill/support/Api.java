@@ -237,10 +237,20 @@ public final class Api {
 	 */
 	public Activity newWaitingRoomSale(Instant start, int stock, int admitPerSecond, String passTtl,
 			String opensBefore) {
+		return newWaitingRoomSale(start, stock, admitPerSecond, passTtl, opensBefore, false);
+	}
+
+	/**
+	 * As above; {@code challenge}: shoppers answer the sale's challenge to join its line.
+	 */
+	public Activity newWaitingRoomSale(Instant start, int stock, int admitPerSecond, String passTtl, String opensBefore,
+			boolean challenge) {
 		String admin = adminToken();
-		Reply created = post("/api/v1/admin/activities", admin, waitingRoomSaleJson(start, stock, "{\"opensBefore\":\""
-				+ opensBefore + "\",\"admitPerSecond\":" + admitPerSecond + ",\"passTtl\":\"" + passTtl + "\"}"));
-		return published(created, admin);
+		String waitingRoom = "{\"opensBefore\":\"" + opensBefore + "\",\"admitPerSecond\":" + admitPerSecond
+				+ ",\"passTtl\":\"" + passTtl + "\"}";
+		String body = waitingRoomSaleJson(start, stock, waitingRoom).replaceFirst("^\\{",
+				"{\"challenge\":" + challenge + ",");
+		return published(post("/api/v1/admin/activities", admin, body), admin);
 	}
 
 	/** Publishes the activity an admin just created; fails the test if either failed. */

@@ -122,8 +122,7 @@ class WaitingRoomHandler {
 					if (!state.closed()) {
 						// The draw is still open (before the start, or until the
 						// admitter's first round from it on): no place yet.
-						int poll = spread(
-								Math.max(1, Math.min(MAX_POLL_SECONDS, (rules.startsAtMillis() - now) / 2000.0)));
+						int poll = draw.poll((rules.startsAtMillis() - now) / 2000.0);
 						return Mono.just(draw.view("PREQUEUE", null, poll, null, null));
 					}
 					long index = place.index(state.closedDrawn());
@@ -138,7 +137,7 @@ class WaitingRoomHandler {
 					if (ahead >= state.free()) {
 						// The units left (less those the admitted may still buy) cannot
 						// reach this place; units that come back move the line again.
-						return Mono.just(draw.view("SOLD_OUT", ahead, spread(MAX_POLL_SECONDS / 3.0), null, null));
+						return Mono.just(draw.view("SOLD_OUT", ahead, draw.poll(MAX_POLL_SECONDS / 3.0), null, null));
 					}
 					return Mono.just(waiting(draw, ahead, 0));
 				}));
@@ -148,7 +147,7 @@ class WaitingRoomHandler {
 		double rate = (draw.state().admittedPerSecond() > 0) ? draw.state().admittedPerSecond()
 				: draw.rules().waitingRoom().admitPerSecond();
 		long wait = (long) Math.ceil(ahead / rate);
-		int poll = (pollSeconds > 0) ? pollSeconds : spread(Math.max(1, Math.min(MAX_POLL_SECONDS, wait / 3.0)));
+		int poll = (pollSeconds > 0) ? pollSeconds : draw.poll(wait / 3.0);
 		return draw.view("WAITING", ahead, poll, null, null).withWait(wait);
 	}
 
@@ -162,6 +161,16 @@ class WaitingRoomHandler {
 
 	/** What every answer about one sale's line shares. */
 	private record Draw(SaleRules rules, WaitingRoomLine.State state) {
+
+		/**
+		 * When a shopper not admitted yet asks again: {@code seconds}, spread, but never
+		 * more than a third of the pass's life, so that a turn that comes at once (units
+		 * back, a draw closed) is seen with most of its pass left.
+		 */
+		int poll(double seconds) {
+			double turn = this.rules.waitingRoom().passTtlMillis() / 3000.0;
+			return spread(Math.max(1, Math.min(Math.min(MAX_POLL_SECONDS, turn), seconds)));
+		}
 
 		PlaceView view(String name, Long ahead, int pollSeconds, String pass, Instant passExpiresAt) {
 			SaleRules.WaitingRoom room = this.rules.waitingRoom();
