@@ -4,9 +4,12 @@ databases."""
 import atexit
 import datetime
 import os
+import re
 import time
 
+from .api import Http
 from .bench import Bench
+from .line_audit import audit
 from .load import queued_of
 from .stores import redis_cli
 from .util import HERE, log
@@ -238,7 +241,7 @@ def line(bench):
                                scenario="line-poll-warm", iteration=i, keys=False)
         rows.append((ping, join, open_polls, cold, warm_polls))
         for activity in (drawn, closed):
-            line_audit(bench, activity)
+            line_audit(bench, activity, room)
     for i, (ping, *others) in enumerate(rows, 1):
         for result in others:
             calls = sum(c["calls"] for c in result["redis_commands"].values())
@@ -262,21 +265,44 @@ def everyone_joins(bench, activity, path):
     log(f"WARNING: not every shopper joined {activity['name']}")
 
 
-def line_audit(bench, activity):
-    """The waiting room's own invariants, from Redis: nobody in both parts of the line (drawn and late),
-    nobody admitted twice (one pass per admitted place), the cursor within the line. Raises when one fails."""
-    key = f"{bench.prefix}sk:{{{activity['id']}}}:wr:"
-    drawn = int(redis_cli("ZCARD", key + "drawn") or 0)
-    late = int(redis_cli("ZCARD", key + "late") or 0)
-    both = int(redis_cli("ZINTERCARD", 2, key + "drawn", key + "late") or 0)
-    cursor = int(redis_cli("HGET", key + "state", "cursor") or 0)
-    passes = int(redis_cli("HLEN", key + "passes") or 0)
-    checks = {"drawn": drawn, "late": late, "in both parts": both, "admitted (cursor)": cursor, "passes": passes}
-    ok = both == 0 and passes == cursor and cursor <= drawn + late
+def line_audit(bench, activity, room):
+    """The waiting room's own invariants (line_audit.audit), from Redis and the admin API: nobody in both
+    parts of the line; the passes exactly the line's first places (in order, nobody twice, nobody skipped);
+    nobody admitted before the start or beyond the rate; every unit held back by its pass; once the draw is
+    closed, the seed hashing to the commitment shown before and every early arrival at its seed's place.
+    Raises when one fails."""
+    key = f"{bench.prefix}sk:{{{activity['id']}}}:"
+
+    def scored(name):
+        flat = redis_cli("ZRANGE", key + name, 0, -1, "WITHSCORES", timeout=120).splitlines()
+        return [(flat[i], int(float(flat[i + 1]))) for i in range(0, len(flat) - 1, 2)]
+
+    def hash_of(name):
+        flat = redis_cli("HGETALL", key + name, timeout=120).splitlines()
+        return {flat[i]: int(flat[i + 1]) for i in range(0, len(flat) - 1, 2)}
+
+    status, draw = Http(bench.nodes["A"]["port"]).call(
+        "GET", f"/api/v1/admin/activities/{activity['id']}/waiting-room?places=0", token=bench.admin_token())
+    if status != 200:
+        raise RuntimeError(f"the draw of {activity['name']}: {status} {draw}")
+    ttl_ms = iso_seconds(room["passTtl"]) * 1000
+    outstanding = dict(scored("wr:outstanding"))
+    ok, checks = audit(scored("wr:drawn"), scored("wr:late"), int(redis_cli("HGET", key + "wr:state", "cursor") or 0),
+                       hash_of("wr:passes"), outstanding, draw.get("seed"), draw["commitment"],
+                       int(redis_cli("HGET", key + "meta", "start") or 0), room["admitPerSecond"], ttl_ms)
     bench.results.setdefault("line_audits", []).append({"activity": activity["id"], "ok": ok, **checks})
     log(f"waiting-room audit of {activity['name']}: {'ok' if ok else 'FAILED'} {checks}")
     if not ok:
         raise RuntimeError(f"waiting-room audit failed for {activity['name']}: {checks}")
+
+
+def iso_seconds(text):
+    """Seconds of an ISO-8601 duration of whole hours, minutes and seconds (PT2M, PT1H30S)."""
+    match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?", text)
+    if not match:
+        raise ValueError(f"not a PT..H..M..S duration: {text}")
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
 
 
 def drains(args, benches):

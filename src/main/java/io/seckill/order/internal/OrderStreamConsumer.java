@@ -1,7 +1,5 @@
 package io.seckill.order.internal;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +13,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.seckill.platform.NodeNames;
 import io.seckill.platform.Roles;
 import io.seckill.platform.redis.OrderStreamRecord;
 import io.seckill.platform.redis.LuaScripts;
@@ -109,7 +108,7 @@ class OrderStreamConsumer implements SmartLifecycle {
 		this.roles = roles;
 		this.settle = LuaScripts.returningLong("settle.lua");
 		this.ticketTtl = Long.toString(settings.ticketTtl().toMillis());
-		this.nodeName = settings.nodeName().isBlank() ? hostName() + ":" + port : settings.nodeName();
+		this.nodeName = settings.nodeName().isBlank() ? NodeNames.hostName() + ":" + port : settings.nodeName();
 		this.batchLatency = Timer.builder("seckill.writer.batch.latency")
 			.description("Time to write one batch of orders to the database")
 			.publishPercentileHistogram()
@@ -120,15 +119,6 @@ class OrderStreamConsumer implements SmartLifecycle {
 		this.written = Counter.builder("seckill.writer.orders").tag("outcome", "written").register(meters);
 		this.refused = Counter.builder("seckill.writer.orders").tag("outcome", "refused").register(meters);
 		this.deadLettered = Counter.builder("seckill.writer.orders").tag("outcome", "dead-lettered").register(meters);
-	}
-
-	private static String hostName() {
-		try {
-			return InetAddress.getLocalHost().getHostName();
-		}
-		catch (IOException ex) {
-			return "worker";
-		}
 	}
 
 	@Override

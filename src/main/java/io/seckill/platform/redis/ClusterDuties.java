@@ -1,12 +1,11 @@
 package io.seckill.platform.redis;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.seckill.platform.NodeNames;
 import io.seckill.platform.Roles;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -64,7 +63,7 @@ public class ClusterDuties implements SmartLifecycle {
 		this.roles = roles;
 		// Unique per process and per context: two nodes on one host, or two test contexts
 		// in one JVM, must not take each other for the holder.
-		String holder = hostName() + ":" + port + ":" + UUID.randomUUID().toString().substring(0, 8);
+		String holder = NodeNames.hostName() + ":" + port + ":" + UUID.randomUUID().toString().substring(0, 8);
 		this.lease = new RedisLease(redis, keys.clusterDuties(), holder, ttl);
 	}
 
@@ -192,15 +191,6 @@ public class ClusterDuties implements SmartLifecycle {
 		}
 		catch (RuntimeException ex) {
 			log.warn("A cluster duty failed this round: " + ex);
-		}
-	}
-
-	private static String hostName() {
-		try {
-			return InetAddress.getLocalHost().getHostName();
-		}
-		catch (IOException ex) {
-			return "worker";
 		}
 	}
 

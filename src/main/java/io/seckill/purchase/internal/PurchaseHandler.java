@@ -177,14 +177,10 @@ class PurchaseHandler {
 	 */
 	private void passedWithoutToken(ServerRequest request, PurchaseTokens.Claims token, Shopper shopper,
 			Optional<SaleRules> rules) {
-		if (token != null || rules.isEmpty() || rules.get().waitingRoom() == null) {
-			return;
+		if (token == null && rules.isPresent()) {
+			this.tokens.passExpiry(request.headers().firstHeader(PurchaseTokenHandler.PASS_HEADER), rules.get(),
+					shopper.id());
 		}
-		String pass = request.headers().firstHeader(PurchaseTokenHandler.PASS_HEADER);
-		if (pass == null || pass.isEmpty()) {
-			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_REQUIRED);
-		}
-		this.tokens.verifyPass(pass, shopper.id(), rules.get().activityId());
 	}
 
 	/**

@@ -97,7 +97,7 @@ class PurchaseTokenHandler {
 			long itemId = PurchaseHandler.id(request.pathVariable("itemId"));
 			String client = this.clientAddresses.of(request.exchange().getRequest());
 			return this.catalog.find(activityId).map((found) -> openSale(found, shopper, itemId)).flatMap((rules) -> {
-				long notAfter = passExpiry(request, rules, shopper);
+				long notAfter = this.tokens.passExpiry(request.headers().firstHeader(PASS_HEADER), rules, shopper.id());
 				return limit(activityId, shopper, client).then((rules.challenge() && rules.waitingRoom() == null)
 						? answered(request, activityId, shopper) : Mono.just(true))
 					.thenReturn(notAfter);
@@ -171,21 +171,6 @@ class PurchaseTokenHandler {
 			throw new ApiException(refusal.code());
 		}
 		return found.get();
-	}
-
-	/**
-	 * Where the sale has a waiting room, the expiry of the shopper's good pass (a token
-	 * then expires with it at the latest); else no bound.
-	 */
-	private long passExpiry(ServerRequest request, SaleRules rules, Shopper shopper) {
-		if (rules.waitingRoom() == null) {
-			return Long.MAX_VALUE;
-		}
-		String pass = request.headers().firstHeader(PASS_HEADER);
-		if (pass == null || pass.isEmpty()) {
-			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_REQUIRED);
-		}
-		return this.tokens.verifyPass(pass, shopper.id(), rules.activityId());
 	}
 
 	/** Counts a token, challenge or waiting-room request against the shopper's limits. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.seckill.activity.SaleRules;
 import io.seckill.platform.DeploymentMode;
 import io.seckill.platform.RefusedSetting;
 import io.seckill.platform.SecretPolicy;
@@ -199,6 +200,22 @@ class PurchaseTokens {
 	String issuePass(long userId, long activityId, long expiresAtMillis) {
 		String body = this.signingKeyId + ".P." + userId + '.' + activityId + '.' + expiresAtMillis;
 		return body + '.' + BASE64.encodeToString(sign(this.macs.get(this.signingKeyId), body));
+	}
+
+	/**
+	 * The expiry of the pass a request brings in {@code header} (the
+	 * {@value PurchaseTokenHandler#PASS_HEADER} header, or null) for a sale with a
+	 * waiting room: PASS_REQUIRED without one, else as {@link #verifyPass}; no bound
+	 * ({@link Long#MAX_VALUE}) for a sale without a waiting room.
+	 */
+	long passExpiry(String header, SaleRules rules, long userId) {
+		if (rules.waitingRoom() == null) {
+			return Long.MAX_VALUE;
+		}
+		if (header == null || header.isEmpty()) {
+			throw new ApiException(ErrorCode.WAITING_ROOM_PASS_REQUIRED);
+		}
+		return verifyPass(header, userId, rules.activityId());
 	}
 
 	/**

@@ -2,7 +2,6 @@ package io.seckill.purchase.internal;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import io.seckill.activity.SaleCatalog;
 import io.seckill.activity.SaleRules;
@@ -43,10 +42,14 @@ class WaitingRoomDrawController {
 
 	private final RedisKeys keys;
 
-	WaitingRoomDrawController(SaleCatalog catalog, ReactiveStringRedisTemplate redis, RedisKeys keys) {
+	private final WaitingRoomLine line;
+
+	WaitingRoomDrawController(SaleCatalog catalog, ReactiveStringRedisTemplate redis, RedisKeys keys,
+			WaitingRoomLine line) {
 		this.catalog = catalog;
 		this.redis = redis;
 		this.keys = keys;
+		this.line = line;
 	}
 
 	@Operation(operationId = "waitingRoomDraw",
@@ -58,28 +61,18 @@ class WaitingRoomDrawController {
 				return Mono.error(new ApiException(ErrorCode.NOT_FOUND, "This sale has no waiting room"));
 			}
 			SaleRules rules = found.get();
-			Mono<Map<String, String>> state = this.redis.<String, String>opsForHash()
-				.entries(this.keys.lineState(id))
-				.collectMap(Map.Entry::getKey, Map.Entry::getValue);
-			Mono<Long> drawn = this.redis.opsForZSet().size(this.keys.lineDrawn(id));
-			Mono<Long> late = this.redis.opsForZSet().size(this.keys.lineLate(id));
-			return Mono.zip(state, drawn, late).flatMap((figures) -> {
-				Map<String, String> written = figures.getT1();
+			return this.line.freshState(id).flatMap((state) -> {
 				// While the draw is open its order is as secret as the seed: counts only.
-				boolean closed = written.containsKey("closed");
-				Mono<List<Place>> head = (places == 0 || !closed) ? Mono.just(List.of())
+				Mono<List<Place>> head = (places == 0 || !state.closed()) ? Mono.just(List.of())
 						: head(this.keys.lineDrawn(id), places, true)
 							.concatWith(head(this.keys.lineLate(id), places, false))
 							.take(places)
 							.collectList();
 				return head.map((line) -> new Draw(id, Instant.ofEpochMilli(rules.startsAtMillis()),
 						WaitingRoomDraw.commitment(rules.waitingRoom().seed()),
-						closed ? rules.waitingRoom().seed() : null, closed, figures.getT2(), figures.getT3(),
-						Long.parseLong(written.getOrDefault("cursor", "0")),
-						Long.parseLong(written.getOrDefault("outstanding", "0")),
-						Long.parseLong(written.getOrDefault("free", "0")),
-						Double.parseDouble(written.getOrDefault("rate", "0")), rules.waitingRoom().admitPerSecond(),
-						line));
+						state.closed() ? rules.waitingRoom().seed() : null, state.closed(), state.drawn(), state.late(),
+						state.cursor(), state.outstanding(), state.free(), state.admittedPerSecond(),
+						rules.waitingRoom().admitPerSecond(), line));
 			});
 		});
 	}

@@ -44,11 +44,13 @@ class WaitingRoomLine {
 
 	/**
 	 * The line's shared figures: places admitted so far ({@code cursor}), units the line
-	 * can still be served ({@code free}), its two parts' lengths, the measured admissions
-	 * per second, and how many were drawn once the draw closed ({@code closedDrawn}; -1
-	 * while it is open: before the admitter's first round from the start on).
+	 * can still be served ({@code free}), passes not used yet ({@code outstanding}), its
+	 * two parts' lengths, the measured admissions per second, and how many were drawn
+	 * once the draw closed ({@code closedDrawn}; -1 while it is open: before the
+	 * admitter's first round from the start on).
 	 */
-	record State(long cursor, long free, long drawn, long late, double admittedPerSecond, long closedDrawn) {
+	record State(long cursor, long free, long outstanding, long drawn, long late, double admittedPerSecond,
+			long closedDrawn) {
 
 		long length() {
 			return this.drawn + this.late;
@@ -105,7 +107,7 @@ class WaitingRoomLine {
 			.maximumSize(1_000)
 			.refreshAfterWrite(Duration.ofMillis(500))
 			.expireAfterWrite(Duration.ofSeconds(1))
-			.buildAsync((activityId, executor) -> loadState(activityId).toFuture());
+			.buildAsync((activityId, executor) -> freshState(activityId).toFuture());
 	}
 
 	/**
@@ -190,7 +192,8 @@ class WaitingRoomLine {
 			.doOnNext((expiry) -> this.passes.put(shopper, expiry));
 	}
 
-	private Mono<State> loadState(long activityId) {
+	/** The line's figures read now, not from the node's copy (for an admin's look). */
+	Mono<State> freshState(long activityId) {
 		Mono<Map<String, String>> written = this.redis.<String, String>opsForHash()
 			.entries(this.keys.lineState(activityId))
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
@@ -198,8 +201,9 @@ class WaitingRoomLine {
 		Mono<Long> drawn = this.redis.opsForZSet().size(this.keys.lineDrawn(activityId));
 		Mono<Long> late = this.redis.opsForZSet().size(this.keys.lineLate(activityId));
 		return Mono.zip(written, drawn, late)
-			.map((all) -> new State(number(all.getT1(), "cursor"), number(all.getT1(), "free"), all.getT2(),
-					all.getT3(), Double.parseDouble(all.getT1().getOrDefault("rate", "0")),
+			.map((all) -> new State(number(all.getT1(), "cursor"), number(all.getT1(), "free"),
+					number(all.getT1(), "outstanding"), all.getT2(), all.getT3(),
+					Double.parseDouble(all.getT1().getOrDefault("rate", "0")),
 					all.getT1().containsKey("closed") ? number(all.getT1(), "closed") : -1));
 	}
 
