@@ -9,6 +9,67 @@ import time
 from .util import log, run
 
 
+# The layers a request crosses, by the package of a stack frame (the first pattern that matches names it).
+# JDK frames (java., jdk., sun.) belong to whoever called them, except the socket calls.
+LAYERS = [
+    ("socket I/O (epoll, read/write)", r"(io\.netty\.channel\.(epoll|unix)\.|sun\.nio\.ch\.)"),
+    ("HTTP codec (Netty)", r"io\.netty\.handler\.codec\."),
+    ("Netty pipeline, buffers, event loop", r"io\.netty\."),
+    ("Reactor Netty (HTTP server)", r"reactor\.netty\."),
+    ("Spring Security", r"org\.springframework\.security\."),
+    ("observations and metrics (Micrometer)", r"(io\.micrometer\.|org\.springframework\.web\.filter\.reactive\."
+                                              r"ServerHttpObservationFilter)"),
+    ("JSON (Jackson)", r"(tools\.jackson\.|com\.fasterxml\.jackson\.)"),
+    ("JWT (Nimbus)", r"com\.nimbusds\."),
+    ("caches (Caffeine)", r"com\.github\.benmanes\."),
+    ("Lettuce (Redis client)", r"io\.lettuce\."),
+    ("Spring Data Redis", r"org\.springframework\.data\.redis\."),
+    ("WebFlux (dispatch, routing, codecs)", r"org\.springframework\.(web|http)\."),
+    ("Reactor core (operators, context)", r"reactor\.(core|util)\."),
+    ("Spring, other", r"org\.springframework\."),
+    ("the application (io.seckill)", r"io\.seckill\."),
+]
+STACK_DEPTH = 512
+# A filter's frame (its class, less the method): WebFlux's and the application's web filters, the gate.
+FILTER_FRAME = re.compile(r"((?:\w+\.)+(?:\w*Filter\w*|\w*Gate))(?:\$[\w$]+)?\.[\w$<>]+$")
+JDK_FRAME = re.compile(r"(java|javax|jdk|sun|com\.sun)\.")
+LAYER_PATTERNS = [(name, re.compile(pattern)) for name, pattern in LAYERS]
+
+
+def frame_layer(frame):
+    for name, pattern in LAYER_PATTERNS:
+        if pattern.match(frame):
+            return name
+    return None
+
+
+def sample_layer(frames):
+    """The layer a sample's time is spent in: that of its innermost frame outside the JDK (the JDK's own
+    code counts to its caller); "JDK, other" when no frame names one."""
+    for frame in frames:
+        layer = frame_layer(frame)
+        if layer:
+            return layer
+        if not JDK_FRAME.match(frame):
+            return "other libraries"
+    return "JDK, other"
+
+
+def layer_shares(stacks):
+    """{layer: [self %, inclusive %]} over sampled stacks (innermost frame first): self, where each sample's
+    time is spent (sample_layer, summing to 100); inclusive, the samples with the layer anywhere on the
+    stack (a layer's callees included)."""
+    own, anywhere = {}, {}
+    for frames in stacks:
+        layer = sample_layer(frames)
+        own[layer] = own.get(layer, 0) + 1
+        for name in {frame_layer(frame) for frame in frames} - {None}:
+            anywhere[name] = anywhere.get(name, 0) + 1
+    total = max(1, len(stacks))
+    return {name: [round(100 * own.get(name, 0) / total, 1), round(100 * anywhere.get(name, 0) / total, 1)]
+            for name in sorted(set(own) | set(anywhere), key=lambda n: -own.get(n, 0))}
+
+
 class Jvm:
     """Mixin of Bench: GC pauses and JFR profiles of its nodes."""
 
@@ -57,6 +118,10 @@ class Jvm:
 
     def start_profile(self, node, name, duration):
         path = os.path.join(self.out, f"profile-{name}.jfr")
+        # Reactive stacks run past JFR's default depth of 64 frames: without more, the outer layers (the
+        # HTTP server, the filters) would be missing from the deeper samples.
+        run([self.jdk_tool("jcmd"), str(self.nodes[node]["proc"].pid), "JFR.configure", f"stackdepth={STACK_DEPTH}"],
+            check=False)
         run([self.jdk_tool("jcmd"), str(self.nodes[node]["proc"].pid), "JFR.start", f"name={name}",
              "settings=profile", "jdk.ExecutionSample#period=2ms", f"duration={duration}s", f"filename={path}"])
         return path
@@ -68,9 +133,10 @@ class Jvm:
                 return None
             time.sleep(0.5)
         time.sleep(1)
-        text = run([self.jdk_tool("jfr"), "print", "--events", "jdk.ExecutionSample", "--stack-depth", "64", path],
+        text = run([self.jdk_tool("jfr"), "print", "--events", "jdk.ExecutionSample", "--stack-depth", str(STACK_DEPTH), path],
                    timeout=300)
-        threads, top, inclusive = {}, {}, {}
+        threads, top, inclusive, filters = {}, {}, {}, {}
+        stacks = []
         samples = 0
         for event in text.split("jdk.ExecutionSample {")[1:]:
             thread = re.search(r'sampledThread = "([^"]*)"', event)
@@ -78,9 +144,14 @@ class Jvm:
             if not frames:
                 continue
             samples += 1
+            stacks.append(frames)
             group = re.sub(r"\d+", "N", thread.group(1) if thread else "?")
             threads[group] = threads.get(group, 0) + 1
             top[frames[0]] = top.get(frames[0], 0) + 1
+            on_stack = {m.group(1) for m in map(FILTER_FRAME.match, frames) if m}
+            for web_filter in on_stack:
+                if not web_filter.startswith("reactor."):  # operators such as FluxFilter are no web filters
+                    filters[web_filter] = filters.get(web_filter, 0) + 1
             for frame in set(frames):
                 if re.match(r"(io\.seckill|io\.lettuce|org\.springframework|io\.micrometer|com\.fasterxml|"
                             r"com\.nimbusds|com\.github\.benmanes|reactor\.netty|io\.netty\.handler\.codec)", frame):
@@ -90,9 +161,13 @@ class Jvm:
             return [[k, v, round(100 * v / samples, 1)] for k, v in sorted(counter.items(), key=lambda kv: -kv[1])[:n]]
 
         profile = {"jfr": os.path.basename(path), "samples": samples, "threads": ranked(threads, 12),
-                   "top_self": ranked(top, 30), "inclusive": ranked(inclusive, 60)}
+                   "layers": layer_shares(stacks), "filters": ranked(filters, 20), "top_self": ranked(top, 30), "inclusive": ranked(inclusive, 60)}
         self.results.setdefault("profiles", {})[name] = profile
         lines = [f"{name}: {samples} samples", "threads:"] + [f"  {p:5.1f}%  {k}" for k, _, p in profile["threads"]] + \
+                ["layers (self %, inclusive %; Java code only: time in the kernel's calls is not sampled):"] + \
+                [f"  {own:5.1f}%  {every:5.1f}%  {name}" for name, (own, every) in profile["layers"].items()] + \
+                ["web filters (inclusive: the samples with the filter on the stack):"] + \
+                [f"  {p:5.1f}%  {k}" for k, _, p in profile["filters"]] + \
                 ["top frames (self):"] + [f"  {p:5.1f}%  {k}" for k, _, p in profile["top_self"]] + \
                 ["inclusive (selected packages):"] + [f"  {p:5.1f}%  {k}" for k, _, p in profile["inclusive"]]
         with open(os.path.join(self.out, f"profile-{name}.txt"), "w") as f:

@@ -68,6 +68,8 @@ class WaitingRoomIT extends IntegrationTest {
 		for (String shopper : late) {
 			assertThat(join(sale, shopper).status()).isEqualTo(201);
 		}
+		// Joining again after the others changes nothing: the arrival order below holds.
+		assertThat(join(sale, late.get(0)).status()).isEqualTo(200);
 		// How fast the line moves: one round a second at most, the first at the start,
 		// each admitting the rate at most; so by t seconds after the start at most
 		// 15 * (1 + floor(t)).
