@@ -164,6 +164,9 @@ class Cluster:
                 self.ports[name] = int(port)
                 self.management_ports[name] = int(management)
         self.sentinels = [int(p) for p in self.env.get("SENTINEL_PORTS", "").split()]
+        # A Redis Cluster (cluster.sh up --redis cluster): a sale's keys live on the shard of its hash tag.
+        self.redis_cluster = self.env.get("REDIS_MODE") == "cluster"
+        self.redis_ports = [int(p) for p in self.env.get("REDIS_PORTS", "").split()]
         Redis.password = self.env.get("REDIS_PASSWORD") or None
         # Where each process listens: 127.0.0.1, or its own host's address with --hosts.
         self.addresses = dict(entry.split("=", 1) for entry in self.env.get("ADDRESSES", "").split(",") if entry)
@@ -195,7 +198,11 @@ class Cluster:
         except OSError:
             return ""
 
-    def primary(self):
+    def primary(self, key=None):
+        """The Redis primary: with Sentinels the majority's; on a Redis Cluster the one serving `key`'s
+        slot (a sale's keys share one)."""
+        if self.redis_cluster:
+            return self.slot_primary(key or "{1}")
         if not self.sentinels:
             return self.addr("redis1"), int(self.env["REDIS_PORT"])
         answers = []
@@ -214,8 +221,27 @@ class Cluster:
         # A Sentinel cut off with the old primary still names it: the primary is the majority's.
         return max(answers, key=answers.count)
 
-    def redis(self):
-        return Redis(*self.primary())
+    def slot_primary(self, key):
+        """The primary of `key`'s slot, as the first server of the cluster that answers sees it."""
+        for port in self.redis_ports:
+            try:
+                r = Redis("127.0.0.1", port, timeout=1)
+            except (OSError, ConnectionError, RedisError):
+                continue
+            try:
+                slot = r.call("CLUSTER", "KEYSLOT", key)
+                for entry in r.call("CLUSTER", "SLOTS"):
+                    if entry[0] <= slot <= entry[1]:
+                        return entry[2][0] or "127.0.0.1", int(entry[2][1])
+            except (OSError, ConnectionError, RedisError, TypeError, ValueError, IndexError):
+                continue
+            finally:
+                r.close()
+        raise RuntimeError(f"no server of the Redis Cluster names the primary of {key}")
+
+    def redis(self, key=None):
+        """A connection to the primary (of `key`'s slot on a Redis Cluster)."""
+        return Redis(*self.primary(key))
 
     def sql(self, sql):
         """Rows of one query on the cluster's database (PostgreSQL or MariaDB), as lists of strings."""
@@ -575,7 +601,7 @@ class Drills:
         redis = None
         while time.monotonic() - started < timeout:
             try:
-                redis = redis or self.cluster.redis()
+                redis = redis or self.cluster.redis(sale.key("orders"))
                 if redis.call("XLEN", sale.key("orders")) == 0:
                     redis.close()
                     return time.monotonic() - started
@@ -611,7 +637,7 @@ class Drills:
         if over_limit:
             problems.append(f"{over_limit} shoppers above the limit")
 
-        redis = self.cluster.redis()
+        redis = self.cluster.redis(sale.key("stock"))
         try:
             redis_remaining = int(redis.call("HGET", sale.key("stock"), sale.item) or -1)
             states = {"S": 0, "F": 0, "Q": 0, None: 0}
@@ -648,7 +674,7 @@ class Drills:
             deadline = time.monotonic() + 25
             while redis_remaining != remaining and time.monotonic() < deadline:
                 time.sleep(0.5)
-                redis = self.cluster.redis()
+                redis = self.cluster.redis(sale.key("stock"))
                 try:
                     redis_remaining = int(redis.call("HGET", sale.key("stock"), sale.item) or -1)
                 finally:
@@ -822,6 +848,63 @@ class Drills:
         self.verdict(3, "kill the Redis primary", started,
                      f"{errors} promoted_after={promoted if promoted is None else round(promoted, 1)}s "
                      f"switch=[{switch}] drain={drained:.1f}s {figures}", problems)
+
+    # -- 3c: kill the primary of the sale's shard on a Redis Cluster (its replica takes the slots over) --
+
+    def shard_failover(self):
+        started = time.monotonic()
+        if not self.cluster.redis_cluster:
+            raise RuntimeError("the shard drill needs a cluster started with --redis cluster")
+        sale = self.new_sale("shard-failover", stock=60000)
+        key = sale.key("stock")
+        old = self.cluster.primary(key)
+        others = {tuple(p) for p in self.shard_primaries()} - {old}
+        prober = Prober(self.http, sale, self.probe_tokens, "d3c")
+        load = self.load(sale, "d3c", duration=18)
+        prober.start()
+        time.sleep(5)
+        victim = self.cluster.service_at(old[1])
+        os.kill(self.cluster.pid(victim), signal.SIGKILL)
+        killed_mono = time.monotonic()
+        log(f"drill 3c: SIGKILL the sale's shard primary {victim} ({old[0]}:{old[1]}) at {load.elapsed():.1f}s")
+        promoted = seconds_until(killed_mono, 30, 0.1, lambda: self.cluster.primary(key) != old)
+        result = load.wait()
+        prober.stop()
+        drained = self.wait_drained(sale)
+        outage = prober.outage(killed_mono)
+        tickets = result["tickets"] + prober.tickets()
+        _, errors = self.error_figures(result)
+        figures, problems = self.check(sale, tickets, result["purchase_errors"] + prober.errors())
+        problems += self.flow_problems(result)
+        if promoted is None:
+            problems.append("the cluster did not promote the shard's replica within 30s")
+        moved = others - {tuple(p) for p in self.shard_primaries()}
+        if moved:
+            problems.append(f"the other shards' primaries changed: {sorted(moved)}")
+        if outage and outage[1] is None:
+            problems.append("purchases did not resume")
+        elif outage and outage[1] > 20:
+            problems.append(f"purchases resumed only after {outage[1]:.1f}s")
+        switch = ("no failed request" if not outage else
+                  f"first failure +{outage[0]:.1f}s, resumed +{outage[1]:.1f}s, {outage[2]} failed probes")
+        self.verdict("3c", "kill the sale's shard primary (Redis Cluster)", started,
+                     f"{errors} promoted_after={promoted if promoted is None else round(promoted, 1)}s "
+                     f"switch=[{switch}] drain={drained:.1f}s {figures}", problems)
+
+    def shard_primaries(self):
+        """(host, port) of every shard's primary, as the first server that answers sees them."""
+        for port in self.cluster.redis_ports:
+            try:
+                r = Redis("127.0.0.1", port, timeout=1)
+            except (OSError, ConnectionError, RedisError):
+                continue
+            try:
+                return [(entry[2][0] or "127.0.0.1", int(entry[2][1])) for entry in r.call("CLUSTER", "SLOTS")]
+            except (OSError, ConnectionError, RedisError, TypeError, ValueError, IndexError):
+                continue
+            finally:
+                r.close()
+        return []
 
     # -- 4: stop and restart PostgreSQL mid-sale --
 
@@ -1364,6 +1447,10 @@ DRILLS = {
     # Last: it leaves the cluster on the promoted replica, without a replica of its own.
     "redis-failover": lambda d: d.redis_failover(),
 }
+# Drills that need the cluster on a Redis Cluster (--redis-cluster: cluster.sh up --redis cluster).
+REDIS_CLUSTER_DRILLS = {
+    "shard-failover": lambda d: d.shard_failover(),
+}
 # Drills that need the cluster on separate hosts (--hosts): they cut links between hosts.
 HOST_DRILLS = {
     "partition-primary": lambda d: d.partition_primary(),
@@ -1376,10 +1463,14 @@ HOST_DRILLS = {
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("drills", nargs="+", help="'all' or drill names: " + ", ".join([*DRILLS, *HOST_DRILLS]))
+    parser.add_argument("drills", nargs="+",
+                        help="'all' or drill names: " + ", ".join([*DRILLS, *REDIS_CLUSTER_DRILLS, *HOST_DRILLS]))
     parser.add_argument("--hosts", action="store_true",
                         help="start the cluster with every process on a host of its own (cluster.sh up --hosts; "
                              "root); 'all' then includes the partition drills")
+    parser.add_argument("--redis-cluster", action="store_true",
+                        help="start the cluster on a Redis Cluster of 3 primaries and 3 replicas (cluster.sh up "
+                             "--redis cluster) instead of Sentinel; 'all' is then the shard drill")
     parser.add_argument("--cluster-dir", help="where to start the drills' cluster (default: a temporary directory)")
     parser.add_argument("--running", help="state directory of a running cluster (started with --ha --pg own "
                         "--ip-rate 100000 and the drills' --app-arg settings) to use instead of starting one")
@@ -1389,12 +1480,16 @@ def main():
     parser.add_argument("--users", type=int, default=600, help="shoppers for the load (limit 100 each)")
     parser.add_argument("--keep-logs", help="copy the cluster's logs here before it stops")
     args = parser.parse_args()
-    known = {**DRILLS, **HOST_DRILLS}
+    known = {**DRILLS, **REDIS_CLUSTER_DRILLS, **HOST_DRILLS}
     # On hosts the host drills go first: drill 3 leaves the killed Redis down, and with one replica
     # fewer the partition drill would cut the new primary off from writes altogether. The dashboard
     # drill goes before them all: it wants a cluster with no alert firing.
     names = (["dashboard", *(HOST_DRILLS if args.hosts else {}), *(d for d in DRILLS if d != "dashboard")]
              if args.drills == ["all"] else args.drills)
+    if args.redis_cluster and args.drills == ["all"]:
+        names = list(REDIS_CLUSTER_DRILLS)
+    if args.redis_cluster and args.hosts:
+        parser.error("--redis-cluster runs on loopback (not with --hosts)")
     unknown = [n for n in names if n not in known]
     if unknown:
         parser.error(f"unknown drills {unknown}")
@@ -1420,7 +1515,8 @@ def main():
             # One replica acknowledgement per batch, as --ha sets up (SECKILL_DRILLS_REPLICA_ACKS=0
             # runs the drills without, for a comparison).
             acks = os.environ.get("SECKILL_DRILLS_REPLICA_ACKS", "1")
-            cluster.sh("up", "--ha", "--replica-acks", acks, *database, "--port", "auto", "--tls-port", "auto", "--prometheus", "--no-demo", "--password-strength", "4",
+            redis = ["--redis", "cluster"] if args.redis_cluster else ["--ha", "--replica-acks", acks]
+            cluster.sh("up", *redis, *database, "--port", "auto", "--tls-port", "auto", "--prometheus", "--no-demo", "--password-strength", "4",
                        "--ip-rate", "100000", "--app-arg", "--seckill.purchase.rate-limit=0",
                        # Every purchase now takes a token request first. wrk rotates over 600 shoppers,
                        # so at the drills' 1-3k requests/s a shopper asks 1-3 tokens a second, close to

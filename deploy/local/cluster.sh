@@ -13,6 +13,13 @@
 # Options of `up` (defaults in brackets):
 #   --lb nginx|haproxy       the load balancer [nginx]
 #   --ha                     Redis primary + 2 replicas + 3 Sentinels instead of one Redis
+#   --redis single|sentinel|cluster
+#                            one Redis [single]; sentinel is --ha; cluster is a Redis Cluster of 3
+#                            primaries and 3 replicas (redis1-6; cluster-node-timeout 2 s, a replica
+#                            promoted when its primary dies), the nodes given
+#                            spring.data.redis.cluster.nodes. Not with --hosts. --replica-acks 1 there
+#                            (default 0) waits for the shard's one replica: after a failover that
+#                            shard takes no writes until its old primary is back as a replica
 #   --replica-acks N         with --ha: a purchase is answered QUEUED only once N replicas have it
 #                            (WAIT per batch), and a primary with fewer than N replicas in reach
 #                            refuses writes (min-replicas-to-write); 0 turns both off [1]. 2 needs both
@@ -58,8 +65,9 @@
 #   node skew NAME OFFSET       restart a node with its clock OFFSET off (+2s; 0 resets; libfaketime)
 #   lb nginx|haproxy            replace the running balancer by the other one, same port
 #   pg stop|start               stop or start the throwaway PostgreSQL (--pg own only)
-#   redis-primary               host:port of the current Redis primary (asks the Sentinels with --ha)
-#   redis-kill-primary          SIGKILL the current Redis primary
+#   redis-primary [KEY]         host:port of the current Redis primary (asks the Sentinels with --ha;
+#                               on a Redis Cluster, the primary serving KEY's slot, default "{1}")
+#   redis-kill-primary [KEY]    SIGKILL the current Redis primary (that of KEY's slot on a cluster)
 #   env                         the cluster's settings as KEY=VALUE lines
 #   cut HOST HOST...            with --hosts: drop every packet between the first host and each other
 #                               one, both ways (nftables in their namespaces), e.g. cut redis1 redis2
@@ -320,6 +328,9 @@ start_redis() { # NAME PORT [replicaof-port]
   # acknowledged within 2 s, so a primary cut off from its replicas stops taking purchases it
   # could lose (the nodes wait for the same number of acknowledgements per batch).
   ((REPLICA_ACKS > 0)) && args+=(--min-replicas-to-write "$REPLICA_ACKS" --min-replicas-max-lag 2)
+  # A Redis Cluster node: its own nodes.conf in its directory; a primary unseen for 2 s fails over.
+  [[ ${REDIS_MODE:-} == cluster ]] && args+=(--cluster-enabled yes --cluster-config-file nodes.conf
+    --cluster-node-timeout 2000)
   write_cmd "$name" "${args[@]}"
   echo "$name $port" >>"$STATE/services"
   launch "$name" ":$port"
@@ -358,8 +369,10 @@ wait_redis() { # NAME PORT
   die "Redis $1 on $2 did not answer"
 }
 
-redis_primary() {
-  if [[ $HA == 1 ]]; then
+redis_primary() { # [KEY]: on a Redis Cluster the primary of KEY's slot
+  if [[ ${REDIS_MODE:-} == cluster ]]; then
+    cluster_primary "${1:-{1\}}"
+  elif [[ $HA == 1 ]]; then
     local s i=0 found
     for s in $SENTINEL_PORTS; do
       i=$((i + 1))
@@ -372,9 +385,66 @@ redis_primary() {
   fi
 }
 
+# The primary serving KEY's slot, as the first server of the cluster that answers sees it (a dead
+# primary's replica takes its slots over after cluster-node-timeout).
+cluster_primary() { # KEY
+  local port slot
+  for port in $REDIS_PORTS; do
+    slot=$(rcli -h 127.0.0.1 -p "$port" cluster keyslot "$1" 2>/dev/null) || continue
+    [[ $slot =~ ^[0-9]+$ ]] || continue
+    rcli -h 127.0.0.1 -p "$port" cluster nodes 2>/dev/null | awk -v slot="$slot" '
+      $3 ~ /master/ && $3 !~ /fail/ {
+        for (i = 9; i <= NF; i++) {
+          n = split($i, range, "-")
+          if ((n == 1 && range[1] == slot) || (n == 2 && slot >= range[1] && slot <= range[2])) {
+            sub(/@.*/, "", $2); print $2; exit 0
+          }
+        }
+      }' | grep . && return 0
+  done
+  return 1
+}
+
+setup_redis_cluster() {
+  local ports=() p i
+  for i in 1 2 3 4 5 6; do
+    p=$(free_port)
+    ports+=("$p")
+    start_redis "redis$i" "$p"
+  done
+  for i in 1 2 3 4 5 6; do wait_redis "redis$i" "${ports[$((i - 1))]}"; done
+  save_var REDIS_PORTS "${ports[*]}"
+  save_var REDIS_NAMES "redis1 redis2 redis3 redis4 redis5 redis6"
+  local addresses=()
+  for p in "${ports[@]}"; do addresses+=("127.0.0.1:$p"); done
+  # redis1-3 become the primaries, redis4-6 their replicas (redis-cli assigns them in that order).
+  rcli --cluster create "${addresses[@]}" --cluster-replicas 1 --cluster-yes >"$STATE/logs/redis-cluster-create.log" 2>&1 ||
+    die "redis-cli --cluster create failed; see $STATE/logs/redis-cluster-create.log"
+  log "waiting for the Redis Cluster to be ok on every node, with a replica per shard"
+  local ok
+  for _ in $(seq 1 300); do
+    ok=1
+    for p in "${ports[@]}"; do
+      rcli -h 127.0.0.1 -p "$p" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || ok=0
+    done
+    [[ $(rcli -h 127.0.0.1 -p "${ports[0]}" cluster nodes 2>/dev/null | grep -c ' slave ') == 3 ]] || ok=0
+    for p in "${ports[@]:3}"; do
+      rcli -h 127.0.0.1 -p "$p" info replication 2>/dev/null | grep -q 'master_link_status:up' || ok=0
+    done
+    ((ok)) && break
+    sleep 0.2
+  done
+  ((ok)) || die "the Redis Cluster did not converge; see $STATE/logs/redis*.log"
+  local nodes
+  nodes=$(IFS=,; echo "${addresses[*]}")
+  save_var REDIS_APP_ARGS "--spring.data.redis.cluster.nodes=$nodes --seckill.purchase.replica-acks=$REPLICA_ACKS"
+}
+
 setup_redis() {
   ensure_packages redis-server redis-server redis-cli redis-tools
-  if [[ $HA == 1 ]]; then
+  if [[ $REDIS_MODE == cluster ]]; then
+    setup_redis_cluster
+  elif [[ $HA == 1 ]]; then
     ensure_packages redis-sentinel redis-sentinel
     local p1 p2 p3 s ports=()
     p1=$(free_port)
@@ -528,7 +598,9 @@ write_secrets() {
   umask 077
   printf 'seckill.security.token-secret=%s\nseckill.security.bootstrap-admin.password=%s\n' \
     "$TOKEN_SECRET" "$ADMIN_PASSWORD" >"$STATE/secrets.properties"
-  if [[ $HA == 1 ]]; then
+  if [[ $REDIS_MODE == cluster ]]; then
+    printf 'spring.data.redis.password=%s\n' "$REDIS_PASSWORD" >>"$STATE/secrets.properties"
+  elif [[ $HA == 1 ]]; then
     printf 'spring.data.redis.password=%s\nspring.data.redis.sentinel.password=%s\n' \
       "$REDIS_PASSWORD" "$REDIS_PASSWORD" >>"$STATE/secrets.properties"
   else
@@ -821,6 +893,7 @@ cmd_up() {
   local DB_NAME=seckill_cluster ADMIN_PASSWORD="" PASSWORD_STRENGTH=10 DEMO=true HEAP=384m BUILD=0
   local APP_ARGS="" WEIGHTS="" TLS_PORT=8443 TLS_CERT="" TLS_KEY="" PROMETHEUS=0
   HA=0
+  REDIS_MODE=single
   HOSTS=0
   VIP=""
   LATENCY="1ms 0.5ms"
@@ -829,6 +902,7 @@ cmd_up() {
     case $1 in
       --lb) LB=$2; shift ;;
       --ha) HA=1 ;;
+      --redis) REDIS_MODE=$2; shift ;;
       --hosts) HOSTS=1 ;;
       --vip) VIP=$HOST_NET.10 ;;
       --latency) LATENCY=$2; shift ;;
@@ -857,6 +931,13 @@ cmd_up() {
     shift
   done
   [[ $LB == nginx || $LB == haproxy ]] || die "--lb is nginx or haproxy"
+  [[ $REDIS_MODE =~ ^(single|sentinel|cluster)$ ]] || die "--redis is single, sentinel or cluster"
+  [[ $REDIS_MODE == sentinel ]] && HA=1
+  ((HA)) && [[ $REDIS_MODE == single ]] && REDIS_MODE=sentinel
+  if [[ $REDIS_MODE == cluster ]]; then
+    ((HA == 0 && HOSTS == 0)) || die "--redis cluster goes without --ha and --hosts"
+    [[ -z $REPLICA_ACKS || $REPLICA_ACKS =~ ^[01]$ ]] || die "--replica-acks on a Redis Cluster is 0 or 1 (one replica per shard)"
+  fi
   [[ -n $VIP && $HOSTS != 1 ]] && die "--vip needs --hosts (two balancer hosts)"
   [[ -n $TLS_CERT && -z $TLS_KEY || -z $TLS_CERT && -n $TLS_KEY ]] && die "--tls-cert and --tls-key go together"
   if [[ -n $TLS_CERT ]]; then
@@ -873,8 +954,8 @@ cmd_up() {
       die "--latency is 'DELAY [JITTER]' such as '1ms 0.5ms', or none"
   fi
   [[ -z $REPLICA_ACKS || $REPLICA_ACKS =~ ^[0-2]$ ]] || die "--replica-acks is 0, 1 or 2 (two replicas)"
-  [[ -n $REPLICA_ACKS && $REPLICA_ACKS != 0 && $HA != 1 ]] && die "--replica-acks needs --ha (replicas)"
-  if [[ $HA == 1 ]]; then REPLICA_ACKS=${REPLICA_ACKS:-1}; else REPLICA_ACKS=0; fi
+  [[ -n $REPLICA_ACKS && $REPLICA_ACKS != 0 && $HA != 1 && $REDIS_MODE != cluster ]] && die "--replica-acks needs --ha or --redis cluster (replicas)"
+  if [[ $HA == 1 ]]; then REPLICA_ACKS=${REPLICA_ACKS:-1}; elif [[ $REDIS_MODE == cluster ]]; then REPLICA_ACKS=${REPLICA_ACKS:-0}; else REPLICA_ACKS=0; fi
   [[ $BALANCE == least_conn || $BALANCE == hash ]] || die "--balance is least_conn or hash"
   [[ $DB == postgresql || $DB == mariadb ]] || die "--db is postgresql or mariadb (the name: --db-name)"
   [[ $PG_MODE =~ ^(auto|machine|own)$ ]] || die "--pg is auto, machine or own"
@@ -912,6 +993,7 @@ cmd_up() {
   [[ -n $JAR ]] || die "no jar under $ROOT/target"
   {
     echo "# seckill cluster started $(date -Is)"
+    printf 'REDIS_MODE=%q\n' "$REDIS_MODE"
     printf 'LB=%q\nHA=%q\nLB_PORT=%q\nBALANCE=%q\nWEIGHTS=%q\nIP_RATE=%q\nDB=%q\nDB_NAME=%q\n' \
       "$LB" "$HA" "$LB_PORT" "$BALANCE" "$WEIGHTS" "$IP_RATE" "$DB" "$DB_NAME"
     printf 'ADMIN_PASSWORD=%q\nTOKEN_SECRET=%q\nPASSWORD_STRENGTH=%q\nDEMO=%q\nHEAP=%q\n' \
@@ -932,7 +1014,11 @@ cmd_up() {
   fi
 
   setup_tls
-  log "Redis ($([[ $HA == 1 ]] && echo 'primary, replica, 3 Sentinels' || echo 'one server'))"
+  case $REDIS_MODE in
+    cluster) log "Redis Cluster (3 primaries, 3 replicas)" ;;
+    sentinel) log "Redis (primary, 2 replicas, 3 Sentinels)" ;;
+    *) log "Redis (one server)" ;;
+  esac
   setup_redis
   log "database: $DB"
   setup_database
@@ -1016,7 +1102,12 @@ cmd_status() {
     printf '  %-10s %-22s pid %-8s %s\n' "$r" "$(addr "$r"):$(sed -n "s/^$r //p" "$STATE/services")" "$pid" \
       "$([[ $pid != - ]] && echo up || echo DOWN)"
   done
-  echo "  redis primary: $(redis_primary || echo unknown)$([[ $HA == 1 ]] && echo " (Sentinel master name $SENTINEL_MASTER, sentinels on ${SENTINEL_PORTS// /,})")"
+  if [[ ${REDIS_MODE:-} == cluster ]]; then
+    echo "  redis cluster: primaries $(rcli -h 127.0.0.1 -p "${REDIS_PORTS%% *}" cluster nodes 2>/dev/null |
+      awk '$3 ~ /master/ && $3 !~ /fail/ { sub(/@.*/, "", $2); printf "%s%s", sep, $2; sep = "," }' || echo unknown)"
+  else
+    echo "  redis primary: $(redis_primary || echo unknown)$([[ $HA == 1 ]] && echo " (Sentinel master name $SENTINEL_MASTER, sentinels on ${SENTINEL_PORTS// /,})")"
+  fi
   if [[ ${DB:-postgresql} == mariadb ]]; then
     echo "  mariadb: machine 127.0.0.1:$DB_PORT database $DB_NAME"
   else
@@ -1048,7 +1139,7 @@ cmd_down() {
     done <"$STATE/nodes"
     while read -r name _; do signal_and_wait "$name" TERM 30; done <"$STATE/nodes"
   fi
-  for name in sentinel1 sentinel2 sentinel3 redis3 redis2 redis1; do signal_and_wait "$name" TERM 10; done
+  for name in sentinel1 sentinel2 sentinel3 redis6 redis5 redis4 redis3 redis2 redis1; do signal_and_wait "$name" TERM 10; done
   if [[ ${DB:-postgresql} == mariadb && ${DB_MODE:-} == machine && -n ${DB_NAME:-} ]]; then
     mariadb_sql "DROP DATABASE IF EXISTS $DB_NAME" >/dev/null 2>&1 || log "could not drop database $DB_NAME"
   elif [[ ${PG_MODE:-} == machine && -n ${DB_NAME:-} ]]; then
@@ -1124,10 +1215,10 @@ cmd_pg() {
   esac
 }
 
-cmd_redis_kill_primary() {
+cmd_redis_kill_primary() { # [KEY]
   load_state
   local addr port r
-  addr=$(redis_primary) || die "no Redis primary known"
+  addr=$(redis_primary "$@") || die "no Redis primary known"
   port=${addr##*:}
   for r in $REDIS_NAMES; do
     if [[ $(sed -n "s/^$r //p" "$STATE/services") == "$port" ]]; then
@@ -1229,8 +1320,8 @@ main() {
     node) cmd_node "$@" ;;
     lb) cmd_lb "$@" ;;
     pg) cmd_pg "$@" ;;
-    redis-primary) load_state; redis_primary ;;
-    redis-kill-primary) cmd_redis_kill_primary ;;
+    redis-primary) load_state; redis_primary "$@" ;;
+    redis-kill-primary) cmd_redis_kill_primary "$@" ;;
     env)
       load_state
       cat "$STATE/state.env"
