@@ -30,8 +30,10 @@ LAYERS = [
     ("the application (io.seckill)", r"io\.seckill\."),
 ]
 STACK_DEPTH = 512
-# A filter's frame (its class, less the method): WebFlux's and the application's web filters, the gate.
-FILTER_FRAME = re.compile(r"((?:\w+\.)+(?:\w*Filter\w*|\w*Gate))(?:\$[\w$]+)?\.[\w$<>]+$")
+# A web filter's frame (its class, less the method): classes named ...Filter (WebFlux's, Spring Security's,
+# the application's), the filter chains, and the application's traffic gate; not logback's or Micrometer's.
+FILTER_FRAME = re.compile(r"((?:org\.springframework\.|io\.seckill\.)(?:\w+\.)+"
+                          r"(?:\w*Filter|\w*FilterChain\w*|FilteringWebHandler|TrafficGate))(?:\$[\w$]+)?\.[\w$<>]+$")
 JDK_FRAME = re.compile(r"(java|javax|jdk|sun|com\.sun)\.")
 LAYER_PATTERNS = [(name, re.compile(pattern)) for name, pattern in LAYERS]
 

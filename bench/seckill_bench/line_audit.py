@@ -37,14 +37,17 @@ def rate_excess(rounds, rate):
     return max(0.0, worst)
 
 
-def audit(drawn, late, cursor, passes, outstanding, seed, commitment, start_ms, rate, pass_ttl_ms):
+def audit(drawn, late, cursor, passes, outstanding, seed, commitment, start_ms, rate, pass_ttl_ms,
+          joined=0, started=False):
     """The checks and whether they all hold. `drawn` and `late`: [(shopper, score)] in the line's order;
     `passes`: shopper -> expiry ms; `outstanding`: shopper -> expiry ms of the passes not used yet; `seed`
-    None while the draw is open (the draw's checks then wait)."""
+    None while the draw is open (the draw's checks then wait); `joined`: how many the caller knows joined
+    (the line must hold them); `started`: the line has been admitting for a while (so someone must be)."""
     drawn_ids = [member for member, _ in drawn]
     late_ids = [member for member, _ in late]
     line = drawn_ids + late_ids
     rounds = admission_rounds(passes, pass_ttl_ms)
+    head_expiries = [int(passes[member]) for member in line[:cursor] if member in passes]
     checks = {
         "drawn": len(drawn),
         "late": len(late),
@@ -53,6 +56,10 @@ def audit(drawn, late, cursor, passes, outstanding, seed, commitment, start_ms, 
         "passes": len(passes),
         # Admitted in the line's order: the passes are exactly the first `cursor` places.
         "passes not the head of the line": len(set(passes) ^ set(line[:cursor])),
+        # ... and in its order: a round admits the next places, so expiries never go down the line.
+        "admitted out of the line's order": sum(1 for a, b in zip(head_expiries, head_expiries[1:]) if b < a),
+        "fewer in line than joined": max(0, joined - len(line)),
+        "nobody admitted after the start": int(started and cursor == 0),
         "late arrivals sharing a number": len(late) - len({score for _, score in late}),
         "admitted before the start": sum(count for at, count in rounds.items() if at < start_ms),
         "admitted beyond the rate": round(rate_excess(rounds, rate), 3),
@@ -64,6 +71,8 @@ def audit(drawn, late, cursor, passes, outstanding, seed, commitment, start_ms, 
         checks["drawn off their seed's place"] = sum(1 for member, score in drawn
                                                     if int(score) != draw_score(seed, member))
     ok = (checks["in both parts"] == 0 and checks["passes not the head of the line"] == 0
+          and checks["admitted out of the line's order"] == 0 and checks["fewer in line than joined"] == 0
+          and checks["nobody admitted after the start"] == 0
           and cursor <= len(line) and checks["late arrivals sharing a number"] == 0
           and checks["admitted before the start"] == 0 and checks["admitted beyond the rate"] == 0
           and checks["outstanding without its pass"] == 0

@@ -230,8 +230,9 @@ def line(bench):
         everyone_joins(bench, drawn, path(drawn))
         open_polls = bench.wrk("polls, draw open", node_a, "GET", path(drawn), a.duration,
                                scenario="line-poll-open", iteration=i, keys=False)
-        # A line whose draw closes at once: joined after its start, everyone queues by arrival (WAITING,
-        # one admitted a second); the first pass reads each rank once, the next ones are answered from memory.
+        # A line whose draw closes 3 s after it is made: those who join before are drawn, the rest queue by
+        # arrival (one admitted a second; places the stock cannot reach answer SOLD_OUT); the first pass of
+        # polls reads each rank once, the next ones are answered from memory.
         closed = bench.create_activity(f"line-closed-{i}", a.stock, 1, 1, starts_in=datetime.timedelta(seconds=3),
                                        waiting_room=room)
         everyone_joins(bench, closed, path(closed))
@@ -240,8 +241,8 @@ def line(bench):
         warm_polls = bench.wrk("polls, draw closed, ranks kept", node_a, "GET", path(closed), a.duration,
                                scenario="line-poll-warm", iteration=i, keys=False)
         rows.append((ping, join, open_polls, cold, warm_polls))
-        for activity in (drawn, closed):
-            line_audit(bench, activity, room)
+        line_audit(bench, drawn, room, started=False)
+        line_audit(bench, closed, room, started=True)
     for i, (ping, *others) in enumerate(rows, 1):
         for result in others:
             calls = sum(c["calls"] for c in result["redis_commands"].values())
@@ -265,7 +266,7 @@ def everyone_joins(bench, activity, path):
     log(f"WARNING: not every shopper joined {activity['name']}")
 
 
-def line_audit(bench, activity, room):
+def line_audit(bench, activity, room, started):
     """The waiting room's own invariants (line_audit.audit), from Redis and the admin API: nobody in both
     parts of the line; the passes exactly the line's first places (in order, nobody twice, nobody skipped);
     nobody admitted before the start or beyond the rate; every unit held back by its pass; once the draw is
@@ -273,23 +274,36 @@ def line_audit(bench, activity, room):
     Raises when one fails."""
     key = f"{bench.prefix}sk:{{{activity['id']}}}:"
 
-    def scored(name):
-        flat = redis_cli("ZRANGE", key + name, 0, -1, "WITHSCORES", timeout=120).splitlines()
-        return [(flat[i], int(float(flat[i + 1]))) for i in range(0, len(flat) - 1, 2)]
+    def pairs(*command):
+        flat = redis_cli(*command, timeout=120).splitlines()
+        if len(flat) % 2:  # an error line, or a reply cut short: not a line to judge
+            raise RuntimeError(f"redis-cli {' '.join(map(str, command[:2]))}: {flat[:3]}")
+        return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
 
-    def hash_of(name):
-        flat = redis_cli("HGETALL", key + name, timeout=120).splitlines()
-        return {flat[i]: int(flat[i + 1]) for i in range(0, len(flat) - 1, 2)}
+    def scored(name):
+        return [(member, int(float(score))) for member, score in pairs("ZRANGE", key + name, 0, -1, "WITHSCORES")]
+
+    def cursor():
+        return int(redis_cli("HGET", key + "wr:state", "cursor") or 0)
+
+    # The admitter may run a round between two reads: read the passes until the cursor around them held.
+    for _ in range(10):
+        before = cursor()
+        passes = {member: int(expiry) for member, expiry in pairs("HGETALL", key + "wr:passes")}
+        outstanding = dict(scored("wr:outstanding"))
+        if cursor() == before:
+            break
+    else:
+        raise RuntimeError(f"the line of {activity['name']} kept moving during its audit")
 
     status, draw = Http(bench.nodes["A"]["port"]).call(
         "GET", f"/api/v1/admin/activities/{activity['id']}/waiting-room?places=0", token=bench.admin_token())
     if status != 200:
         raise RuntimeError(f"the draw of {activity['name']}: {status} {draw}")
     ttl_ms = iso_seconds(room["passTtl"]) * 1000
-    outstanding = dict(scored("wr:outstanding"))
-    ok, checks = audit(scored("wr:drawn"), scored("wr:late"), int(redis_cli("HGET", key + "wr:state", "cursor") or 0),
-                       hash_of("wr:passes"), outstanding, draw.get("seed"), draw["commitment"],
-                       int(redis_cli("HGET", key + "meta", "start") or 0), room["admitPerSecond"], ttl_ms)
+    ok, checks = audit(scored("wr:drawn"), scored("wr:late"), before, passes, outstanding, draw.get("seed"),
+                       draw["commitment"], int(redis_cli("HGET", key + "meta", "start") or 0), room["admitPerSecond"],
+                       ttl_ms, joined=bench.args.users, started=started)
     bench.results.setdefault("line_audits", []).append({"activity": activity["id"], "ok": ok, **checks})
     log(f"waiting-room audit of {activity['name']}: {'ok' if ok else 'FAILED'} {checks}")
     if not ok:

@@ -53,6 +53,26 @@ class LineAudit(unittest.TestCase):
         self.assertFalse(ok)
         self.assertEqual(checks["passes not the head of the line"], 2)
 
+    def test_the_head_admitted_out_of_its_order_fails(self):
+        line = a_line()
+        first, second = line["drawn"][0][0], line["drawn"][2][0]  # rounds 0 and 1: swapped
+        line["passes"][first], line["passes"][second] = line["passes"][second], line["passes"][first]
+        line["outstanding"] = dict(line["passes"])
+        ok, checks = audit(**line)
+        self.assertFalse(ok)
+        self.assertGreater(checks["admitted out of the line's order"], 0)
+
+    def test_a_line_missing_who_joined_fails(self):
+        ok, checks = audit(**{**a_line(), "joined": 11})
+        self.assertFalse(ok)
+        self.assertEqual(checks["fewer in line than joined"], 1)
+
+    def test_a_started_line_that_admitted_nobody_fails(self):
+        ok, checks = audit(**{**a_line(rounds=0), "started": True})
+        self.assertFalse(ok)
+        self.assertEqual(checks["nobody admitted after the start"], 1)
+        self.assertTrue(audit(**{**a_line(rounds=0), "started": False})[0])
+
     def test_someone_in_both_parts_fails(self):
         line = a_line()
         line["late"][0] = (line["drawn"][0][0], line["late"][0][1])

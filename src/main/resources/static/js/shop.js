@@ -395,14 +395,16 @@ async function joinLine(activity, answer = null) {
   line.busy = true;
   renderLine(activity);
   renderChallenge(line);
+  const token = store.token;
   const reply = await api('POST', `/api/v1/activities/${activity.data.id}/waiting-room`,
-      { token: store.token, body: answer ?? undefined });
+      { token, body: answer ?? undefined });
   line.busy = false;
-  if (activity.line !== line) {
-    return;
+  if (activity.line !== line || store.token !== token) {
+    return; // the shopper logged out (or another logged in) meanwhile: not their answer
   }
   const code = reply.body.code;
-  if (line.challenge && (code === 'CHALLENGE_FAILED' || code === 'CHALLENGE_REQUIRED')) {
+  if (code === 'CHALLENGE_FAILED' || code === 'CHALLENGE_REQUIRED') {
+    // CHALLENGE_REQUIRED without a question shown: the sale asks for one since the listing.
     await openLineChallenge(activity, code === 'CHALLENGE_FAILED' ? 'challenge.wrong' : null);
     return;
   }
@@ -426,9 +428,10 @@ async function openLineChallenge(activity, note) {
   line.busy = true;
   renderChallenge(line);
   renderLine(activity);
-  const reply = await api('POST', `/api/v1/activities/${activity.data.id}/challenges`, { token: store.token });
+  const token = store.token;
+  const reply = await api('POST', `/api/v1/activities/${activity.data.id}/challenges`, { token });
   line.busy = false;
-  if (activity.line !== line || !line.challenge) {
+  if (activity.line !== line || !line.challenge || store.token !== token) {
     return;
   }
   if (reply.status === 201) {
@@ -449,9 +452,12 @@ async function checkPlace(activity) {
     return;
   }
   line.busy = true;
-  const reply = await api('GET', `/api/v1/activities/${activity.data.id}/waiting-room`, { token: store.token });
+  const token = store.token;
+  const reply = await api('GET', `/api/v1/activities/${activity.data.id}/waiting-room`, { token });
   line.busy = false;
-  placeAnswered(activity, reply);
+  if (store.token === token) {
+    placeAnswered(activity, reply);
+  }
 }
 
 function placeAnswered(activity, reply) {
@@ -474,6 +480,10 @@ function placeAnswered(activity, reply) {
   }
   else {
     line.error = reply.body;
+    if (code === 'RATE_LIMITED') {
+      // Join waits for the Retry-After the server named.
+      line.waitUntil = performance.now() + (reply.retryAfter ?? 1) * 1000;
+    }
   }
   // Ask again when the server says to; after an error, in a few seconds; an expired turn is over.
   if (line.joined && line.place?.state !== 'EXPIRED') {
@@ -528,7 +538,7 @@ function renderLine(activity) {
   line.button.textContent = i18n.t('line.join');
   line.button.hidden = !store.current || line.joined !== false || phase(activity.data, now) === 'ENDED'
       || line.challenge !== null;
-  line.button.disabled = line.busy || now < opensAt;
+  line.button.disabled = line.busy || now < opensAt || waiting(line);
   if (line.challenge && !line.busy && phase(activity.data, now) === 'ENDED') {
     closeChallenge(line);
   }

@@ -375,12 +375,15 @@ class ShopperPagesIT extends BrowserTest {
 
 	@Test
 	void aShopperAnswersTheChallengeToJoinTheLineOfAChallengeSaleAndBuysWithThePassAlone() {
-		Activity sale = this.api.newWaitingRoomSale(Instant.now().plusSeconds(5), 5, 10, "PT30S", "PT1H", true);
 		List<Request> joins = requests("/waiting-room");
 		List<Request> challenges = requests("/challenges");
 		List<Request> tokenRequests = requests("/purchase-tokens");
 		open("/");
 		logIn(newAccount());
+		// Created once logged in: the page shows it at its next listing (2 s), with time
+		// to
+		// answer twice before the start.
+		Activity sale = this.api.newWaitingRoomSale(Instant.now().plusSeconds(8), 5, 10, "PT30S", "PT1H", true);
 		Locator activity = this.page.locator("[data-activity='" + sale.id() + "']");
 		assertThat(activity).containsText("Joining the line asks you to solve a small sum first.");
 		Locator line = activity.locator(".line");
@@ -421,15 +424,15 @@ class ShopperPagesIT extends BrowserTest {
 
 	@Test
 	void atTheStartTheDrawPlacesWhoWasInLineAndThePageShowsWhereItPutTheShopper() {
-		Instant start = Instant.now().plusSeconds(4);
-		Activity sale = this.api.newWaitingRoomSale(start, 1, 10, "PT1H", "PT1H");
 		String name = newAccount();
+		List<String> others = this.api.newShoppers(2, 2);
 		open("/");
 		logIn(name);
+		Instant start = Instant.now().plusSeconds(6);
+		Activity sale = this.api.newWaitingRoomSale(start, 1, 10, "PT1H", "PT1H");
 		Locator line = this.page.locator("[data-activity='" + sale.id() + "'] .line");
 		line.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Join the line")).click();
 		assertThat(line.getByRole(AriaRole.STATUS)).containsText("You are in line (1 so far).");
-		List<String> others = this.api.newShoppers(2, 2);
 		for (String other : others) {
 			assertThat(this.api.post("/api/v1/activities/" + sale.id() + "/waiting-room", other, null).status())
 				.isEqualTo(201);
@@ -437,37 +440,46 @@ class ShopperPagesIT extends BrowserTest {
 
 		// One unit, three drawn: the first in the draw's order has the turn, the others
 		// are told at once that the stock cannot reach them, whoever joined first.
-		assertThat(line.getByRole(AriaRole.STATUS)).not()
-			.containsText("You are in line", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+		// Until the round that admits the first (the one closing the draw may admit
+		// nobody
+		// yet: its credit is the time since the start).
+		await().atMost(Duration.ofSeconds(15)).until(() -> draw(sale).path("admitted").asLong() == 1);
+		assertThat(draw(sale).path("drawn").asLong()).as("all three joined before the start").isEqualTo(3);
 		String shopper = this.api.logIn(name, PASSWORD);
 		List<String> states = new ArrayList<>();
-		for (String who : List.of(shopper, others.get(0), others.get(1))) {
-			states.add(this.api.get("/api/v1/activities/" + sale.id() + "/waiting-room", who).text("state"));
-		}
-		assertThat(states).containsExactlyInAnyOrder("ADMITTED", "SOLD_OUT", "SOLD_OUT");
+		// The node's figures of the line are at most a second old.
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			states.clear();
+			for (String who : List.of(shopper, others.get(0), others.get(1))) {
+				states.add(this.api.get("/api/v1/activities/" + sale.id() + "/waiting-room", who).text("state"));
+			}
+			assertThat(states).containsExactlyInAnyOrder("ADMITTED", "SOLD_OUT", "SOLD_OUT");
+		});
 		assertThat(line.getByRole(AriaRole.STATUS)).containsText(
-				"ADMITTED".equals(states.get(0)) ? "Your turn! Buy before" : "The units left cannot reach your place");
-		JsonNode draw = this.api.get("/api/v1/admin/activities/" + sale.id() + "/waiting-room", this.api.adminToken())
-			.body();
+				"ADMITTED".equals(states.get(0)) ? "Your turn! Buy before" : "The units left cannot reach your place",
+				new LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+		JsonNode draw = draw(sale);
 		assertThat(draw.path("seed").asString()).as("the seed is shown once the draw is closed").isNotBlank();
 		assertThat(draw.path("head")).hasSize(3);
 	}
 
 	@Test
 	void aPlaceTheStockCannotReachIsSoldOutAtOnceMovesWhenAPassExpiresAndAnUnusedTurnEnds() {
+		// Logged in first: the page's shopper joins within the pass of the one ahead (10
+		// s).
+		String ahead = this.api.newShopper();
+		open("/");
+		logIn(newAccount());
 		Instant start = Instant.now().plusSeconds(1);
 		Activity sale = this.api.newWaitingRoomSale(start, 1, 10, "PT10S", "PT1H");
 		await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(start.plusSeconds(1)));
 		// Someone ahead is admitted to the only unit and does not buy.
-		String ahead = this.api.newShopper();
 		assertThat(this.api.post("/api/v1/activities/" + sale.id() + "/waiting-room", ahead, null).status())
 			.isEqualTo(201);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> "ADMITTED"
 				.equals(this.api.get("/api/v1/activities/" + sale.id() + "/waiting-room", ahead).text("state")));
 
-		open("/");
-		logIn(newAccount());
 		Locator line = this.page.locator("[data-activity='" + sale.id() + "'] .line");
 		Locator buy = item(sale, sale.item()).locator("button.buy");
 		line.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Join the line")).click();
@@ -645,6 +657,13 @@ class ShopperPagesIT extends BrowserTest {
 
 	private static JsonNode json(Response response) {
 		return JSON.readTree(response.text());
+	}
+
+	/** A sale's waiting room as an admin sees it. */
+	private JsonNode draw(Activity sale) {
+		Reply draw = this.api.get("/api/v1/admin/activities/" + sale.id() + "/waiting-room", this.api.adminToken());
+		assertThat(draw.status()).isEqualTo(200);
+		return draw.body();
 	}
 
 	private String solve(Activity sale, String challengeId) {

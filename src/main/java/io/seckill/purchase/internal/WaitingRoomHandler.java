@@ -122,7 +122,7 @@ class WaitingRoomHandler {
 					if (!state.closed()) {
 						// The draw is still open (before the start, or until the
 						// admitter's first round from it on): no place yet.
-						int poll = draw.poll((rules.startsAtMillis() - now) / 2000.0);
+						int poll = draw.poll((rules.startsAtMillis() - now) / 2000.0, Double.POSITIVE_INFINITY);
 						return Mono.just(draw.view("PREQUEUE", null, poll, null, null));
 					}
 					long index = place.index(state.closedDrawn());
@@ -136,8 +136,13 @@ class WaitingRoomHandler {
 					long ahead = index - state.cursor();
 					if (ahead >= state.free()) {
 						// The units left (less those the admitted may still buy) cannot
-						// reach this place; units that come back move the line again.
-						return Mono.just(draw.view("SOLD_OUT", ahead, draw.poll(MAX_POLL_SECONDS / 3.0), null, null));
+						// reach this place; units that come back move the line again:
+						// at once when passes not used yet can reach it (they expire),
+						// else
+						// only by cancelled or unpaid orders.
+						double earliest = (ahead < state.free() + state.outstanding()) ? 0 : Double.POSITIVE_INFINITY;
+						return Mono.just(
+								draw.view("SOLD_OUT", ahead, draw.poll(MAX_POLL_SECONDS / 3.0, earliest), null, null));
 					}
 					return Mono.just(waiting(draw, ahead, 0));
 				}));
@@ -147,7 +152,11 @@ class WaitingRoomHandler {
 		double rate = (draw.state().admittedPerSecond() > 0) ? draw.state().admittedPerSecond()
 				: draw.rules().waitingRoom().admitPerSecond();
 		long wait = (long) Math.ceil(ahead / rate);
-		int poll = (pollSeconds > 0) ? pollSeconds : draw.poll(wait / 3.0);
+		// The soonest the turn can come: at the configured rate, less the second of
+		// credit a
+		// round may bring.
+		double earliest = Math.max(0, ahead / (double) draw.rules().waitingRoom().admitPerSecond() - 1);
+		int poll = (pollSeconds > 0) ? pollSeconds : draw.poll(wait / 3.0, earliest);
 		return draw.view("WAITING", ahead, poll, null, null).withWait(wait);
 	}
 
@@ -164,12 +173,13 @@ class WaitingRoomHandler {
 
 		/**
 		 * When a shopper not admitted yet asks again: {@code seconds}, spread, but never
-		 * more than a third of the pass's life, so that a turn that comes at once (units
-		 * back, a draw closed) is seen with most of its pass left.
+		 * later than a third of the pass's life after {@code earliestTurn} (the soonest
+		 * the turn can come, in seconds), so that a turn is seen with most of its pass
+		 * left while shoppers far back ask rarely.
 		 */
-		int poll(double seconds) {
-			double turn = this.rules.waitingRoom().passTtlMillis() / 3000.0;
-			return spread(Math.max(1, Math.min(Math.min(MAX_POLL_SECONDS, turn), seconds)));
+		int poll(double seconds, double earliestTurn) {
+			double latest = Math.floor(earliestTurn + this.rules.waitingRoom().passTtlMillis() / 3000.0);
+			return (int) Math.max(1, Math.min(latest, spread(Math.max(1, Math.min(MAX_POLL_SECONDS, seconds)))));
 		}
 
 		PlaceView view(String name, Long ahead, int pollSeconds, String pass, Instant passExpiresAt) {
