@@ -37,6 +37,16 @@ def rate_excess(rounds, rate):
     return max(0.0, worst)
 
 
+def ahead_of_start(rounds, rate, start_ms):
+    """The most admitted beyond what the rate allows since the start: the script's credit accrues from the
+    start on, so by round j at most rate * (t_j - start) / 1000 places in all. 0 when it held."""
+    admitted, worst = 0, 0.0
+    for at in sorted(rounds):
+        admitted += rounds[at]
+        worst = max(worst, admitted - rate * max(0, at - start_ms) / 1000)
+    return max(0.0, worst)
+
+
 def audit(drawn, late, cursor, passes, outstanding, seed, commitment, start_ms, rate, pass_ttl_ms,
           joined=0, started=False):
     """The checks and whether they all hold. `drawn` and `late`: [(shopper, score)] in the line's order;
@@ -63,6 +73,7 @@ def audit(drawn, late, cursor, passes, outstanding, seed, commitment, start_ms, 
         "late arrivals sharing a number": len(late) - len({score for _, score in late}),
         "admitted before the start": sum(count for at, count in rounds.items() if at < start_ms),
         "admitted beyond the rate": round(rate_excess(rounds, rate), 3),
+        "admitted ahead of the rate since the start": round(ahead_of_start(rounds, rate, start_ms), 3),
         "outstanding without its pass": sum(1 for member, expiry in outstanding.items()
                                             if int(passes.get(member, -1)) != int(expiry)),
     }
@@ -75,6 +86,7 @@ def audit(drawn, late, cursor, passes, outstanding, seed, commitment, start_ms, 
           and checks["nobody admitted after the start"] == 0
           and cursor <= len(line) and checks["late arrivals sharing a number"] == 0
           and checks["admitted before the start"] == 0 and checks["admitted beyond the rate"] == 0
+          and checks["admitted ahead of the rate since the start"] == 0
           and checks["outstanding without its pass"] == 0
           and checks.get("seed matches the commitment", True) and checks.get("drawn off their seed's place", 0) == 0)
     return ok, checks

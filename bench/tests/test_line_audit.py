@@ -26,7 +26,7 @@ def a_line(early=6, late=4, rounds=3):
     passes = {}
     for r in range(rounds):
         for member in line[r * RATE:(r + 1) * RATE]:
-            passes[member] = START + r * 1000 + TTL
+            passes[member] = START + (r + 1) * 1000 + TTL  # round r, r + 1 seconds after the start
     return {"drawn": drawn, "late": late_, "cursor": len(passes), "passes": passes,
             "outstanding": dict(passes), "seed": SEED, "commitment": COMMITMENT, "start_ms": START,
             "rate": RATE, "pass_ttl_ms": TTL}
@@ -83,14 +83,23 @@ class LineAudit(unittest.TestCase):
     def test_a_burst_beyond_the_rate_fails(self):
         line = a_line()
         for member in list(line["passes"])[:RATE * 2]:  # two rounds' worth in the first round
-            line["passes"][member] = START + TTL
+            line["passes"][member] = START + 1000 + TTL
         line["outstanding"] = dict(line["passes"])
         ok, checks = audit(**line)
         self.assertFalse(ok)
         self.assertEqual(checks["admitted beyond the rate"], RATE)
 
+    def test_a_burst_right_at_the_start_fails(self):
+        line = a_line(rounds=1)
+        for member in line["passes"]:  # the first round's places 100 ms after the start: credit for 0.2
+            line["passes"][member] = START + 100 + TTL
+        line["outstanding"] = dict(line["passes"])
+        ok, checks = audit(**line)
+        self.assertFalse(ok)
+        self.assertAlmostEqual(checks["admitted ahead of the rate since the start"], RATE - 0.2)
+
     def test_an_admission_before_the_start_fails(self):
-        ok, checks = audit(**{**a_line(), "start_ms": START + 1})
+        ok, checks = audit(**{**a_line(), "start_ms": START + 1001})
         self.assertFalse(ok)
         self.assertEqual(checks["admitted before the start"], RATE)
 
