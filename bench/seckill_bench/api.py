@@ -88,11 +88,12 @@ class Api:
         self.results["users"] = {"count": count, "register_s": round(registered - started, 1),
                                  "login_s": round(done - registered, 1)}
 
-    def create_activity(self, name, stock, items=1, limit=100, starts_in=None, waiting_room=None):
+    def create_activity(self, name, stock, items=1, limit=100, starts_in=None, waiting_room=None, node="A"):
         """A published sale, open since a minute (or opening `starts_in` from now), with a waiting room
-        ({opensBefore, admitPerSecond, passTtl}) when one is given."""
+        ({opensBefore, admitPerSecond, passTtl}) when one is given; published through `node` (an admin
+        node: its Redis gets the sale)."""
         admin = self.admin_token()
-        api = Http(self.nodes["A"]["port"])
+        api = Http(self.nodes[node]["port"])
         now = datetime.datetime.now(datetime.timezone.utc)
         start = now + (starts_in if starts_in is not None else -datetime.timedelta(minutes=1))
         draft = {"name": name, "startsAt": start.isoformat(),

@@ -45,6 +45,7 @@ class Bench(Nodes, Jvm, Api, Load, Drain, Audit):
         self.tokens_file = os.path.join(self.tmp, "tokens.txt")
         self.ids_file = os.path.join(self.tmp, "ids.txt")  # the user id of each line of tokens.txt
         self.redis_pid = None
+        self.cluster_redis_pids = {}  # the shards bench's Redis Clusters: name -> their servers' PIDs
         self.cleaned = False
 
     # ---- lifecycle

@@ -22,7 +22,7 @@ import sys
 from .bench import Bench
 from .drain import drain_lines
 from .report import markdown, write_report
-from .scenarios import drains, sale, suite
+from .scenarios import drains, sale, shards, suite
 from .scenarios import line as waiting_room
 from .summary import summarize
 from .util import REPO, loadavg, log
@@ -32,7 +32,7 @@ def parse_args(argv=None):
     """The command line (sys.argv[1:] when argv is None), with --smoke and the warm-up's cap applied."""
     parser = argparse.ArgumentParser(prog="seckill_bench.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["suite", "sale", "line", "drain", "markdown"])
+    parser.add_argument("command", choices=["suite", "sale", "line", "shards", "drain", "markdown"])
     parser.add_argument("results", nargs="?", help="results.json (markdown command)")
     parser.add_argument("--smoke", action="store_true", help="a few seconds per scenario, one run, few users")
     parser.add_argument("--runs", type=int, default=3, help="iterations of the suite (each scenario once per run)")
@@ -146,7 +146,7 @@ def main():
     atexit.register(bench.cleanup)
     failed = None
     try:
-        {"suite": suite, "sale": sale, "line": waiting_room}[args.command](bench)
+        {"suite": suite, "sale": sale, "line": waiting_room, "shards": shards}[args.command](bench)
     except BaseException as ex:  # report what was measured, then clean up
         failed = f"{type(ex).__name__}: {ex}"
         log(f"FAILED: {failed}")

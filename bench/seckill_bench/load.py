@@ -19,7 +19,8 @@ class Load:
 
     def our_pids(self):
         pids = [n["proc"].pid for n in self.nodes.values() if n["proc"].poll() is None]
-        return pids + self.nginx_pids() + [self.redis_pid] + self.postgres_pids()
+        clusters = [pid for pids_ in self.cluster_redis_pids.values() for pid in pids_]
+        return pids + self.nginx_pids() + [self.redis_pid] + self.postgres_pids() + clusters
 
     def wait_quiet(self):
         """Waits (at most --quiet-wait s) until other people's processes use < --quiet-cpu % of one core."""
@@ -83,6 +84,9 @@ class Load:
             "app-L": lambda: self.node_pid("L"),
             "worker": lambda: self.node_pid("W"), "nginx": self.nginx_pids,
             "redis-server": lambda: [self.redis_pid], "postgres": self.postgres_pids,
+            # The shards bench: its nodes on a Redis Cluster and the clusters' servers.
+            **{f"app-{n}": (lambda n=n: self.node_pid(n)) for n in self.nodes if n.startswith("C")},
+            **{name: (lambda name=name: self.cluster_redis_pids[name]) for name in self.cluster_redis_pids},
         })
         profile_path = None
         if self.args.profile and iteration == 1 and scenario in ("ping", "admission", "soldout") and "A" in self.nodes:

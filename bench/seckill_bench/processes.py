@@ -11,7 +11,7 @@ import time
 
 from .api import Http
 from .cpu import pids_named
-from .util import free_port, log, run
+from .util import free_cluster_port, free_port, log, run
 
 
 class Processes:
@@ -170,6 +170,40 @@ http {{
             time.sleep(0.5)
         raise RuntimeError("the Redis replica did not get in sync within 60 s; see redis-replica.log")
 
+    def start_redis_cluster(self, name, primaries):
+        """A Redis Cluster of `primaries` primaries and no replicas (its own redis-servers on free ports, no
+        persistence) for the shards bench; one primary holds all 16,384 slots itself. Stopped with the
+        run; returns its ports."""
+        ports = [free_cluster_port() for _ in range(primaries)]
+        for port in ports:
+            directory = os.path.join(self.tmp, f"{name}-{port}")
+            os.makedirs(directory, exist_ok=True)
+            proc = self.procs.start(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                     "--appendonly", "no", "--dir", directory, "--cluster-enabled", "yes",
+                                     "--cluster-config-file", "nodes.conf", "--logfile", ""],
+                                    os.path.join(self.out, f"{name}-{port}.log"))
+            self.cluster_redis_pids.setdefault(name, []).append(proc.pid)
+        for port in ports:
+            deadline = time.monotonic() + 30
+            while run(["redis-cli", "-p", str(port), "ping"], check=False, timeout=5).strip() != "PONG":
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{name}: Redis on :{port} did not start; see {name}-{port}.log")
+                time.sleep(0.2)
+        if primaries == 1:
+            run(["redis-cli", "-p", str(ports[0]), "cluster", "addslotsrange", "0", "16383"])
+        else:
+            run(["redis-cli", "--cluster", "create", *(f"127.0.0.1:{p}" for p in ports), "--cluster-replicas", "0",
+                 "--cluster-yes"], timeout=60)
+        deadline = time.monotonic() + 60
+        while not all("cluster_state:ok" in run(["redis-cli", "-p", str(p), "cluster", "info"], check=False)
+                      for p in ports):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name}: the Redis Cluster did not become ok within 60 s")
+            time.sleep(0.2)
+        log(f"{name}: a Redis Cluster of {primaries} primar{'y' if primaries == 1 else 'ies'} on "
+            f"{','.join(map(str, ports))}")
+        return ports
+
     def start_node(self, name, roles, pool=5, extra=(), jvm=(), jar=None):
         port = free_port()
         management = free_port()
@@ -199,6 +233,8 @@ http {{
                *self.args.app_arg, *extra]
         # A setting given again later (extra) replaces the default: Spring Boot would join both values.
         overridden = {arg.split("=", 1)[0] for arg in [*self.args.app_arg, *extra] if arg.startswith("--")}
+        if "--spring.data.redis.cluster.nodes" in overridden:  # a node on a Redis Cluster: no URL of one Redis
+            overridden.add("--spring.data.redis.url")
         first = cmd.index("-jar") + 2
         cmd = cmd[:first] + [arg for arg in cmd[first:len(cmd) - len(self.args.app_arg) - len(extra)]
                              if arg.split("=", 1)[0] not in overridden] + [*self.args.app_arg, *extra]

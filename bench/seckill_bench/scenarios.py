@@ -12,7 +12,7 @@ from .bench import Bench
 from .line_audit import audit
 from .load import queued_of
 from .stores import redis_cli
-from .util import HERE, log
+from .util import HERE, log, run
 from .warmup import rule, warm_up
 
 # Nodes that measure the admission path alone (admission, sold-out storms, load balancer) take purchases
@@ -252,6 +252,76 @@ def line(bench):
             log(f"run {i}: {result['label']}: {result['rps']:,.0f} req/s = {result['vs_ping']:.2f}x ping "
                 f"({ping['rps']:,.0f}), p99 {lat['99'] / 1000:.2f} ms, Redis commands/request "
                 f"{result['redis_commands_per_request']}, outcomes {result['outcomes']}")
+
+
+def shards(bench):
+    """Admission of one hot item (tokens off, as the suite's admission line) on one Redis, on a Redis Cluster
+    of 1 primary and on one of 3 primaries, each through its own node in the same run; then on the 3-shard
+    cluster the load spread over 3 sales whose slots are on 3 different primaries (issue 19, item 5). On
+    this machine every process shares 2 cores: the per-process CPU says which one was the limit."""
+    a = bench.args
+    bench.environment()
+    bench.setup()
+    bench.start_node("A", "api,admin", extra=[TOKENS_OFF])
+    clusters = {"C1": bench.start_redis_cluster("redis-1-shard", 1),
+                "C3": bench.start_redis_cluster("redis-3-shards", 3)}
+    for node, ports in clusters.items():
+        nodes = ",".join(f"127.0.0.1:{p}" for p in ports)
+        bench.start_node(node, "api,admin", extra=[TOKENS_OFF, f"--spring.data.redis.cluster.nodes={nodes}"])
+    bench.create_users(a.users)
+    hot = {node: bench.create_activity(f"hot-{node}", 10_000_000, 1, 100, node=node)
+           for node in ("A", "C1", "C3")}
+    spread = sales_on_every_shard(bench, clusters["C3"])
+    log(f"warm-up until stable, {rule(a)} (admissions on each node)")
+    for node in ("A", "C1", "C3"):
+        warm_up(bench, f"admissions on node {node}", bench.nodes[node]["port"], "POST", bench.purchase_paths(hot[node]))
+    rows = []
+    for i in range(1, a.runs + 1):
+        log(f"===== run {i} of {a.runs} =====")
+        row = {}
+        for node, label in (("A", "one hot item, one Redis"), ("C1", "one hot item, Redis Cluster of 1 shard"),
+                            ("C3", "one hot item, Redis Cluster of 3 shards")):
+            row[label] = bench.wrk(label, bench.nodes[node]["port"], "POST", bench.purchase_paths(hot[node]),
+                                   a.duration, scenario=f"shards-{node}", iteration=i, activity=hot[node]["id"])
+        paths = ",".join(bench.purchase_paths(sale) for sale in spread)
+        row["three sales on the 3 shards"] = bench.wrk("three sales on the 3 shards", bench.nodes["C3"]["port"],
+                                                       "POST", paths, a.duration, scenario="shards-C3-spread",
+                                                       iteration=i)
+        rows.append(row)
+    for i, row in enumerate(rows, 1):
+        base = row["one hot item, one Redis"]["rps"]
+        for label, result in row.items():
+            lat = result["latency_us"]["percentiles"]
+            ratio = result["rps"] / base if base else 0
+            log(f"run {i}: {label}: {result['rps']:,.0f} admissions/s = {ratio:.2f}x one Redis, p99 "
+                f"{lat['99'] / 1000:.2f} ms, outcomes {result['outcomes']}, cpu {result['cpu_pct_of_one_core']}")
+
+
+def sales_on_every_shard(bench, ports):
+    """Sales (made through node C3) until one sits on each primary of the cluster on `ports`: a sale's keys
+    share the hash tag {id}, so its slot, and with it its shard, follows from its id."""
+    owners, ranges = {}, []
+    for line in redis_cli_at(ports[0], "CLUSTER", "NODES").splitlines():
+        fields = line.split()  # id, ip:port@bus, flags, primary, ping, pong, epoch, link, slot ranges...
+        if len(fields) > 8 and "master" in fields[2]:
+            port = int(fields[1].split("@")[0].rsplit(":", 1)[1])
+            for part in fields[8:]:
+                if part[0].isdigit():
+                    first, _, last = part.partition("-")
+                    ranges.append((int(first), int(last or first), port))
+    for n in range(30):
+        sale = bench.create_activity(f"spread-{n}", 10_000_000, 1, 100, node="C3")
+        slot = int(redis_cli_at(ports[0], "CLUSTER", "KEYSLOT", f"{{{sale['id']}}}"))
+        primary = next(port for start, end, port in ranges if start <= slot <= end)
+        owners.setdefault(primary, sale)
+        if len(owners) == len(ports):
+            log(f"three sales on three primaries: {[(p, s['id']) for p, s in sorted(owners.items())]}")
+            return list(owners.values())
+    raise RuntimeError(f"no sale on every shard after 30 tries: {sorted(owners)}")
+
+
+def redis_cli_at(port, *args):
+    return run(["redis-cli", "-p", str(port), "--raw", *map(str, args)], timeout=30).strip()
 
 
 def everyone_joins(bench, activity, path):

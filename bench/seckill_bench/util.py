@@ -1,6 +1,7 @@
 """Paths, logging and small helpers shared by every module of the driver."""
 
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -19,6 +20,20 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def free_cluster_port():
+    """A free port for a Redis Cluster node: its bus port (the port + 10,000) must exist and be free too."""
+    for _ in range(200):
+        port = random.randint(20000, 55000)
+        try:
+            for p in (port, port + 10000):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", p))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port pair for a Redis Cluster node")
 
 
 def loadavg():
