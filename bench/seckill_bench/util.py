@@ -25,7 +25,7 @@ def free_port():
 def free_cluster_port():
     """A free port for a Redis Cluster node: its bus port (the port + 10,000) must exist and be free too."""
     for _ in range(200):
-        port = random.randint(20000, 55000)
+        port = random.randint(20000, 22700)  # with its bus port, below the ephemeral range (32768+)
         try:
             for p in (port, port + 10000):
                 with socket.socket() as s:

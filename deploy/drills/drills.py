@@ -1542,7 +1542,10 @@ def main():
         drills.join_background()
         if args.keep_logs:
             shutil.rmtree(args.keep_logs, ignore_errors=True)
-            shutil.copytree(os.path.join(state, "logs"), args.keep_logs, dirs_exist_ok=True)
+            # A failed `up` keeps its logs beside the state directory (cluster.sh: <state>.failed-logs).
+            for logs in (os.path.join(state, "logs"), state + ".failed-logs"):
+                if os.path.isdir(logs):
+                    shutil.copytree(logs, args.keep_logs, dirs_exist_ok=True)
         if own_cluster:
             cluster.sh("down", check=False, quiet=True)
         shutil.rmtree(workdir, ignore_errors=True)

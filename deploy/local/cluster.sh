@@ -178,6 +178,22 @@ free_port() {
   die "no free port found"
 }
 
+# A Redis Cluster node's port: its cluster bus listens on the port + 10000, so both must be free, and both
+# below the kernel's ephemeral range (32768 and up), where an outgoing connection may hold one at any time.
+free_cluster_port() {
+  local p
+  for _ in $(seq 1 500); do
+    p=$((20000 + RANDOM % 2700))
+    if ! port_open "$p" && ! port_open $((p + 10000)) &&
+      ! grep -qx -e "$p" -e $((p + 10000)) "$STATE/ports" 2>/dev/null; then
+      printf '%s\n%s\n' "$p" $((p + 10000)) >>"$STATE/ports"
+      echo "$p"
+      return
+    fi
+  done
+  die "no free port pair for a Redis Cluster node"
+}
+
 # Installs Debian packages that are missing; keeps their services from starting (policy-rc.d 101),
 # since the packaged defaults would listen on 80/6379/26379/5432.
 APT_UPDATED=0
@@ -362,11 +378,11 @@ EOF
 }
 
 wait_redis() { # NAME PORT
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     [[ $(rcli -h "$(addr "$1")" -p "$2" ping 2>/dev/null) == PONG ]] && return 0
     sleep 0.1
   done
-  die "Redis $1 on $2 did not answer"
+  die "Redis $1 on $2 did not answer within 30 s; its log ends: $(tail -n 3 "$STATE/logs/$1.log" 2>/dev/null | tr '\n' ' ')"
 }
 
 redis_primary() { # [KEY]: on a Redis Cluster the primary of KEY's slot
@@ -408,7 +424,7 @@ cluster_primary() { # KEY
 setup_redis_cluster() {
   local ports=() p i
   for i in 1 2 3 4 5 6; do
-    p=$(free_port)
+    p=$(free_cluster_port)
     ports+=("$p")
     start_redis "redis$i" "$p"
   done

@@ -380,9 +380,8 @@ class ShopperPagesIT extends BrowserTest {
 		List<Request> tokenRequests = requests("/purchase-tokens");
 		open("/");
 		logIn(newAccount());
-		// Created once logged in: the page shows it at its next listing (2 s), with time
-		// to
-		// answer twice before the start.
+		// Created once logged in: the page shows it at its next listing (2 s), with
+		// time to answer twice before the start.
 		Activity sale = this.api.newWaitingRoomSale(Instant.now().plusSeconds(8), 5, 10, "PT30S", "PT1H", true);
 		Locator activity = this.page.locator("[data-activity='" + sale.id() + "']");
 		assertThat(activity).containsText("Joining the line asks you to solve a small sum first.");
@@ -441,8 +440,7 @@ class ShopperPagesIT extends BrowserTest {
 		// One unit, three drawn: the first in the draw's order has the turn, the others
 		// are told at once that the stock cannot reach them, whoever joined first.
 		// Until the round that admits the first (the one closing the draw may admit
-		// nobody
-		// yet: its credit is the time since the start).
+		// nobody yet: its credit is the time since the start).
 		await().atMost(Duration.ofSeconds(15)).until(() -> draw(sale).path("admitted").asLong() == 1);
 		assertThat(draw(sale).path("drawn").asLong()).as("all three joined before the start").isEqualTo(3);
 		String shopper = this.api.logIn(name, PASSWORD);
@@ -465,8 +463,8 @@ class ShopperPagesIT extends BrowserTest {
 
 	@Test
 	void aPlaceTheStockCannotReachIsSoldOutAtOnceMovesWhenAPassExpiresAndAnUnusedTurnEnds() {
-		// Logged in first: the page's shopper joins within the pass of the one ahead (10
-		// s).
+		// Logged in first: the page's shopper joins within the pass of the one ahead
+		// (10 s).
 		String ahead = this.api.newShopper();
 		open("/");
 		logIn(newAccount());

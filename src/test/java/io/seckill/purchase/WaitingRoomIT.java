@@ -157,10 +157,8 @@ class WaitingRoomIT extends IntegrationTest {
 			await().atMost(Duration.ofSeconds(3)).until(() -> "SOLD_OUT".equals(status(sale, shopper).text("state")));
 		}
 		// The next place could get a unit as soon as one of the two passes expires: it
-		// asks
-		// again within a third of the pass's life; the last one only a cancelled order
-		// can
-		// reach, and asks rarely.
+		// asks again within a third of the pass's life; the last one only a cancelled
+		// order can reach, and asks rarely.
 		assertThat(status(sale, inOrder.get(2)).body().path("pollAfterSeconds").asInt()).isBetween(1, 3);
 		assertThat(status(sale, inOrder.get(4)).body().path("pollAfterSeconds").asInt()).isBetween(8, 12);
 		Reply token = tokenWithPass(sale, buyer, awaitPass(sale, buyer));

@@ -137,8 +137,7 @@ class WaitingRoomHandler {
 					if (ahead >= state.free()) {
 						// The units left (less those the admitted may still buy) cannot
 						// reach this place; units that come back move the line again:
-						// at once when passes not used yet can reach it (they expire),
-						// else
+						// soon when passes not used yet can reach it (they expire), else
 						// only by cancelled or unpaid orders.
 						double earliest = (ahead < state.free() + state.outstanding()) ? 0 : Double.POSITIVE_INFINITY;
 						return Mono.just(
@@ -153,8 +152,7 @@ class WaitingRoomHandler {
 				: draw.rules().waitingRoom().admitPerSecond();
 		long wait = (long) Math.ceil(ahead / rate);
 		// The soonest the turn can come: at the configured rate, less the second of
-		// credit a
-		// round may bring.
+		// credit a round may bring.
 		double earliest = Math.max(0, ahead / (double) draw.rules().waitingRoom().admitPerSecond() - 1);
 		int poll = (pollSeconds > 0) ? pollSeconds : draw.poll(wait / 3.0, earliest);
 		return draw.view("WAITING", ahead, poll, null, null).withWait(wait);
